@@ -1,0 +1,190 @@
+"""Catalogue reads shared by the storefront and the API, each in a fixed number of queries."""
+
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+
+from .filters import ORDERINGS, ProductFilters
+from .models import (
+    Attribute,
+    AttributeValue,
+    Availability,
+    Brand,
+    Product,
+    ProductImage,
+    Variant,
+    fold,
+)
+from .tree import CategoryTree, Node
+
+LISTING_DEFERRED = ("description", "search_vector", "search_text", "meta_keywords")
+RELATED_PRODUCTS = 4
+
+
+def active_variants(fields=None) -> Prefetch:
+    queryset = Variant.objects.filter(active=True).order_by("position", "id")
+    if fields:
+        queryset = queryset.only("id", "product_id", *fields)
+    return Prefetch("variants", queryset=queryset, to_attr="active_variants")
+
+
+def ordered_images() -> Prefetch:
+    return Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images")
+
+
+def available_variants():
+    """Variants that can be sold now. Placeholder rule until inventory computes it from stock."""
+    return Variant.objects.filter(product=OuterRef("pk"), active=True,
+                                  availability__in=(Availability.IN_STOCK, Availability.LOW_STOCK))
+
+
+def availability_of(variants) -> str:
+    """A product's availability from its variants' (the best one wins)."""
+    states = {variant.availability for variant in variants}
+    for state in (Availability.IN_STOCK, Availability.LOW_STOCK, Availability.PREORDER):
+        if state in states:
+            return state
+    return Availability.OUT_OF_STOCK
+
+
+def filtered_products(*, store, filters: ProductFilters, tree: CategoryTree, node: Node | None = None,
+                      facets_only: bool = False) -> QuerySet:
+    """Published products of `store` matching `filters` (and within `node`'s sub-tree).
+
+    With `facets_only`, only the category and the search apply: the base that facet
+    counts are computed on.
+    """
+    products = Product.objects.published(store).non_polymorphic()
+    if node is None and filters.category:
+        node = tree.get(filters.category)
+        if node is None:
+            return products.none()
+    if node is not None:
+        products = products.filter(category_id__in=node.descendant_ids())
+    if filters.q:
+        products = _search(products, filters.q)
+    if facets_only:
+        return products
+    if filters.brands:
+        products = products.filter(brand__slug__in=filters.brands)
+    if filters.price_min is not None:
+        products = products.filter(price_from__gte=filters.price_min)
+    if filters.price_max is not None:
+        products = products.filter(price_from__lte=filters.price_max)
+    if filters.in_stock:
+        products = products.filter(Exists(available_variants()))
+    for slug, values in filters.attributes.items():
+        products = products.filter(Exists(_attribute_matches(slug, values)))
+    return products
+
+
+def product_cards(products: QuerySet, *, sort: str) -> QuerySet:
+    """What a product card shows, sorted: brand, category, images and active variants in 4 queries."""
+    if sort == "relevance" and "rank" in products.query.annotations:
+        ordering = ("-rank", "-id")
+    else:
+        ordering = ORDERINGS.get(sort, ORDERINGS["newest"])
+    return (products.order_by(*ordering).defer(*LISTING_DEFERRED)
+            .select_related("brand", "category")
+            .prefetch_related(ordered_images(),
+                              active_variants(("price", "sale_price", "tax_class_id", "availability", "name"))))
+
+
+def _search(products: QuerySet, q: str) -> QuerySet:
+    folded = fold(q)
+    if connection.vendor != "postgresql":
+        for word in folded.split():
+            products = products.filter(search_text__icontains=word)
+        return products
+    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+
+    query = SearchQuery(q, config="french_unaccent", search_type="websearch")
+    return (products.filter(Q(search_vector=query) | Q(search_text__trigram_word_similar=folded))
+            .annotate(rank=SearchRank(F("search_vector"), query) + TrigramWordSimilarity(folded, "search_text")))
+
+
+def _attribute_matches(slug: str, values: list[str]) -> QuerySet:
+    """Values of attribute `slug` on the outer product equal to one of `values` (as typed by its kind)."""
+    match = Q(value_choice__slug__in=values) | Q(value_text__in=values)
+    integers = [int(v) for v in values if v.lstrip("-").isdigit() and len(v) < 18]
+    if integers:
+        match |= Q(value_integer__in=integers) | Q(value_decimal__in=integers)
+    booleans = [v == "true" for v in values if v in ("true", "false")]
+    if booleans:
+        match |= Q(value_boolean__in=booleans)
+    return AttributeValue.objects.filter(match, product=OuterRef("pk"), attribute__slug=slug)
+
+
+def brand_facets(products: QuerySet) -> list[Brand]:
+    """Brands among `products`, each with `count`, in one query."""
+    return list(Brand.objects.filter(products__in=products.values("pk"))
+                .annotate(count=Count("products", distinct=True)).order_by("name"))
+
+
+def attribute_facets(products: QuerySet) -> list[dict]:
+    """Filterable attribute values among `products` with their counts, in one query:
+    ``[{"slug", "name", "unit", "options": [{"value", "label", "count"}]}]``."""
+    rows = (AttributeValue.objects.filter(product__in=products.values("pk"), attribute__filterable=True)
+            .values("attribute__slug", "attribute__name", "attribute__unit", "attribute__kind",
+                    "attribute__position", "value_choice__slug", "value_choice__value", "value_choice__position",
+                    "value_text", "value_integer", "value_boolean")
+            .annotate(count=Count("product_id", distinct=True))
+            .order_by("attribute__position", "attribute__slug", "value_choice__position", "value_text",
+                      "value_integer"))
+    facets: dict[str, dict] = {}
+    for row in rows:
+        option = _facet_option(row)
+        if option is None:
+            continue
+        facet = facets.setdefault(row["attribute__slug"], {
+            "slug": row["attribute__slug"], "name": row["attribute__name"],
+            "unit": row["attribute__unit"], "options": []})
+        facet["options"].append(option)
+    return [facet for facet in facets.values() if len(facet["options"]) > 1 or len(facets) == 1]
+
+
+def _facet_option(row) -> dict | None:
+    kind = row["attribute__kind"]
+    if kind == Attribute.Kind.CHOICE and row["value_choice__slug"]:
+        return {"value": row["value_choice__slug"], "label": row["value_choice__value"], "count": row["count"]}
+    if kind == Attribute.Kind.INTEGER and row["value_integer"] is not None:
+        value = str(row["value_integer"])
+        return {"value": value, "label": value, "count": row["count"]}
+    if kind == Attribute.Kind.BOOLEAN and row["value_boolean"] is not None:
+        value = "true" if row["value_boolean"] else "false"
+        return {"value": value, "label": value, "count": row["count"]}
+    if kind == Attribute.Kind.TEXT and row["value_text"]:
+        return {"value": row["value_text"], "label": row["value_text"], "count": row["count"]}
+    return None
+
+
+def product_detail(*, store, slug: str) -> Product | None:
+    """A published product of `store` as its own kind, with everything its page shows."""
+    product = (Product.objects.published(store).filter(slug=slug)
+               .select_related("brand", "category", "product_type")
+               .prefetch_related(ordered_images(), active_variants(),
+                                 Prefetch("attribute_values",
+                                          queryset=AttributeValue.objects.select_related("attribute", "value_choice"),
+                                          to_attr="specifications"))
+               .first())
+    return product
+
+
+def related_products(product: Product, *, limit: int = RELATED_PRODUCTS) -> list[Product]:
+    """Other published products of the same category, most popular first."""
+    products = (Product.objects.published(product.store_id).non_polymorphic()
+                .filter(category_id=product.category_id).exclude(pk=product.pk))
+    return list(product_cards(products, sort="popularity")[:limit])
+
+
+def featured_products(store, *, limit: int = 8) -> list[Product]:
+    products = Product.objects.published(store).non_polymorphic().filter(featured=True)
+    return list(product_cards(products, sort="popularity")[:limit])
+
+
+def new_products(store, *, limit: int = 8) -> list[Product]:
+    return list(product_cards(Product.objects.published(store).non_polymorphic(), sort="newest")[:limit])
+
+
+def promoted_products(store, *, limit: int = 8) -> list[Product]:
+    products = Product.objects.published(store).non_polymorphic().filter(on_sale=True)
+    return list(product_cards(products, sort="popularity")[:limit])

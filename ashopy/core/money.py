@@ -1,0 +1,42 @@
+"""Money: Decimal amounts rounded with their currency's own exponent.
+
+This module is the one place that rounds or formats an amount. XOF has no
+minor unit, EUR has two; rounding is half-up, applied per line.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from babel.numbers import format_currency, get_currency_precision
+from django.utils.translation import get_language, to_locale
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+@lru_cache(maxsize=64)
+def quantum(currency: str) -> Decimal:
+    """The smallest amount of `currency`: 1 for XOF, 0.01 for EUR."""
+    return Decimal(1).scaleb(-get_currency_precision(currency))
+
+
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    """Round half-up to the currency's exponent. Idempotent."""
+    return Decimal(amount).quantize(quantum(currency), rounding=ROUND_HALF_UP)
+
+
+def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
+    """`percent` % of `amount`, unrounded."""
+    return Decimal(amount) * Decimal(percent) / HUNDRED
+
+
+@lru_cache(maxsize=16)
+def _locale_for(language: str) -> str:
+    locale = to_locale(language or "fr")
+    return {"fr": "fr_FR", "en": "en_US"}.get(locale, locale)
+
+
+def format_money(amount: Decimal, currency: str, language: str | None = None) -> str:
+    """Format for humans in the active language: ``12 500 F CFA``, ``1 234,50 €``."""
+    locale = _locale_for(language or get_language() or "fr")
+    return format_currency(round_money(amount, currency), currency, locale=locale)

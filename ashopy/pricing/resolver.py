@@ -1,0 +1,163 @@
+"""The one answer to "what does this customer pay for this variant in this store".
+
+base price → sale price → partner discount → segment discount → promotions
+(registered adjusters). Each step is a percentage of the price left by the one
+before; the unit price is rounded with the currency's exponent, then lines are
+taxed and rounded per line. Cart, checkout, quote, order, invoice and POS all
+ask a `PricingPolicy`.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from ashopy.core.cache import VersionedMemo
+from ashopy.core.money import HUNDRED, ZERO, percent_of, round_money
+
+from . import hooks
+from .hooks import Adjustment, PriceContext
+from .models import SegmentDiscount, TaxRate
+
+
+@dataclass(frozen=True)
+class StoreRates:
+    """A store's tax rates and segment discounts, memoised per process."""
+
+    tax_by_class: dict[int, Decimal]
+    default_tax: Decimal
+    segment_percent: dict[str, Decimal]
+
+
+def _load_rates(store_id: int) -> StoreRates:
+    rates = TaxRate.objects.filter(store_id=store_id).values_list("tax_class_id", "rate", "tax_class__is_default")
+    tax_by_class = {class_id: rate for class_id, rate, _default in rates}
+    default = next((rate for _id, rate, is_default in rates if is_default), ZERO)
+    segments = dict(SegmentDiscount.objects.filter(store_id=store_id).values_list("segment", "percent"))
+    return StoreRates(tax_by_class, default, segments)
+
+
+store_rates = VersionedMemo("store-rates", _load_rates)
+
+
+@dataclass(frozen=True)
+class LinePrice:
+    quantity: int
+    unit: "UnitPrice"
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    discount: Decimal  # the customer's saving on the line against the base price, same tax basis
+
+    @property
+    def amount(self) -> Decimal:
+        """The line as catalogue prices are entered (gross if they include tax)."""
+        return self.gross if self.unit.includes_tax else self.net
+
+
+@dataclass(frozen=True)
+class UnitPrice:
+    currency: str
+    base: Decimal  # the catalogue price, on the store's tax basis
+    sale: Decimal | None
+    price: Decimal  # what the customer pays per unit, on the store's tax basis, rounded
+    adjustments: tuple[Adjustment, ...]
+    tax_rate: Decimal
+    includes_tax: bool
+
+    @property
+    def discounted(self) -> bool:
+        return self.price < self.base
+
+    @property
+    def gross(self) -> Decimal:
+        """Unit price tax included (what a shop window shows)."""
+        return self.line(1).gross
+
+    @property
+    def base_gross(self) -> Decimal:
+        return self.price if self.base == self.price else _tax_line(self.base, 1, self).gross
+
+    def line(self, quantity: int) -> LinePrice:
+        return _tax_line(self.price, quantity, self)
+
+
+def _tax_line(unit_amount: Decimal, quantity: int, unit: UnitPrice) -> LinePrice:
+    amount = round_money(unit_amount * quantity, unit.currency)
+    rate = unit.tax_rate
+    if unit.includes_tax:
+        tax = round_money(amount * rate / (HUNDRED + rate), unit.currency)
+        net, gross = amount - tax, amount
+    else:
+        tax = round_money(amount * rate / HUNDRED, unit.currency)
+        net, gross = amount, amount + tax
+    discount = round_money(unit.base * quantity, unit.currency) - amount if unit_amount == unit.price else ZERO
+    return LinePrice(quantity=quantity, unit=unit, net=net, tax=tax, gross=gross, discount=max(discount, ZERO))
+
+
+class PricingPolicy:
+    """Prices for one customer (or an anonymous visitor) in one store."""
+
+    def __init__(self, store, customer=None):
+        self.store = store
+        self.customer = customer if customer is not None and getattr(customer, "is_authenticated", False) else None
+        self.rates: StoreRates = store_rates.get(store.pk)
+        self.context = PriceContext(store=store, customer=self.customer)
+        self._percent_steps = self._customer_steps()
+
+    def _customer_steps(self) -> list[tuple[str, str, Decimal]]:
+        steps = []
+        customer = self.customer
+        if customer is None:
+            return steps
+        partner = customer.partner if customer.partner_id else None
+        if partner is not None and partner.store_id == self.store.pk and partner.discount_percent > 0:
+            steps.append(("partner", _("Partner discount (%(name)s)") % {"name": partner.name},
+                          partner.discount_percent))
+        segment_percent = self.rates.segment_percent.get(customer.segment or "")
+        if segment_percent:
+            steps.append(("segment", _("%(segment)s discount") % {"segment": customer.get_segment_display()},
+                          segment_percent))
+        return steps
+
+    def tax_rate(self, variant) -> Decimal:
+        if variant.tax_class_id is None:
+            return self.rates.default_tax
+        return self.rates.tax_by_class.get(variant.tax_class_id, self.rates.default_tax)
+
+    def price(self, variant) -> UnitPrice:
+        currency = self.store.currency
+        base = round_money(variant.price, currency)
+        sale = round_money(variant.sale_price, currency) if variant.sale_price is not None else None
+        price = sale if sale is not None and sale < base else base
+        adjustments = []
+        for code, label, percent in self._percent_steps:
+            amount = min(round_money(percent_of(price, percent), currency), price)
+            if amount > 0:
+                adjustments.append(Adjustment(code=code, label=label, amount=amount, percent=percent))
+                price -= amount
+        for adjuster in hooks.adjusters():
+            for adjustment in adjuster(self.context, variant, price):
+                amount = min(round_money(adjustment.amount, currency), price)
+                if amount > 0:
+                    adjustments.append(Adjustment(adjustment.code, adjustment.label, amount, adjustment.percent))
+                    price -= amount
+        return UnitPrice(currency=currency, base=base, sale=sale, price=max(price, ZERO),
+                         adjustments=tuple(adjustments), tax_rate=self.tax_rate(variant),
+                         includes_tax=self.store.prices_include_tax)
+
+    def cheapest(self, variants) -> tuple[object, UnitPrice] | tuple[None, None]:
+        """The variant with the lowest price for this customer (product cards' "from" price)."""
+        priced = [(variant, self.price(variant)) for variant in variants]
+        if not priced:
+            return None, None
+        return min(priced, key=lambda pair: (pair[1].price, pair[0].position, pair[0].pk))
+
+
+def policy_for_request(request) -> PricingPolicy:
+    """The request's policy, built once per request."""
+    policy = getattr(request, "_pricing_policy", None)
+    if policy is None:
+        policy = PricingPolicy(request.store, getattr(request, "user", None))
+        request._pricing_policy = policy
+    return policy

@@ -1,0 +1,2 @@
+def store(request):
+    return {"store": getattr(request, "store", None)}

@@ -1,0 +1,69 @@
+"""Shared fixtures: two stores (A answers on "testserver", B on "b.test"), users of each role."""
+
+import os
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    if not on_postgres and os.environ.get("CI", "").lower() == "true":
+        pytest.exit("CI=true but the test database is not PostgreSQL: refusing to skip PostgreSQL tests.", 2)
+    if on_postgres:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL to a reachable server)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memos(settings):
+    """Each test starts with empty per-process caches (store hosts, trees, rates)."""
+    from django.core.cache import cache
+
+    from ashopy.stores.selectors import clear_store_cache
+
+    cache.clear()
+    clear_store_cache()
+    yield
+    clear_store_cache()
+
+
+@pytest.fixture
+def store(db):
+    return factories.StoreFactory(slug="dakar", currency="XOF", country="SN", domain="testserver")
+
+
+@pytest.fixture
+def other_store(db):
+    return factories.StoreFactory(slug="paris", currency="EUR", country="FR", domain="b.test",
+                                  timezone="Europe/Paris", prices_include_tax=True)
+
+
+@pytest.fixture
+def customer(db):
+    return factories.UserFactory(email="client@example.com")
+
+
+@pytest.fixture
+def manager(store):
+    return factories.staff(store, "gestionnaire", email="gestionnaire@example.com")
+
+
+@pytest.fixture
+def seller(store):
+    return factories.staff(store, "vendeur", email="vendeur@example.com")
+
+
+@pytest.fixture
+def store_admin(store):
+    return factories.staff(store, "admin", email="admin@example.com")
+
+
+@pytest.fixture
+def other_manager(other_store):
+    return factories.staff(other_store, "gestionnaire", email="gestionnaire@paris.example.com")

@@ -1,0 +1,107 @@
+"""factory-boy factories for the tests. Catalogue objects are made through the services."""
+
+from decimal import Decimal
+
+import factory
+
+from ashopy.accounts.models import Partner, User
+from ashopy.accounts.services import assign_role
+from ashopy.catalog import services as catalog
+from ashopy.catalog.models import Attribute, AttributeChoice, ProductType, TaxClass
+from ashopy.pricing.models import SegmentDiscount, TaxRate
+from ashopy.stores.models import Store, StoreDomain
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class StoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Store
+        django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
+
+    name = factory.LazyAttribute(lambda o: o.slug.title())
+    slug = factory.Sequence(lambda n: f"store-{n}")
+    currency = "XOF"
+    country = "SN"
+    prices_include_tax = True
+    legal_name = factory.LazyAttribute(lambda o: f"{o.name} SARL")
+
+    @factory.post_generation
+    def domain(self, create, extracted, **kwargs):
+        if create and extracted:
+            StoreDomain.objects.get_or_create(store=self, domain=extracted, defaults={"is_primary": True})
+
+    @factory.post_generation
+    def vat(self, create, extracted, **kwargs):
+        if create:
+            rate = Decimal(extracted) if extracted is not None else Decimal(18 if self.currency == "XOF" else 20)
+            tax_class, _ = TaxClass.objects.get_or_create(store=self, code="standard",
+                                                          defaults={"name": "Standard", "is_default": True})
+            TaxRate.objects.get_or_create(store=self, tax_class=tax_class, defaults={"rate": rate})
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = "Awa"
+    last_name = "Diop"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+def staff(store, role, **fields) -> User:
+    user = UserFactory(**fields)
+    return assign_role(user=user, store=store, role=role)
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = "UCAD"
+    kind = Partner.Kind.UNIVERSITE
+    discount_percent = Decimal(5)
+
+
+def segment_discount(store, segment="etudiant", percent=10):
+    return SegmentDiscount.objects.create(store=store, segment=segment, percent=Decimal(percent))
+
+
+def category(store, name="Ordinateurs", parent=None, **fields):
+    return catalog.create_category(store=store, parent=parent, name=name, **fields)
+
+
+def brand(store, name="Lenovo"):
+    return catalog.save_brand(store=store, name=name)
+
+
+def product(store, name="ThinkPad X1", *, category_=None, brand_=None, price="500000", sale_price=None,
+            variants=None, status="published", **fields):
+    category_ = category_ or category(store, name=f"Catégorie {name}")
+    variants = variants or [{"price": Decimal(price), "sale_price": Decimal(sale_price) if sale_price else None}]
+    return catalog.create_product(store=store, name=name, category=category_, brand=brand_, status=status,
+                                  variants=variants, **fields)
+
+
+def laptop_type(store):
+    """A product type with one attribute of each kind."""
+    kind = ProductType.objects.create(store=store, name="Ordinateur portable", slug="ordinateur-portable")
+    Attribute.objects.create(product_type=kind, name="Processeur", slug="cpu", kind="text", position=1)
+    Attribute.objects.create(product_type=kind, name="RAM", slug="ram", kind="integer", unit="Go", position=2)
+    Attribute.objects.create(product_type=kind, name="Écran", slug="ecran", kind="decimal", unit="pouces",
+                             position=3)
+    Attribute.objects.create(product_type=kind, name="Tactile", slug="tactile", kind="boolean", position=4)
+    colour = Attribute.objects.create(product_type=kind, name="Couleur", slug="couleur", kind="choice", position=5)
+    AttributeChoice.objects.create(attribute=colour, value="Noir", slug="noir", position=1)
+    AttributeChoice.objects.create(attribute=colour, value="Argent", slug="argent", position=2)
+    return kind
+
