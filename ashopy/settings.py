@@ -8,6 +8,7 @@ the demo on SQLite with no Redis and eager Celery tasks. See README.md,
 from pathlib import Path
 
 import environ
+import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "ashopy.catalog",
     "ashopy.pricing",
     "ashopy.api",
+    "ashopy.demo",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ashopy.stores.context_processors.store",
+                "ashopy.catalog.context_processors.navigation",
             ],
         },
     }
@@ -119,6 +122,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Bootstrap 5 from the xstatic-bootstrap wheel: no CDN, no node build.
+STATICFILES_DIRS = [("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
