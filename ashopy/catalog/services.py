@@ -120,7 +120,7 @@ def save_variant(*, store: Store, product: Product, variant: Variant | None = No
         variant.sku = f"{product.slug[:50]}-{variant.position or 0}".upper()
     if variant.price is None:
         variant.price = Decimal(0)
-    variant.full_clean(validate_unique=False)
+    variant.full_clean(validate_unique=False, validate_constraints=False)
     if Variant.objects.filter(store=store, sku=variant.sku).exclude(pk=variant.pk).exists():
         raise ValidationError({"sku": _("This SKU is already used in this store.")})
     variant.save()
@@ -146,6 +146,15 @@ def add_image(*, product: Product, image, alt: str = "", position: int | None = 
     picture.full_clean()
     picture.save()
     return picture
+
+
+@transaction.atomic
+def delete_image(*, image: ProductImage) -> None:
+    """Remove a product image; its file goes once the deletion is committed."""
+    picture = image.image
+    image.delete()
+    if picture:
+        transaction.on_commit(lambda: picture.storage.delete(picture.name))
 
 
 def _typed(attribute: Attribute, raw):
@@ -217,7 +226,7 @@ def update_category(*, category: Category, parent: Category | type[Ellipsis] | N
     category.full_clean(exclude=["path", "depth", "numchild"])
     category.save()
     if parent is not ...:
-        current = category.get_parent()
+        current = Category.objects.get_parent(category)
         if parent != current:
             if parent is not None and (parent.store_id != category.store_id or parent.path.startswith(category.path)):
                 raise ValidationError({"parent": _("A category cannot move under itself or another store's.")})
@@ -247,7 +256,7 @@ def save_brand(*, store: Store, brand: Brand | None = None, **fields) -> Brand:
         setattr(brand, name, value)
     if not brand.slug:
         brand.slug = unique_slug(Brand, store, brand.name, exclude_pk=brand.pk)
-    brand.full_clean(validate_unique=False)
+    brand.full_clean(validate_unique=False, validate_constraints=False)
     if Brand.objects.filter(store=store, slug=brand.slug).exclude(pk=brand.pk).exists():
         raise ValidationError({"slug": _("This slug is already used in this store.")})
     brand.save()
@@ -256,3 +265,12 @@ def save_brand(*, store: Store, brand: Brand | None = None, **fields) -> Brand:
             refresh_product(product)
     return brand
 
+
+@transaction.atomic
+def delete_brand(*, brand: Brand) -> None:
+    """Delete a brand; its products stay, brandless, and their search text forgets the name."""
+    products = list(brand.products.all())
+    brand.delete()
+    for product in products:
+        product.brand = None
+        refresh_product(product)

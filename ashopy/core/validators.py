@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 from stdnum import ean
 
 
@@ -15,8 +16,25 @@ def validate_ean13(value: str) -> None:
 
 
 def validate_image_size(file) -> None:
-    """Refuse uploads above ``ASHOPY_MAX_IMAGE_BYTES``; Django's ImageField checks it is an image."""
+    """Refuse uploads above ``ASHOPY_MAX_IMAGE_BYTES`` and files Pillow cannot read as an image.
+
+    Model fields run this on every save through a service, not only in forms, so the API,
+    the admin and commands all get the same check.
+    """
+    if not file:
+        return
     limit = settings.ASHOPY_MAX_IMAGE_BYTES
-    if file and getattr(file, "size", 0) > limit:
+    if getattr(file, "size", 0) > limit:
         raise ValidationError(_("The image is too large (%(size)s at most).") % {"size": filesizeformat(limit)},
                               code="image_too_large")
+    if getattr(file, "_committed", True):
+        return  # already stored: it was checked when it was uploaded
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        with Image.open(file) as picture:
+            picture.verify()
+    except (OSError, SyntaxError, Image.DecompressionBombError) as error:
+        raise ValidationError(_("Upload a valid image: the file is not an image or is corrupted."),
+                              code="invalid_image") from error
+    finally:
+        file.seek(position)
