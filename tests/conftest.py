@@ -21,6 +21,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Pages render without `collectstatic` having run (the manifest storage needs it)."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_memos(settings):
     """Each test starts with empty per-process caches (store hosts, trees, rates)."""
     from django.core.cache import cache

@@ -77,6 +77,22 @@ def verify_email(*, token: str) -> User:
     return user
 
 
+PROFILE_FIELDS = ("first_name", "last_name", "phone")
+
+
+@transaction.atomic
+def update_profile(*, user: User, first_name: str, last_name: str, phone: str = "") -> User:
+    """Change what customers may edit themselves; e-mail, role, segment and partner stay with the shop."""
+    user.first_name, user.last_name, user.phone = first_name, last_name, phone
+    try:
+        user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in PROFILE_FIELDS])
+    except ValidationError:
+        user.refresh_from_db(fields=PROFILE_FIELDS)
+        raise
+    user.save(update_fields=PROFILE_FIELDS)
+    return user
+
+
 ADDRESS_FIELDS = ("label", "first_name", "last_name", "company", "line1", "line2", "postal_code",
                   "city", "country", "phone", "is_default_shipping", "is_default_billing")
 
@@ -130,3 +146,15 @@ def assign_role(*, user: User, store: Store, role: str) -> User:
     else:
         Membership.objects.update_or_create(user=user, store=store, defaults={"role": role})
     return user
+
+
+@transaction.atomic
+def revoke_role(*, user: User, store: Store) -> User:
+    """Take away `user`'s role in `store`; they stay staff while they are still a member elsewhere."""
+    Membership.objects.filter(user=user, store=store).delete()
+    if user.is_superuser:
+        return user
+    remaining = Membership.objects.filter(user=user).select_related("store").order_by("id").first()
+    if remaining is None:
+        return assign_role(user=user, store=store, role=Role.CLIENT)
+    return assign_role(user=user, store=remaining.store, role=remaining.role)

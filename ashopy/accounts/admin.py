@@ -1,0 +1,219 @@
+"""Admin of users (e-mail login), partners and addresses, and of staff roles.
+
+Staff roles are memberships; granting or removing one goes through
+`accounts.services`, so that groups and back-office access follow. Customers
+are not bound to a store: a non-superuser sees the customers, the staff of
+their own stores and themselves, never a superuser.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from ashopy.stores import admin as stores_admin
+from ashopy.stores.admin import ScopedRelatedFilter, StoreScopedAdmin, StoreScopedMixin, member_store_ids
+from ashopy.stores.models import Membership, Role, Store
+
+from . import services
+from .models import Address, Partner, User
+
+ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name")
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
+        return email
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class MembershipForm(forms.ModelForm):
+    """Once granted, a membership's user and store are fixed: remove it and add another instead."""
+
+    fixed = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in self.fixed:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+
+def save_memberships(formset) -> None:
+    """Apply a memberships formset through the role services instead of writing the rows."""
+    formset.save(commit=False)
+    for membership in formset.deleted_objects:
+        services.revoke_role(user=membership.user, store=membership.store)
+    changed = [membership for membership, _fields in formset.changed_objects]
+    for membership in [*formset.new_objects, *changed]:
+        services.assign_role(user=membership.user, store=membership.store, role=membership.role)
+
+
+class UserMembershipInline(StoreScopedMixin, admin.TabularInline):
+    model = Membership
+    form = type("UserMembershipForm", (MembershipForm,), {"fixed": ("store",)})
+    fields = ("store", "role")
+    extra = 0
+    verbose_name = _("staff role")
+    verbose_name_plural = _("staff roles")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("store")
+
+
+class StoreMembershipInline(StoreScopedMixin, admin.TabularInline):
+    model = Membership
+    form = type("StoreMembershipForm", (MembershipForm,), {"fixed": ("user",)})
+    fields = ("user", "role")
+    autocomplete_fields = ("user",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(User)
+class UserAdmin(StoreScopedAdmin, DjangoUserAdmin):
+    store_field = None
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ("email",)
+    list_display = ("email", "first_name", "last_name", "phone", "role", "segment", "partner", "is_staff",
+                    "email_verified")
+    list_select_related = ("partner",)
+    list_filter = ("role", "segment", ("partner", ScopedRelatedFilter), "is_staff", "email_verified", "is_active")
+    search_fields = ("email", "first_name", "last_name", "phone")
+    readonly_fields = ("role", "last_login", "date_joined")
+    autocomplete_fields = ("partner",)
+    inlines = [UserMembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal details"), {"fields": ("first_name", "last_name", "phone")}),
+        (_("Customer"), {"fields": ("segment", "partner", "email_verified")}),
+        (_("Access"), {"fields": ("is_active", "role", *ROLE_FIELDS)}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "usable_password",
+                                                 "password1", "password2")}),
+    )
+
+    def scope(self, request, queryset):
+        if request.user.is_superuser:
+            return queryset
+        members = Membership.objects.values("user")
+        own_staff = Membership.objects.filter(store__in=member_store_ids(request)).values("user")
+        customers = Q(is_staff=False) & ~Q(pk__in=members)
+        return queryset.filter(customers | Q(pk__in=own_staff) | Q(pk=request.user.pk), is_superuser=False)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else (*fields, *ROLE_FIELDS)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser or obj.pk == request.user.pk or not obj.is_staff:
+            return allowed
+        # Only an administrator of one of their stores may edit a staff member (password included).
+        return Membership.objects.filter(user=request.user, role=Role.ADMIN,
+                                         store__memberships__user=obj).exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or self.has_change_permission(request, obj))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            save_memberships(formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+class StoreAdmin(stores_admin.StoreAdmin):
+    """The stores app's admin plus staff memberships, which need the accounts services."""
+
+    inlines = [*stores_admin.StoreAdmin.inlines, StoreMembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            save_memberships(formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+admin.site.unregister(Store)
+admin.site.register(Store, StoreAdmin)
+
+
+@admin.register(Partner)
+class PartnerAdmin(StoreScopedAdmin, admin.ModelAdmin):
+    list_display = ("name", "kind", "discount_percent", "member_count", "contact_name", "store")
+    list_filter = ("kind", ("store", ScopedRelatedFilter))
+    list_select_related = ("store",)
+    search_fields = ("name", "contact_name", "email")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, partner):
+        return partner.member_count
+
+
+class AddressForm(forms.ModelForm):
+    class Meta:
+        model = Address
+        fields = "__all__"
+
+    def _get_validation_exclusions(self):
+        # A new default address replaces the old one (see services.save_address) instead of
+        # failing the "one default per user" constraints.
+        return {*super()._get_validation_exclusions(), "is_default_shipping", "is_default_billing"}
+
+
+@admin.register(Address)
+class AddressAdmin(StoreScopedAdmin, admin.ModelAdmin):
+    store_field = None
+    form = AddressForm
+    list_display = ("__str__", "user", "city", "country", "is_default_shipping", "is_default_billing")
+    list_select_related = ("user",)
+    list_filter = ("country", "is_default_shipping", "is_default_billing")
+    search_fields = ("user__email", "first_name", "last_name", "company", "line1", "city", "postal_code")
+    autocomplete_fields = ("user",)
+
+    def scope(self, request, queryset):
+        if request.user.is_superuser:
+            return queryset
+        users = self.admin_site._registry[User].scope(request, User.objects.all())
+        return queryset.filter(user__in=users.values("pk"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "user" in form.base_fields:
+            form.base_fields["user"].disabled = True
+        return form
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.ADDRESS_FIELDS if name in form.cleaned_data}
+        services.save_address(user=obj.user, address=obj, **fields)
+
+    def delete_model(self, request, obj):
+        services.delete_address(user=obj.user, address=obj)
+
+    def delete_queryset(self, request, queryset):
+        for address in queryset.select_related("user"):
+            services.delete_address(user=address.user, address=address)
