@@ -37,7 +37,7 @@ test: install lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	@DATABASE_URL=$$($(PY) scripts/test_database.py) || exit 1; \
 	echo "test database: $$DATABASE_URL"; \
-	DATABASE_URL=$$DATABASE_URL DEBUG=0 SECRET_KEY=test-only-secret SECURE_SSL_REDIRECT=0 \
+	DATABASE_URL=$$DATABASE_URL DEBUG=0 SECRET_KEY=test-only-secret-key-long-enough-for-hs256-signing SECURE_SSL_REDIRECT=0 \
 	  $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install

@@ -182,6 +182,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "BadgeEnum": "ashopy.catalog.models.Badge",
+        "AttributeKindEnum": "ashopy.catalog.models.Attribute.Kind",
+        "ProductKindEnum": "ashopy.api.catalog_serializers.PRODUCT_KIND_CHOICES",
+    },
 }
 
 PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", default="SN")

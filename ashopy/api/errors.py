@@ -2,12 +2,24 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
-from rest_framework import exceptions, status
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ashopy.core.errors import DomainError
+
+
+class InUse(exceptions.APIException):
+    """Deleting a row that other records still point to (an ordered variant, say)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "in_use"
+    default_detail = gettext_lazy("Other records still use this; it cannot be deleted.")
 
 
 def _flatten(detail):
@@ -22,12 +34,35 @@ def _flatten(detail):
     return str(detail)
 
 
+def _first_message(fields) -> str:
+    """The first message of a (possibly nested) error tree: what a client shows when it shows one."""
+    values = fields.values() if isinstance(fields, dict) else fields if isinstance(fields, list) else [fields]
+    for value in values:
+        message = value if isinstance(value, str) else _first_message(value)
+        if message:
+            return message
+    return ""
+
+
+def _code_and_detail(exc) -> tuple[str, str]:
+    detail = getattr(exc, "detail", str(exc))
+    code = getattr(exc, "default_code", "error")
+    if isinstance(detail, dict):  # simplejwt's {"detail", "code", "messages"}
+        code = detail.get("code", code)
+        detail = detail.get("detail", next(iter(detail.values()), ""))
+    elif isinstance(detail, list):
+        detail = " ".join(_flatten(detail))
+    return str(getattr(detail, "code", None) or code), str(detail)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "detail": str(exc), "fields": _flatten(exc.fields)}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(fields)
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        exc = InUse()
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -39,15 +74,36 @@ def exception_handler(exc, context):
         fields = _flatten(exc.detail)
         if not isinstance(fields, dict):
             fields = {"non_field_errors": fields}
-        detail = "Invalid input."
-        first = next(iter(fields.values()), None)
-        if first:
-            detail = first[0] if isinstance(first, list) else str(first)
+        detail = _first_message(fields) or _("Invalid input.")
         response.data = {"code": "invalid", "detail": detail, "fields": fields}
     else:
-        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-        response.data = {"code": codes if isinstance(codes, str) else "error",
-                         "detail": _flatten(getattr(exc, "detail", str(exc))), "fields": {}}
+        code, detail = _code_and_detail(exc)
+        response.data = {"code": code, "detail": detail, "fields": {}}
     if response.status_code >= status.HTTP_500_INTERNAL_SERVER_ERROR:
         response.status_code = status.HTTP_400_BAD_REQUEST
     return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx answer, for the OpenAPI schema."""
+
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. invalid, not_found, not_authenticated.")
+    detail = serializers.CharField(help_text="A message for humans, in the request's language.")
+    fields = serializers.DictField(child=serializers.JSONField(),
+                                   help_text="{field: [messages]}, nested for nested input; empty otherwise.")
+
+
+_DESCRIPTIONS = {
+    400: "Invalid input: see `fields`.",
+    401: "Missing or invalid credentials.",
+    403: "Not allowed for this user in this store.",
+    404: "Not found in this store.",
+    409: "Still used by other records: cannot be deleted.",
+    429: "Too many requests: try again later.",
+}
+
+
+def error_responses(*statuses: int) -> dict:
+    """OpenAPI responses for the given error statuses, to merge into extend_schema(responses=…)."""
+    return {status_code: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[status_code])
+            for status_code in statuses}

@@ -1,3 +1,33 @@
-from django.urls import path  # noqa: F401
+"""`/api/v1/` (the store is chosen by the Host header), the OpenAPI schema and its Swagger UI."""
 
-urlpatterns = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import accounts, catalog, catalog_nested
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("categories", catalog.CategoryViewSet, basename="category")
+router.register("brands", catalog.BrandViewSet, basename="brand")
+router.register("products", catalog.ProductViewSet, basename="product")
+router.register(r"products/(?P<product_slug>[^/.]+)/variants", catalog_nested.VariantViewSet,
+                basename="product-variant")
+router.register(r"products/(?P<product_slug>[^/.]+)/images", catalog_nested.ImageViewSet, basename="product-image")
+router.register("me/addresses", accounts.AddressViewSet, basename="address")
+
+v1 = [
+    path("auth/register/", accounts.RegisterView.as_view(), name="register"),
+    path("auth/token/", accounts.TokenObtainView.as_view(), name="token"),
+    path("auth/token/refresh/", accounts.TokenRefreshView.as_view(), name="token-refresh"),
+    path("auth/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

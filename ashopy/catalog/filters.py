@@ -57,9 +57,9 @@ class ProductFilters:
         """Read `params` (a QueryDict). With `strict`, any bad value raises InvalidFilters;
         otherwise bad values are dropped and returned as {parameter: message}."""
         filters, errors = cls(), {}
-        filters.q = params.get("q", "").strip()[:MAX_QUERY_LENGTH]
-        filters.category = params.get("category", "").strip()
-        filters.brands = [b for b in params.getlist("brand") if b][:20]
+        filters.q = _text(params.get("q", ""))[:MAX_QUERY_LENGTH]
+        filters.category = _text(params.get("category", ""))
+        filters.brands = [b for b in map(_text, params.getlist("brand")) if b][:20]
         filters.price_min = _decimal(params, "price_min", errors)
         filters.price_max = _decimal(params, "price_max", errors)
         if filters.price_min is not None and filters.price_max is not None and filters.price_min > filters.price_max:
@@ -68,9 +68,9 @@ class ProductFilters:
         filters.in_stock = _boolean(params, "in_stock", errors)
         for key in params:
             if key.startswith(ATTRIBUTE_PREFIX) and len(key) > len(ATTRIBUTE_PREFIX):
-                values = [v for v in params.getlist(key) if v][:20]
+                values = [v for v in map(_text, params.getlist(key)) if v][:20]
                 if values:
-                    filters.attributes[key[len(ATTRIBUTE_PREFIX):]] = values
+                    filters.attributes[_text(key[len(ATTRIBUTE_PREFIX):])] = values
         ordering = params.get("ordering", "")
         if ordering and ordering not in ORDERINGS and not (ordering == "relevance" and filters.q):
             errors["ordering"] = _("Unknown ordering “%(value)s”; use one of: %(choices)s.") % {
@@ -82,6 +82,11 @@ class ProductFilters:
         if errors and strict:
             raise InvalidFilters(_("Some filters are not valid."), fields=errors)
         return filters, errors
+
+
+def _text(raw: str) -> str:
+    """Stripped, without NUL characters (PostgreSQL refuses them in text: a 500 otherwise)."""
+    return raw.replace("\x00", "").strip()
 
 
 def _decimal(params, name, errors):

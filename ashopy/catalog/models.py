@@ -37,6 +37,16 @@ class CategoryQuerySet(MP_NodeQuerySet):
         return self.filter(store=store)
 
 
+class CategoryManager(MP_NodeManager):
+    """Treebeard's manager, returning our queryset (treebeard hard-codes its own)."""
+
+    def get_queryset(self):
+        return CategoryQuerySet(self.model, using=self._db).order_by("path")
+
+    def for_store(self, store):
+        return self.get_queryset().for_store(store)
+
+
 class Category(SeoFields, MP_Node):
     """A node of a store's category tree (any depth; materialised path)."""
 
@@ -49,7 +59,7 @@ class Category(SeoFields, MP_Node):
     is_active = models.BooleanField(_("active"), default=True)
 
     node_order_by = ["position", "name"]
-    objects = MP_NodeManager.from_queryset(CategoryQuerySet)()
+    objects = CategoryManager()
 
     class Meta:
         verbose_name = _("category")

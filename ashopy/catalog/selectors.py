@@ -47,13 +47,13 @@ def availability_of(variants) -> str:
 
 
 def filtered_products(*, store, filters: ProductFilters, tree: CategoryTree, node: Node | None = None,
-                      facets_only: bool = False) -> QuerySet:
+                      facets_only: bool = False, include_drafts: bool = False) -> QuerySet:
     """Published products of `store` matching `filters` (and within `node`'s sub-tree).
 
     With `facets_only`, only the category and the search apply: the base that facet
-    counts are computed on.
+    counts are computed on. With `include_drafts` (catalogue staff), drafts are listed too.
     """
-    products = Product.objects.published(store).non_polymorphic()
+    products = _visible(store, include_drafts).non_polymorphic()
     if node is None and filters.category:
         node = tree.get(filters.category)
         if node is None:
@@ -85,8 +85,8 @@ def product_cards(products: QuerySet, *, sort: str) -> QuerySet:
         ordering = ORDERINGS.get(sort, ORDERINGS["newest"])
     return (products.order_by(*ordering).defer(*LISTING_DEFERRED)
             .select_related("brand", "category")
-            .prefetch_related(ordered_images(),
-                              active_variants(("price", "sale_price", "tax_class_id", "availability", "name"))))
+            .prefetch_related(ordered_images(), active_variants(
+                ("price", "sale_price", "tax_class_id", "availability", "name", "position"))))
 
 
 def _search(products: QuerySet, q: str) -> QuerySet:
@@ -157,9 +157,13 @@ def _facet_option(row) -> dict | None:
     return None
 
 
-def product_detail(*, store, slug: str) -> Product | None:
-    """A published product of `store` as its own kind, with everything its page shows."""
-    product = (Product.objects.published(store).filter(slug=slug)
+def _visible(store, include_drafts: bool) -> QuerySet:
+    return Product.objects.for_store(store) if include_drafts else Product.objects.published(store)
+
+
+def product_detail(*, store, slug: str, include_drafts: bool = False) -> Product | None:
+    """A published product of `store` (or a draft, for staff) as its own kind, with everything its page shows."""
+    product = (_visible(store, include_drafts).filter(slug=slug)
                .select_related("brand", "category", "product_type")
                .prefetch_related(ordered_images(), active_variants(),
                                  Prefetch("attribute_values",

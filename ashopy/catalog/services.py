@@ -12,13 +12,16 @@ from ashopy.stores.models import Store
 from . import tree
 from .models import (
     Attribute,
+    AttributeChoice,
     AttributeValue,
     Brand,
     Category,
     Product,
     ProductImage,
+    ProductType,
     RealEstateLot,
     RetailProduct,
+    TaxClass,
     Variant,
     fold,
 )
@@ -91,13 +94,15 @@ def create_product(*, store: Store, kind: str = "retail", variants: list[dict] |
 
 
 @transaction.atomic
-def update_product(*, product: Product, **fields) -> Product:
+def update_product(*, product: Product, specifications: dict | None = None, **fields) -> Product:
     _check_store(product.store, category=fields.get("category"), brand=fields.get("brand"),
                  product_type=fields.get("product_type"))
     for name, value in fields.items():
         setattr(product, name, value)
     product.full_clean(exclude=["search_vector"])
     product.save()
+    if specifications:
+        set_specifications(product=product, values=specifications)
     return refresh_product(product)
 
 
@@ -231,7 +236,7 @@ def update_category(*, category: Category, parent: Category | type[Ellipsis] | N
             if parent is not None and (parent.store_id != category.store_id or parent.path.startswith(category.path)):
                 raise ValidationError({"parent": _("A category cannot move under itself or another store's.")})
             if parent is None:
-                Category.objects.move(category, Category.get_last_root_node(), "sorted-sibling")
+                Category.objects.move(category, Category.objects.get_last_root_node(), "sorted-sibling")
             else:
                 Category.objects.move(category, parent, "sorted-child")
             category.refresh_from_db()
@@ -274,3 +279,39 @@ def delete_brand(*, brand: Brand) -> None:
     for product in products:
         product.brand = None
         refresh_product(product)
+
+
+@transaction.atomic
+def save_tax_class(*, store: Store, code: str, name: str, is_default: bool = False) -> TaxClass:
+    """Create or update the store's tax class `code`; a new default takes over from the old one."""
+    if is_default:
+        TaxClass.objects.filter(store=store, is_default=True).exclude(code=code).update(is_default=False)
+    tax_class = TaxClass.objects.filter(store=store, code=code).first() or TaxClass(store=store, code=code)
+    tax_class.name, tax_class.is_default = name, is_default
+    tax_class.full_clean()
+    tax_class.save()
+    return tax_class
+
+
+@transaction.atomic
+def save_product_type(*, store: Store, name: str, slug: str = "", attributes: list[dict] = ()) -> ProductType:
+    """Create or update a product type with its attributes, each {slug, name, kind, unit, choices: [values]}.
+
+    Attributes and choices are matched by slug; those not listed are kept.
+    """
+    slug = slug or slugify(name)
+    product_type = ProductType.objects.filter(store=store, slug=slug).first() or ProductType(store=store, slug=slug)
+    product_type.name = name
+    product_type.full_clean()
+    product_type.save()
+    for position, spec in enumerate(attributes, start=1):
+        attribute = (Attribute.objects.filter(product_type=product_type, slug=spec["slug"]).first()
+                     or Attribute(product_type=product_type, slug=spec["slug"]))
+        attribute.name, attribute.kind = spec["name"], spec["kind"]
+        attribute.unit, attribute.position = spec.get("unit", ""), position
+        attribute.full_clean()
+        attribute.save()
+        for rank, value in enumerate(spec.get("choices", ()), start=1):
+            AttributeChoice.objects.update_or_create(attribute=attribute, slug=slugify(value),
+                                                     defaults={"value": value, "position": rank})
+    return product_type

@@ -1,12 +1,33 @@
-"""Keep the in-memory category tree fresh."""
+"""Keep the in-memory category tree and the cached storefront fragments fresh."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import tree
-from .models import Category
+from . import fragments, tree
+from .models import AttributeValue, Brand, Category, Product, ProductImage, RealEstateLot, RetailProduct, Variant
 
 
 @receiver([post_save, post_delete], sender=Category)
 def _category_changed(instance, **kwargs):
     tree.bump(instance.store_id)
+
+
+@receiver([post_save, post_delete], sender=Category)
+@receiver([post_save, post_delete], sender=Brand)
+@receiver([post_save, post_delete], sender=Product)
+@receiver([post_save, post_delete], sender=RetailProduct)
+@receiver([post_save, post_delete], sender=RealEstateLot)
+@receiver([post_save, post_delete], sender=Variant)
+def _catalogue_changed(instance, **kwargs):
+    """Cached storefront fragments show the change at once (see fragments.py)."""
+    fragments.bump(instance.store_id)
+
+
+@receiver([post_save, post_delete], sender=ProductImage)
+@receiver([post_save, post_delete], sender=AttributeValue)
+def _product_part_changed(instance, **kwargs):
+    product = type(instance)._meta.get_field("product").get_cached_value(instance, default=None)
+    store_id = product.store_id if product is not None else (
+        Product.objects.filter(pk=instance.product_id).values_list("store_id", flat=True).first())
+    if store_id is not None:
+        fragments.bump(store_id)

@@ -1,0 +1,201 @@
+"""Storefront pages: home, category listing, search and product page.
+
+Listings take a fixed number of queries whatever the page size (see
+tests/test_storefront_queries.py), and anonymous visits never touch the session.
+"""
+
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from . import fragments
+from .filters import ATTRIBUTE_PREFIX, ORDERINGS, PAGE_SIZES, ProductFilters
+from .models import Availability, RealEstateLot
+from .selectors import (
+    attribute_facets,
+    brand_facets,
+    featured_products,
+    filtered_products,
+    new_products,
+    product_cards,
+    product_detail,
+    promoted_products,
+    related_products,
+)
+from .tree import CategoryTree, Node, category_tree
+
+SORT_LABELS = {
+    "relevance": _("Relevance"),
+    "newest": _("Newest"),
+    "price": _("Price: low to high"),
+    "-price": _("Price: high to low"),
+    "popularity": _("Most popular"),
+    "name": _("Name (A–Z)"),
+}
+LISTING_PARAMETERS = {"q", "category", "brand", "price_min", "price_max", "in_stock", "ordering", "page", "page_size"}
+PARAMETER_LABELS = {
+    "price_min": _("Minimum price"),
+    "price_max": _("Maximum price"),
+    "in_stock": _("In stock"),
+    "ordering": _("Sort"),
+    "page": _("Page"),
+    "page_size": _("Products per page"),
+}
+
+
+@require_safe
+def home(request):
+    """Featured, new and discounted products, and the top categories."""
+    store = request.store
+
+    def sections():
+        return render_to_string("catalog/includes/home_sections.html", {
+            "featured": featured_products(store),
+            "new": new_products(store),
+            "promoted": promoted_products(store),
+        }, request)
+
+    return render(request, "catalog/home.html", {
+        "root_categories": category_tree(store).roots,
+        "sections": fragments.cached(request, "home", sections),
+    })
+
+
+@require_safe
+def category(request, slug):
+    """A category and its sub-categories' products, filtered, sorted and paginated.
+
+    Unknown filter values are dropped with a notice (never an error page). A page
+    number past the end shows the last page: a link shared before products were
+    removed still lands on products.
+    """
+    tree = category_tree(request.store)
+    node = tree.get(slug)
+    if node is None:
+        raise Http404("No such category.")
+
+    def listing():
+        filters, errors = ProductFilters.parse(request.GET, strict=False)
+        filters.q = ""  # the search has its own page: a category lists its whole sub-tree
+        return _render_listing(request, filters=filters, errors=errors, tree=tree, node=node)
+
+    return render(request, "catalog/category.html", {
+        "category": node, "ancestors": node.ancestors(),
+        "listing": fragments.cached(request, "listing", listing, query=_listing_parameters(request.GET).urlencode())})
+
+
+@require_safe
+def search(request):
+    """Full-text search with the category page's filters and a relevance sort; no query shows a prompt."""
+    filters, errors = ProductFilters.parse(request.GET, strict=False)
+    if not filters.q:
+        return render(request, "catalog/search.html", {"filters": filters, "notices": _notices(errors)})
+
+    def listing():
+        tree = category_tree(request.store)
+        return _render_listing(request, filters=filters, errors=errors, tree=tree)
+
+    return render(request, "catalog/search.html", {
+        "filters": filters,
+        "listing": fragments.cached(request, "listing", listing, query=_listing_parameters(request.GET).urlencode())})
+
+
+@require_safe
+def product(request, slug):
+    """A published product of this store with its variants, specifications and related products."""
+    page = fragments.cached(request, "product", lambda: _product_page(request, slug))
+    return render(request, "catalog/product.html", page)
+
+
+def _product_page(request, slug) -> dict:
+    """The product page's head and body, rendered (a 404 when the store has no such published product)."""
+    item = product_detail(store=request.store, slug=slug)
+    if item is None:
+        raise Http404("No such product.")
+    node = category_tree(request.store).by_id.get(item.category_id)
+    variants = item.active_variants
+    context = {
+        "product": item,
+        "variants": variants,
+        "selected_variant": _first_available(variants),
+        "specifications": [value for value in item.specifications if value.display],
+        "category": node,
+        "ancestors": node.ancestors() if node else [],
+        "lot": item if isinstance(item, RealEstateLot) else None,
+        "related": related_products(item),
+    }
+    return {
+        "title": item.meta_title or f"{item.name} — {request.store.name}",
+        "description": item.meta_description or item.short_description or item.name,
+        "head": render_to_string("catalog/includes/product_head.html", context, request),
+        "body": render_to_string("catalog/includes/product_body.html", context, request),
+    }
+
+
+def _render_listing(request, **kwargs) -> str:
+    return render_to_string("catalog/includes/listing.html", _listing(request, **kwargs), request)
+
+
+def _listing(request, *, filters: ProductFilters, errors: dict, tree: CategoryTree, node: Node | None = None):
+    """The context shared by the category and search pages: one page of cards, facets and notices."""
+    store = request.store
+    base = filtered_products(store=store, filters=filters, tree=tree, node=node, facets_only=True)
+    products = filtered_products(store=store, filters=filters, tree=tree, node=node)
+    paginator = Paginator(product_cards(products, sort=filters.sort), filters.page_size)
+    page = paginator.get_page(filters.page)
+    brands, attributes = fragments.shared(store.pk, "facets", (node.id if node else None, filters.q),
+                                          lambda: _facets(base))
+    brands = [{**brand, "selected": brand["slug"] in filters.brands} for brand in brands]
+    attributes = [_with_choices(facet, filters.attributes.get(facet["slug"], ())) for facet in attributes]
+    sorts = ["relevance", *ORDERINGS] if filters.q else list(ORDERINGS)
+    query = _listing_parameters(request.GET)  # pagination links keep the filters, not the ignored values
+    for name in errors:
+        query.pop(name, None)
+    return {
+        "query": query,
+        "filters": filters,
+        "notices": _notices(errors),
+        "page": page,
+        "products": list(page.object_list),
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "brands": brands,
+        "attribute_facets": attributes,
+        "sorts": [(value, SORT_LABELS[value]) for value in sorts],
+        "page_sizes": sorted({*PAGE_SIZES, filters.page_size}),
+    }
+
+
+def _listing_parameters(params) -> QueryDict:
+    """The parameters a listing reads, in a stable order (the fragment cache's key, the pagination links)."""
+    query = QueryDict(mutable=True)
+    for name in sorted(params):
+        if name in LISTING_PARAMETERS or name.startswith(ATTRIBUTE_PREFIX):
+            query.setlist(name, params.getlist(name))
+    return query
+
+
+def _facets(products) -> tuple[list[dict], list[dict]]:
+    """Brand and attribute facets of a category or a search, as plain data that can be cached."""
+    brands = [{"slug": brand.slug, "name": brand.name, "count": brand.count} for brand in brand_facets(products)]
+    return brands, attribute_facets(products)
+
+
+def _with_choices(facet: dict, chosen) -> dict:
+    """A copy of `facet` whose options say whether the visitor ticked them."""
+    return {**facet, "options": [{**option, "selected": option["value"] in chosen} for option in facet["options"]]}
+
+
+def _notices(errors: dict) -> list[str]:
+    """One line per ignored parameter, named as the visitor sees it."""
+    return [f"{PARAMETER_LABELS.get(name, name)}: {message}" for name, message in errors.items()]
+
+
+def _first_available(variants):
+    """The variant the selector starts on: the first that can be bought, else the first."""
+    for variant in variants:
+        if variant.availability != Availability.OUT_OF_STOCK:
+            return variant
+    return variants[0] if variants else None
