@@ -129,3 +129,13 @@ def test_category_tree_is_cached_and_refreshed_on_change(store, django_assert_nu
     factories.product(store, category_=child)
     with pytest.raises(ValidationError):
         services.delete_category(category=child)
+
+
+@pytest.mark.django_db
+def test_category_manager_keeps_tree_order_and_store_scope(store, other_store):
+    root = factories.category(store, "B-racine")
+    factories.category(store, "A-enfant", parent=root)
+    factories.category(other_store, "Ailleurs")
+    from ashopy.catalog.models import Category
+
+    assert [c.name for c in Category.objects.for_store(store)] == ["B-racine", "A-enfant"]

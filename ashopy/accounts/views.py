@@ -59,7 +59,7 @@ def register(request):
         except IntegrityError:  # the same e-mail signed up a moment ago, between the check and the insert
             form.add_error("email", _("An account with this e-mail address already exists."))
         else:
-            login(request, user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if _send_verification(request, user):
                 messages.success(request, _("Welcome! We sent a confirmation link to %(email)s.")
                                  % {"email": user.email})

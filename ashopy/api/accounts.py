@@ -8,9 +8,11 @@ import logging
 
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -84,7 +86,16 @@ class RegisterView(AuthThrottled, APIView):
                                        responses={200: TokenObtainPairSerializer,
                                                   **error_responses(400, 401, 429)}))
 class TokenObtainView(AuthThrottled, jwt_views.TokenObtainPairView):
-    pass
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            # django-axes marks the request it was handed (DRF's) when the e-mail is locked out.
+            if getattr(request, "axes_locked_out", False):
+                return Response({"code": "locked_out", "fields": {},
+                                 "detail": _("Too many failed attempts: try again in 15 minutes.")},
+                                status=status.HTTP_429_TOO_MANY_REQUESTS)
+            raise
 
 
 @extend_schema_view(post=extend_schema(summary="Trade a refresh token for a new pair (the old one is blacklisted)",
