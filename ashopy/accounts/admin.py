@@ -113,6 +113,9 @@ class UserAdmin(StoreScopedAdmin, DjangoUserAdmin):
                                                  "password1", "password2")}),
     )
 
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj is not None else []  # roles: once the user exists
+
     def scope(self, request, queryset):
         if request.user.is_superuser:
             return queryset
@@ -177,7 +180,7 @@ class PartnerAdmin(StoreScopedAdmin, admin.ModelAdmin):
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Address
-        fields = "__all__"
+        fields = ("user", *services.ADDRESS_FIELDS)
 
     def _get_validation_exclusions(self):
         # A new default address replaces the old one (see services.save_address) instead of

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ashopy.core.errors import DomainError
 from ashopy.stores.models import Membership, Role, Store
 
-from .models import Address, User
+from .models import Address, Partner, User
 
 VERIFY_SALT = "ashopy.accounts.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -158,3 +158,23 @@ def revoke_role(*, user: User, store: Store) -> User:
     if remaining is None:
         return assign_role(user=user, store=store, role=Role.CLIENT)
     return assign_role(user=user, store=remaining.store, role=remaining.role)
+
+
+@transaction.atomic
+def save_partner(*, store: Store, name: str, **fields) -> Partner:
+    """Create or update the store's partner organisation called `name`."""
+    partner = Partner.objects.filter(store=store, name=name).first() or Partner(store=store, name=name)
+    for field, value in fields.items():
+        setattr(partner, field, value)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def set_customer_terms(*, user: User, segment: str = "", partner: Partner | None = None) -> User:
+    """What the shop decides about a customer: their segment (discount) and partner organisation."""
+    user.segment, user.partner = segment, partner
+    user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in ("segment", "partner")])
+    user.save(update_fields=["segment", "partner"])
+    return user

@@ -1,5 +1,6 @@
 """Keep the in-memory category tree and the cached storefront fragments fresh."""
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -25,7 +26,9 @@ def _catalogue_changed(instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=ProductImage)
 @receiver([post_save, post_delete], sender=AttributeValue)
-def _product_part_changed(instance, **kwargs):
+def _product_part_changed(instance, origin=None, **kwargs):
+    if origin is not None and origin is not instance and not isinstance(origin, QuerySet):
+        return  # deleted with its product (or store), whose own signal bumps: no query per row
     product = type(instance)._meta.get_field("product").get_cached_value(instance, default=None)
     store_id = product.store_id if product is not None else (
         Product.objects.filter(pk=instance.product_id).values_list("store_id", flat=True).first())
