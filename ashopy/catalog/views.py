@@ -146,8 +146,8 @@ def _listing(request, *, filters: ProductFilters, errors: dict, tree: CategoryTr
     products = filtered_products(store=store, filters=filters, tree=tree, node=node)
     paginator = Paginator(product_cards(products, sort=filters.sort), filters.page_size)
     page = paginator.get_page(filters.page)
-    brands, attributes = fragments.shared(store.pk, "facets", (node.id if node else None, filters.q),
-                                          lambda: _facets(base))
+    scope = (node.id if node else filters.category, filters.q)  # all that `base` depends on
+    brands, attributes = fragments.shared(store.pk, "facets", scope, lambda: _facets(base))
     brands = [{**brand, "selected": brand["slug"] in filters.brands} for brand in brands]
     attributes = [_with_choices(facet, filters.attributes.get(facet["slug"], ())) for facet in attributes]
     sorts = ["relevance", *ORDERINGS] if filters.q else list(ORDERINGS)
