@@ -1,0 +1,136 @@
+"""load_demo builds the same two stores every time; generate_catalog bulk-creates correct products."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.http import QueryDict
+from stdnum import ean
+
+from ashopy.accounts.models import Partner, User
+from ashopy.catalog.filters import ProductFilters
+from ashopy.catalog.models import (
+    AttributeValue,
+    Brand,
+    Category,
+    Product,
+    ProductImage,
+    RealEstateLot,
+    RetailProduct,
+    Variant,
+)
+from ashopy.catalog.selectors import filtered_products
+from ashopy.catalog.services import search_text_for
+from ashopy.catalog.tree import category_tree
+from ashopy.demo.structure import DEMO_PASSWORD
+from ashopy.pricing.models import SegmentDiscount, TaxRate
+from ashopy.stores.models import Membership, Store, StoreDomain
+from ashopy.stores.selectors import clear_store_cache, store_for_host
+from tests import factories
+
+COUNTED = [Store, StoreDomain, Category, Brand, Product, RetailProduct, RealEstateLot, Variant, ProductImage,
+           AttributeValue, TaxRate, SegmentDiscount, Partner, User, Membership]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _counts():
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def _load(products=14):
+    out = io.StringIO()
+    call_command("load_demo", products=products, stdout=out)
+    return out.getvalue()
+
+
+def _assert_listing_fields_are_fresh(products):
+    for product in products:
+        variants = list(product.variants.filter(active=True))
+        assert product.price_from == min(v.effective_price for v in variants), product
+        assert product.on_sale == any(v.sale_price is not None and v.sale_price < v.price for v in variants)
+        assert product.search_text == search_text_for(product)
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_gives_the_same_data(settings):
+    output = _load()
+    first = _counts()
+    assert _load() and _counts() == first
+    dakar, paris = Store.objects.get(slug="dakar"), Store.objects.get(slug="paris")
+    assert (dakar.currency, dakar.country.code, dakar.prices_include_tax) == ("XOF", "SN", True)
+    assert (paris.currency, paris.country.code, paris.timezone) == ("EUR", "FR", "Europe/Paris")
+    assert dakar.tax_id.startswith("NINEA") and paris.tax_id.startswith("SIRET")
+    clear_store_cache()
+    assert store_for_host("localhost") == dakar and store_for_host("paris.localhost") == paris
+    assert dakar.domains.get(is_primary=True).domain == "dakar.localhost"
+    assert sorted(TaxRate.objects.filter(store=paris).values_list("rate", flat=True)) == [Decimal("5.5"), 20]
+    assert TaxRate.objects.get(store=dakar, tax_class__is_default=True).rate == 18
+    assert dict(SegmentDiscount.objects.filter(store=dakar).values_list("segment", "percent")) == {
+        "etudiant": 10, "professionnel": 5, "entreprise": 7, "institution": 8}
+    assert Category.objects.filter(store=dakar, depth=3).exists()
+    for store in (dakar, paris):
+        products = Product.objects.filter(store=store)
+        assert products.count() == 14
+        assert not products.filter(variants__isnull=True).exists()
+        assert not products.filter(images__isnull=True).exists()
+        assert not products.filter(attribute_values__isnull=True).exists()
+        _assert_listing_fields_are_fresh(products)
+    assert RealEstateLot.objects.filter(store=dakar).exists() and RetailProduct.objects.filter(store=dakar).exists()
+    assert all(ean.is_valid(code) for code in Variant.objects.values_list("barcode", flat=True))
+    picture = ProductImage.objects.first()
+    assert default_storage.exists(picture.image.name) and (picture.width, picture.height) == (600, 600)
+    assert "admin@ashopy.test" in output and DEMO_PASSWORD in output
+
+
+@pytest.mark.django_db
+def test_load_demo_people_have_their_roles():
+    _load(products=3)
+    dakar, paris = Store.objects.get(slug="dakar"), Store.objects.get(slug="paris")
+    admin = User.objects.get(email="admin@ashopy.test")
+    assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
+    for store in (dakar, paris):
+        for role in ("gestionnaire", "vendeur"):
+            user = User.objects.get(email=f"{role}.{store.slug}@ashopy.test")
+            assert user.is_staff and user.check_password(DEMO_PASSWORD)
+            assert list(user.memberships.values_list("store", "role")) == [(store.pk, role)]
+            assert list(user.groups.values_list("name", flat=True)) == [role]
+    segments = dict(User.objects.filter(role="client").values_list("email", "segment"))
+    assert set(segments.values()) == {"", "etudiant", "professionnel", "entreprise", "institution"}
+    member = User.objects.get(email="ucad@ashopy.test")
+    assert member.partner.name == "Université Cheikh Anta Diop" and member.partner.discount_percent == 5
+    assert member.partner.store == dakar and member.email_verified
+    assert not Membership.objects.filter(user__role="client").exists()
+    assert User.objects.get(email="client@ashopy.test").addresses.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_generate_catalog_creates_findable_correct_products(store):
+    factories.laptop_type(store)
+    call_command("generate_catalog", products=300, store="dakar", batch=128, verbosity=0, stdout=io.StringIO())
+    products = Product.objects.filter(store=store)
+    assert products.count() == 300 and RetailProduct.objects.filter(store=store).count() == 300
+    assert {type(p) for p in products[:20]} == {RetailProduct}
+    assert Category.objects.filter(store=store, numchild=0).count() >= 1 and Brand.objects.filter(store=store)
+    assert not products.filter(search_vector__isnull=True).exists()
+    assert products.filter(images__isnull=True).count() == 0 and ProductImage.objects.count() == 300
+    variants = Variant.objects.filter(store=store)
+    assert 300 <= variants.count() <= 600
+    assert variants.values("sku").distinct().count() == variants.count()
+    assert all(ean.is_valid(code) for code in variants.values_list("barcode", flat=True))
+    assert AttributeValue.objects.filter(product__store=store).count() == 600
+    _assert_listing_fields_are_fresh(products.select_related("brand", "category"))
+    sample = products.order_by("id")[150]
+    tree = category_tree(store)
+    for query in (sample.name, sample.name.split()[-1]):
+        params = QueryDict(mutable=True)
+        params["q"] = query
+        filters, _ = ProductFilters.parse(params, strict=True)
+        found = filtered_products(store=store, filters=filters, tree=tree).values_list("pk", flat=True)
+        assert sample.pk in set(found), query
