@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "ashopy.stores.context_processors.store",
                 "ashopy.catalog.context_processors.navigation",
+                "ashopy.pricing.context_processors.prices",
             ],
         },
     }

@@ -1,7 +1,6 @@
 """Query budgets of the storefront: a listing costs the same queries for 24 cards as for 96,
-and an anonymous visitor's second look at the same address costs none."""
+and a product page stays within its budget."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -118,18 +117,3 @@ def test_product_page_queries_for_a_signed_in_partner_student(client, store, cat
     _queries(client, catalogue[0].get_absolute_url(), django_assert_max_num_queries, PRODUCT_BUDGET, cards=4)
 
 
-@pytest.mark.django_db
-def test_anonymous_repeat_visits_are_served_from_the_fragment_cache(client, catalogue, django_assert_num_queries):
-    urls = ["/", "/c/ordinateurs/?ordering=price&page_size=96", "/search/?q=laptop", catalogue[5].get_absolute_url()]
-    first = {url: _without_csrf(client.get(url)) for url in urls}
-    with django_assert_num_queries(0):
-        again = {url: _without_csrf(client.get(url)) for url in urls}
-        tracked = _without_csrf(client.get("/c/ordinateurs/?page_size=96&utm_source=news&ordering=price"))
-    assert again == first
-    assert "utm_source" not in tracked.split("<main")[1]
-    assert all(first[url].count('class="card h-100 product-card"') >= 4 for url in urls)
-
-
-def _without_csrf(response) -> str:
-    """The page without its per-request CSRF token (the only part that is never cached)."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())

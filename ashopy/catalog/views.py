@@ -7,11 +7,10 @@ tests/test_storefront_queries.py), and anonymous visits never touch the session.
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from . import fragments
+from . import facet_cache
 from .filters import ATTRIBUTE_PREFIX, ORDERINGS, PAGE_SIZES, ProductFilters
 from .models import Availability, RealEstateLot
 from .selectors import (
@@ -35,6 +34,7 @@ SORT_LABELS = {
     "popularity": _("Most popular"),
     "name": _("Name (A–Z)"),
 }
+FACET_OPTIONS = 12
 LISTING_PARAMETERS = {"q", "category", "brand", "price_min", "price_max", "in_stock", "ordering", "page", "page_size"}
 PARAMETER_LABELS = {
     "price_min": _("Minimum price"),
@@ -50,17 +50,11 @@ PARAMETER_LABELS = {
 def home(request):
     """Featured, new and discounted products, and the top categories."""
     store = request.store
-
-    def sections():
-        return render_to_string("catalog/includes/home_sections.html", {
-            "featured": featured_products(store),
-            "new": new_products(store),
-            "promoted": promoted_products(store),
-        }, request)
-
     return render(request, "catalog/home.html", {
         "root_categories": category_tree(store).roots,
-        "sections": fragments.cached(request, "home", sections),
+        "featured": featured_products(store),
+        "new": new_products(store),
+        "promoted": promoted_products(store),
     })
 
 
@@ -77,14 +71,11 @@ def category(request, slug):
     if node is None:
         raise Http404("No such category.")
 
-    def listing():
-        filters, errors = ProductFilters.parse(request.GET, strict=False)
-        filters.q = ""  # the search has its own page: a category lists its whole sub-tree
-        return _render_listing(request, filters=filters, errors=errors, tree=tree, node=node)
-
+    filters, errors = ProductFilters.parse(request.GET, strict=False)
+    filters.q = ""  # the search has its own page: a category lists its whole sub-tree
     return render(request, "catalog/category.html", {
         "category": node, "ancestors": node.ancestors(),
-        "listing": fragments.cached(request, "listing", listing, query=_listing_parameters(request.GET).urlencode())})
+        **_listing(request, filters=filters, errors=errors, tree=tree, node=node)})
 
 
 @require_safe
@@ -94,24 +85,13 @@ def search(request):
     if not filters.q:
         return render(request, "catalog/search.html", {"filters": filters, "notices": _notices(errors)})
 
-    def listing():
-        tree = category_tree(request.store)
-        return _render_listing(request, filters=filters, errors=errors, tree=tree)
-
-    return render(request, "catalog/search.html", {
-        "filters": filters,
-        "listing": fragments.cached(request, "listing", listing, query=_listing_parameters(request.GET).urlencode())})
+    return render(request, "catalog/search.html", _listing(request, filters=filters, errors=errors,
+                                                          tree=category_tree(request.store)))
 
 
 @require_safe
 def product(request, slug):
     """A published product of this store with its variants, specifications and related products."""
-    page = fragments.cached(request, "product", lambda: _product_page(request, slug))
-    return render(request, "catalog/product.html", page)
-
-
-def _product_page(request, slug) -> dict:
-    """The product page's head and body, rendered (a 404 when the store has no such published product)."""
     item = product_detail(store=request.store, slug=slug)
     if item is None:
         raise Http404("No such product.")
@@ -127,16 +107,7 @@ def _product_page(request, slug) -> dict:
         "lot": item if isinstance(item, RealEstateLot) else None,
         "related": related_products(item),
     }
-    return {
-        "title": item.meta_title or f"{item.name} — {request.store.name}",
-        "description": item.meta_description or item.short_description or item.name,
-        "head": render_to_string("catalog/includes/product_head.html", context, request),
-        "body": render_to_string("catalog/includes/product_body.html", context, request),
-    }
-
-
-def _render_listing(request, **kwargs) -> str:
-    return render_to_string("catalog/includes/listing.html", _listing(request, **kwargs), request)
+    return render(request, "catalog/product.html", context)
 
 
 def _listing(request, *, filters: ProductFilters, errors: dict, tree: CategoryTree, node: Node | None = None):
@@ -147,7 +118,7 @@ def _listing(request, *, filters: ProductFilters, errors: dict, tree: CategoryTr
     paginator = Paginator(product_cards(products, sort=filters.sort), filters.page_size)
     page = paginator.get_page(filters.page)
     scope = (node.id if node else filters.category, filters.q)  # all that `base` depends on
-    brands, attributes = fragments.shared(store.pk, "facets", scope, lambda: _facets(base))
+    brands, attributes = facet_cache.cached(store.pk, scope, lambda: _facets(base))
     brands = [{**brand, "selected": brand["slug"] in filters.brands} for brand in brands]
     attributes = [_with_choices(facet, filters.attributes.get(facet["slug"], ())) for facet in attributes]
     sorts = ["relevance", *ORDERINGS] if filters.q else list(ORDERINGS)
@@ -184,8 +155,12 @@ def _facets(products) -> tuple[list[dict], list[dict]]:
 
 
 def _with_choices(facet: dict, chosen) -> dict:
-    """A copy of `facet` whose options say whether the visitor ticked them."""
-    return {**facet, "options": [{**option, "selected": option["value"] in chosen} for option in facet["options"]]}
+    """A copy of `facet` whose options say whether the visitor ticked them, cut to the most
+    frequent `FACET_OPTIONS` (ticked ones always stay): a list of 150 processors helps no one."""
+    frequent = sorted(facet["options"], key=lambda option: -option["count"])[:FACET_OPTIONS]
+    keep = {option["value"] for option in frequent} | set(chosen)
+    return {**facet, "options": [{**option, "selected": option["value"] in chosen}
+                                 for option in facet["options"] if option["value"] in keep]}
 
 
 def _notices(errors: dict) -> list[str]:

@@ -38,5 +38,10 @@ def _locale_for(language: str) -> str:
 
 def format_money(amount: Decimal, currency: str, language: str | None = None) -> str:
     """Format for humans in the active language: ``12 500 F CFA``, ``1 234,50 €``."""
-    locale = _locale_for(language or get_language() or "fr")
-    return format_currency(round_money(amount, currency), currency, locale=locale)
+    return _format(round_money(amount, currency), currency, _locale_for(language or get_language() or "fr"))
+
+
+@lru_cache(maxsize=8192)
+def _format(amount: Decimal, currency: str, locale: str) -> str:
+    # Babel parses its number pattern on every call; a shop shows the same prices over and over.
+    return format_currency(amount, currency, locale=locale)
