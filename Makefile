@@ -37,14 +37,14 @@ test: install lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	@DATABASE_URL=$$($(PY) scripts/test_database.py) || exit 1; \
 	echo "test database: $$DATABASE_URL"; \
-	DATABASE_URL=$$DATABASE_URL DEBUG=0 SECRET_KEY=test-only-secret-key-long-enough-for-hs256-signing SECURE_SSL_REDIRECT=0 \
+	DATABASE_URL=$$DATABASE_URL CONN_MAX_AGE=0 DEBUG=0 SECRET_KEY=test-only-secret-key-long-enough-for-hs256-signing SECURE_SSL_REDIRECT=0 \
 	  $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/catalog.py
 
 messages: install
-	cd ashopy && DEBUG=1 ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete && DEBUG=1 ../$(PY) ../manage.py compilemessages
+	cd ashopy && DEBUG=1 ../$(PY) ../manage.py makemessages -l fr --no-obsolete && DEBUG=1 ../$(PY) ../manage.py compilemessages -l fr
 
 clean:
 	rm -rf $(VENV) .test-db.sqlite3 staticfiles

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from polymorphic.managers import PolymorphicManager
 from polymorphic.models import PolymorphicModel
 from polymorphic.query import PolymorphicQuerySet
@@ -271,7 +272,7 @@ class RetailProduct(Product):
     """An ordinary product sold from stock in any quantity."""
 
     class Condition(models.TextChoices):
-        NEW = "new", _("New")
+        NEW = "new", pgettext_lazy("product condition", "New")
         REFURBISHED = "refurbished", _("Refurbished")
         USED = "used", _("Used")
 

@@ -47,12 +47,16 @@ def availability_of(variants) -> str:
 
 
 def filtered_products(*, store, filters: ProductFilters, tree: CategoryTree, node: Node | None = None,
-                      facets_only: bool = False, include_drafts: bool = False) -> QuerySet:
+                      include_drafts: bool = False) -> QuerySet:
     """Published products of `store` matching `filters` (and within `node`'s sub-tree).
+    With `include_drafts` (catalogue staff), drafts are listed too."""
+    base = searched_products(store=store, filters=filters, tree=tree, node=node, include_drafts=include_drafts)
+    return narrowed(base, filters)
 
-    With `facets_only`, only the category and the search apply: the base that facet
-    counts are computed on. With `include_drafts` (catalogue staff), drafts are listed too.
-    """
+
+def searched_products(*, store, filters: ProductFilters, tree: CategoryTree, node: Node | None = None,
+                      include_drafts: bool = False) -> QuerySet:
+    """The products of a category (or `filters.category`) and a search: what facet counts are computed on."""
     products = _visible(store, include_drafts).non_polymorphic()
     if node is None and filters.category:
         node = tree.get(filters.category)
@@ -62,8 +66,11 @@ def filtered_products(*, store, filters: ProductFilters, tree: CategoryTree, nod
         products = products.filter(category_id__in=node.descendant_ids())
     if filters.q:
         products = _search(products, filters.q)
-    if facets_only:
-        return products
+    return products
+
+
+def narrowed(products: QuerySet, filters: ProductFilters) -> QuerySet:
+    """`products` with the visitor's brand, price, stock and attribute filters applied."""
     if filters.brands:
         products = products.filter(brand__slug__in=filters.brands)
     if filters.price_min is not None:
@@ -90,6 +97,11 @@ def product_cards(products: QuerySet, *, sort: str) -> QuerySet:
 
 
 def _search(products: QuerySet, q: str) -> QuerySet:
+    """Full-text matches ranked by relevance; when there are none (a typo), trigram word similarity.
+
+    Asking both at once (an OR of the two indexes) costs several times more on a large
+    catalogue, and a query whose words match needs no typo tolerance.
+    """
     folded = fold(q)
     if connection.vendor != "postgresql":
         for word in folded.split():
@@ -98,8 +110,11 @@ def _search(products: QuerySet, q: str) -> QuerySet:
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
     query = SearchQuery(q, config="french_unaccent", search_type="websearch")
-    return (products.filter(Q(search_vector=query) | Q(search_text__trigram_word_similar=folded))
-            .annotate(rank=SearchRank(F("search_vector"), query) + TrigramWordSimilarity(folded, "search_text")))
+    matches = products.filter(search_vector=query)
+    if matches.exists():
+        return matches.annotate(rank=SearchRank(F("search_vector"), query))
+    return (products.filter(search_text__trigram_word_similar=folded)
+            .annotate(rank=TrigramWordSimilarity(folded, "search_text")))
 
 
 def _attribute_matches(slug: str, values: list[str]) -> QuerySet:

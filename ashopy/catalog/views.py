@@ -17,12 +17,13 @@ from .selectors import (
     attribute_facets,
     brand_facets,
     featured_products,
-    filtered_products,
+    narrowed,
     new_products,
     product_cards,
     product_detail,
     promoted_products,
     related_products,
+    searched_products,
 )
 from .tree import CategoryTree, Node, category_tree
 
@@ -113,8 +114,8 @@ def product(request, slug):
 def _listing(request, *, filters: ProductFilters, errors: dict, tree: CategoryTree, node: Node | None = None):
     """The context shared by the category and search pages: one page of cards, facets and notices."""
     store = request.store
-    base = filtered_products(store=store, filters=filters, tree=tree, node=node, facets_only=True)
-    products = filtered_products(store=store, filters=filters, tree=tree, node=node)
+    base = searched_products(store=store, filters=filters, tree=tree, node=node)
+    products = narrowed(base, filters)
     paginator = Paginator(product_cards(products, sort=filters.sort), filters.page_size)
     page = paginator.get_page(filters.page)
     scope = (node.id if node else filters.category, filters.q)  # all that `base` depends on
