@@ -24,9 +24,11 @@ MODEL_LINK = re.compile(r'href="(/admin/[a-z_]+/[a-z_]+/)"')
 
 
 @pytest.fixture(autouse=True)
-def _roles_and_media(db, settings, tmp_path):
-    """Role groups exist before the staff fixtures join them; uploads go to a temporary folder."""
+def _roles_and_media(db, settings, tmp_path, client):
+    """Role groups exist before the staff fixtures join them; uploads go to a temporary folder;
+    the back office answers in English, which the assertions read."""
     settings.MEDIA_ROOT = tmp_path
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     call_command("setup_roles", stdout=io.StringIO())
 
 

@@ -52,3 +52,10 @@ def test_swagger_ui_is_served_from_local_static_files(store):
         assert finders.find(url.removeprefix("/static/")), url
     assert not re.search(r"https?://", html), "the page must not load anything from another host"
     assert '"/api/schema/"' in html
+
+
+@pytest.mark.django_db
+def test_unknown_api_address_is_a_json_404(client, store):
+    response = client.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "No such endpoint.", "fields": {}}

@@ -137,6 +137,7 @@ def test_bad_payloads_answer_400_and_change_nothing(store, other_store, manager,
     existing = factories.product(store, "Déjà là", variants=[{"sku": "TAKEN", "price": Decimal(10)}])
     foreign = factories.category(other_store, "Étrangère")
     client = client_for(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     before = snapshot()
     cases = {
         "variants": {**payload, "variants": [{"list_price": "-1"}]},
@@ -225,6 +226,7 @@ def test_image_upload_accepts_images_and_refuses_others(settings, store, manager
     product = factories.product(store, "Lampe")
     url = f"{PRODUCTS}{product.slug}/images/"
     client = client_for(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     ok = client.post(url, {"image": image_file(), "alt": "Lampe allumée"}, format="multipart")
     assert ok.status_code == 201, ok.json()
     assert ok.json()["width"] == 12 and ok.json()["url"].startswith("http://testserver/media/products/")

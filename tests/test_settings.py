@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _manage(*args, **env):
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"} and not k.startswith(("SECURE_", "SESSION_", "CSRF_"))}
+            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+            and not k.startswith(("SECURE_", "SESSION_", "CSRF_"))}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 

@@ -102,3 +102,11 @@ def test_assign_role_moves_between_roles(store):
     assert list(user.groups.values_list("name", flat=True)) == ["vendeur"]
     assign_role(user=user, store=store, role="client")
     assert not Membership.objects.filter(user=user).exists() and not user.is_staff
+
+
+@pytest.mark.django_db
+def test_the_api_follows_accept_language_and_pages_do_not(client, store):
+    headers = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    assert client.get("/api/v1/nothing/", **headers)["Content-Language"] == "en"
+    assert client.get("/api/v1/nothing/")["Content-Language"] == "fr"
+    assert client.get("/search/", **headers)["Content-Language"] == "fr"

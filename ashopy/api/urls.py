@@ -1,6 +1,7 @@
 """`/api/v1/` (the store is chosen by the Host header), the OpenAPI schema and its Swagger UI."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -26,8 +27,15 @@ v1 = [
     path("", include(router.urls)),
 ]
 
+
+def not_found(request, path=""):
+    """Unknown API addresses answer in the API's error shape, not with the shop's HTML 404 page."""
+    return JsonResponse({"code": "not_found", "detail": "No such endpoint.", "fields": {}}, status=404)
+
+
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^(?P<path>.*)$", not_found),
 ]

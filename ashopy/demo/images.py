@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import unicodedata
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -19,6 +20,11 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
+def fold_to_ascii(text: str) -> str:
+    text = text.replace("—", "-").replace("–", "-").replace("²", "2").replace("’", "'")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def colour_for(key: str, shade: int = 0) -> tuple[int, int, int]:
     """A stable colour per `key`; each `shade` is a little lighter (the other views of a product)."""
     base = PALETTE[int(hashlib.md5(key.encode(), usedforsecurity=False).hexdigest(), 16) % len(PALETTE)]
@@ -31,7 +37,9 @@ def render(name: str, *, key: str = "", shade: int = 0) -> bytes:
     draw = ImageDraw.Draw(picture)
     draw.text((SIZE / 2, SIZE / 2 - 30), initials(name), fill="white", font=ImageFont.load_default(size=220),
               anchor="mm")
-    label = name if len(name) <= 40 else name[:39] + "…"
+    # Pillow's bundled font has ASCII only: draw "Residence" rather than boxes for "Résidence".
+    label = fold_to_ascii(name)
+    label = label if len(label) <= 40 else label[:39] + "..."
     draw.text((SIZE / 2, SIZE - 70), label, fill=(235, 235, 235), font=ImageFont.load_default(size=28),
               anchor="mm")
     buffer = io.BytesIO()

@@ -12,12 +12,18 @@ from .resolver import UnitPrice
 
 def price_html(unit: UnitPrice | None, *, currency: str, from_price: bool = False, size: str = "md") -> SafeString:
     """The price block: what the customer pays, the struck base price, and (large size) the discounts named."""
+    # Translations are looked up outside the f-strings, where makemessages can find them.
     if unit is None:
-        return mark_safe(f'<div class="price text-body-secondary small">{escape(_("Price on request"))}</div>')  # noqa: S308
-    prefix = f'<span class="price-from small text-body-secondary">{escape(_("from"))}</span> ' if from_price else ""
+        on_request = escape(_("Price on request"))
+        return mark_safe(f'<div class="price text-body-secondary small">{on_request}</div>')  # noqa: S308
+    prefix = ""
+    if from_price:
+        word = escape(_("from"))
+        prefix = f'<span class="price-from small text-body-secondary">{word}</span> '
     base = ""
     if unit.discounted:
-        base = (f' <del class="price-base text-body-secondary small" aria-label="{escape(_("Price before discount"))}">'
+        before = escape(_("Price before discount"))
+        base = (f' <del class="price-base text-body-secondary small" aria-label="{before}">'
                 f"{escape(format_money(unit.base_gross, currency))}</del>")
     adjustments = ""
     if size == "lg" and unit.adjustments:

@@ -2,8 +2,9 @@
 
 An unknown host gets a 404. The language is the visitor's choice (the
 ``django_language`` cookie set by the language switch) or else the store's
-default language: browsers' Accept-Language is deliberately not followed,
-so a shop in Dakar opens in French.
+default language: browsers' Accept-Language is deliberately not followed on
+pages, so a shop in Dakar opens in French. API clients choose theirs with
+Accept-Language (an integrator's program says what it wants).
 """
 
 from django.conf import settings
@@ -25,6 +26,9 @@ class StoreMiddleware:
         if request.store is None:
             return render(request, "stores/unknown_host.html", status=404)
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in _LANGUAGES and request.path_info.startswith("/api/") \
+                and "HTTP_ACCEPT_LANGUAGE" in request.META:
+            language = translation.get_language_from_request(request)
         if language not in _LANGUAGES:
             language = request.store.default_language
         translation.activate(language)
