@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ashopy.accounts",
     "ashopy.catalog",
     "ashopy.pricing",
+    "ashopy.inventory",
     "ashopy.api",
     "ashopy.demo",
 ]
@@ -161,7 +162,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "expire-reservations": {"task": "ashopy.inventory.tasks.expire_reservations", "schedule": 60.0},
+}
 
 # Stores: hosts that are not any store's domain but serve the default store
 # (a developer's machine), and the slug of that store.

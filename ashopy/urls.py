@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("ashopy.api.urls")),
     path("account/", include("ashopy.accounts.urls")),
+    path("staff/inventory/", include("ashopy.inventory.urls")),
     path("", include("ashopy.catalog.urls")),
 ]
 

@@ -7,7 +7,9 @@ import factory
 from ashopy.accounts.models import Partner, User
 from ashopy.accounts.services import assign_role
 from ashopy.catalog import services as catalog
-from ashopy.catalog.models import Attribute, AttributeChoice, ProductType, TaxClass
+from ashopy.catalog.models import Attribute, AttributeChoice, ProductType, TaxClass, Variant
+from ashopy.inventory import services as inventory
+from ashopy.inventory.models import Stock, Warehouse
 from ashopy.pricing.models import SegmentDiscount, TaxRate
 from ashopy.stores.models import Store, StoreDomain
 
@@ -85,11 +87,35 @@ def brand(store, name="Lenovo"):
 
 
 def product(store, name="ThinkPad X1", *, category_=None, brand_=None, price="500000", sale_price=None,
-            variants=None, status="published", **fields):
+            variants=None, status="published", stock=None, **fields):
+    """A product; with `stock`, that many units of each variant are received in the main warehouse."""
     category_ = category_ or category(store, name=f"Catégorie {name}")
     variants = variants or [{"price": Decimal(price), "sale_price": Decimal(sale_price) if sale_price else None}]
-    return catalog.create_product(store=store, name=name, category=category_, brand=brand_, status=status,
+    made = catalog.create_product(store=store, name=name, category=category_, brand=brand_, status=status,
                                   variants=variants, **fields)
+    if stock:
+        for variant in made.variants.all():
+            receive(variant, stock)
+    return made
+
+
+def warehouse(store, code="main", *, priority=1, kind="main", is_active=True, name=None) -> Warehouse:
+    """The store's warehouse `code`, created through the stock service the first time."""
+    return (Warehouse.objects.filter(store=store, code=code).first()
+            or inventory.save_warehouse(store=store, code=code, name=name or code.title(), priority=priority,
+                                        kind=kind, is_active=is_active))
+
+
+def receive(variant: Variant, quantity: int, *, warehouse_=None, threshold=None, unit_cost=None) -> Stock:
+    """Receive `quantity` units of `variant` (in the main warehouse by default) and optionally set its
+    low-stock threshold: the stock row."""
+    store = variant.store
+    warehouse_ = warehouse_ or warehouse(store)
+    inventory.receive(store=store, variant=variant, warehouse=warehouse_, quantity=quantity, unit_cost=unit_cost)
+    row = Stock.objects.get(variant=variant, warehouse=warehouse_)
+    if threshold is not None:
+        row = inventory.set_levels(stock=row, low_stock_threshold=threshold)
+    return row
 
 
 def laptop_type(store):

@@ -156,7 +156,7 @@ def test_saving_a_variant_inline_updates_price_from(client, superuser, store):
     data["variants-0-price"] = "450000"
     data["variants-TOTAL_FORMS"] = "2"
     data.update({"variants-1-sku": taken_sku, "variants-1-price": "390000", "variants-1-sale_price": "350000",
-                 "variants-1-options": "{}", "variants-1-availability": "in_stock", "variants-1-position": "1",
+                 "variants-1-options": "{}", "variants-1-position": "1",
                  "variants-1-active": "on", "variants-1-product": str(product.pk)})
     refused = client.post(url, data)
     assert refused.status_code == 200  # the duplicate SKU is a form error, not a crash

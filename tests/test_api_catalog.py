@@ -49,12 +49,11 @@ def shelf(store, other_store):
     phones = factories.category(store, "Téléphones")
     lenovo, dell = factories.brand(store, "Lenovo"), factories.brand(store, "Dell")
     made = {
-        "cheap": factories.product(store, "Chromebook", category_=laptops, brand_=lenovo, price="150000"),
+        "cheap": factories.product(store, "Chromebook", category_=laptops, brand_=lenovo, price="150000", stock=4),
         "mid": factories.product(store, "Latitude", category_=laptops, brand_=dell, price="400000",
-                                 sale_price="350000"),
-        "tower": factories.product(store, "Tour Optiplex", category_=computers, brand_=dell, price="600000"),
-        "phone": factories.product(store, "Téléphone Tecno", category_=phones, price="90000",
-                                   variants=[{"price": Decimal(90000), "availability": "out_of_stock"}]),
+                                 sale_price="350000", stock=4),
+        "tower": factories.product(store, "Tour Optiplex", category_=computers, brand_=dell, price="600000", stock=4),
+        "phone": factories.product(store, "Téléphone Tecno", category_=phones, price="90000"),  # out of stock
     }
     factories.product(other_store, "Chromebook étranger", price="99")
     return made
@@ -174,11 +173,13 @@ def test_card_shows_cover_availability_badges_and_price(store, shelf):
 @pytest.fixture
 def lot(store):
     category = factories.category(store, "Immobilier")
-    return create_product(store=store, kind="real_estate_lot", name="Appartement F3 Almadies", category=category,
+    made = create_product(store=store, kind="real_estate_lot", name="Appartement F3 Almadies", category=category,
                           status="published", surface_m2=Decimal("85.50"), rooms=3, floor=2,
                           programme="Les Almadies", meta_title="F3 aux Almadies",
                           variants=[{"sku": "ALM-F3-12", "price": Decimal(45_000_000), "barcode": "4006381333931",
                                      "options": {"Vue": "Mer"}}])
+    factories.receive(made.variants.get(), 1)  # a lot is one unit
+    return made
 
 
 @pytest.mark.django_db
@@ -195,6 +196,7 @@ def test_lot_page_has_kind_fields_and_the_students_price(store, customer, lot):
     [variant] = body["variants"]
     assert variant["sku"] == "ALM-F3-12" and variant["barcode"] == "4006381333931"
     assert variant["options"] == {"Vue": "Mer"} and variant["availability"] == "in_stock"
+    assert variant["available"] == 1 and variant["preorder"] is False
     price = variant["price"]
     assert Decimal(price["gross"]) == 40_500_000 and Decimal(price["base_gross"]) == 45_000_000
     assert price["discounted"] is True

@@ -20,7 +20,7 @@ PRODUCT_COUNT = 100
 
 @pytest.fixture
 def catalogue(settings, tmp_path, store):
-    """100 published products, each with two variants (one on sale) and two images."""
+    """100 published products, each with two variants (one on sale, both in stock) and two images."""
     settings.MEDIA_ROOT = tmp_path
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "olive").save(buffer, "PNG")
@@ -30,7 +30,8 @@ def catalogue(settings, tmp_path, store):
     for n in range(PRODUCT_COUNT):
         product = factories.product(store, f"Produit {n}", category_=category, brand_=brands[n % 2], badges=["nouveau"],
                                     variants=[{"price": Decimal(1000 + n)},
-                                              {"price": Decimal(2000 + n), "sale_price": Decimal(900 + n)}])
+                                              {"price": Decimal(2000 + n), "sale_price": Decimal(900 + n)}],
+                                    stock=3)
         for side in ("face", "dos"):
             services.add_image(product=product, image=SimpleUploadedFile(f"{side}.png", picture), alt=side)
 

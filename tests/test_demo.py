@@ -25,13 +25,24 @@ from ashopy.catalog.selectors import filtered_products
 from ashopy.catalog.services import search_text_for
 from ashopy.catalog.tree import category_tree
 from ashopy.demo.structure import DEMO_PASSWORD
+from ashopy.inventory.models import (
+    Stock,
+    StockMovement,
+    Supplier,
+    SupplierItem,
+    VariantCost,
+    Warehouse,
+)
+from ashopy.inventory.purchasing_selectors import reorder_suggestions
+from ashopy.inventory.selectors import stock_list
 from ashopy.pricing.models import SegmentDiscount, TaxRate
 from ashopy.stores.models import Membership, Store, StoreDomain
 from ashopy.stores.selectors import clear_store_cache, store_for_host
 from tests import factories
 
 COUNTED = [Store, StoreDomain, Category, Brand, Product, RetailProduct, RealEstateLot, Variant, ProductImage,
-           AttributeValue, TaxRate, SegmentDiscount, Partner, User, Membership]
+           AttributeValue, TaxRate, SegmentDiscount, Partner, User, Membership, Warehouse, Stock, StockMovement,
+           VariantCost, Supplier, SupplierItem]
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +57,12 @@ def _counts():
 def _load(products=14):
     out = io.StringIO()
     call_command("load_demo", products=products, stdout=out)
+    return out.getvalue()
+
+
+def _check_stock():
+    out = io.StringIO()
+    call_command("check_stock", stdout=out)  # raises CommandError on any discrepancy
     return out.getvalue()
 
 
@@ -86,6 +103,31 @@ def test_load_demo_twice_gives_the_same_data(settings):
     picture = ProductImage.objects.first()
     assert default_storage.exists(picture.image.name) and (picture.width, picture.height) == (600, 600)
     assert "admin@ashopy.test" in output and DEMO_PASSWORD in output
+    assert "agree" in _check_stock()
+
+
+@pytest.mark.django_db
+def test_load_demo_stocks_every_variant_through_the_ledger():
+    _load(products=30)
+    assert "agree" in _check_stock()
+    for store in Store.objects.filter(slug__in=["dakar", "paris"]):
+        assert sorted(Warehouse.objects.filter(store=store).values_list("kind", flat=True)) == ["main", "shop"]
+        variants = Variant.objects.filter(store=store)
+        assert not variants.filter(preorder=False, stocks__isnull=True).exists()  # stocked, or on pre-order
+        assert not Stock.objects.filter(variant__preorder=True).exists()
+        receipts = StockMovement.objects.filter(store=store, reason="receipt").select_related("variant")
+        assert receipts.count() == variants.filter(preorder=False).count()
+        for receipt in receipts:
+            assert Decimal("0.59") <= receipt.unit_cost / receipt.variant.price <= Decimal("0.76"), receipt
+        assert StockMovement.objects.filter(store=store, reason="transfer_in").exists()
+        assert stock_list(store=store, low_only=True).exists()  # the low-stock page has rows
+        plan = reorder_suggestions(store=store)
+        assert plan.to_order and not plan.no_supplier  # every suggestion has its preferred supplier
+        assert Supplier.objects.filter(store=store).count() == 2
+        assert SupplierItem.objects.filter(supplier__store=store).count() == variants.exclude(
+            product__in=RealEstateLot.objects.all()).count()
+    lots = Stock.objects.filter(variant__product__in=RealEstateLot.objects.all())
+    assert lots.exists() and set(lots.values_list("on_hand", flat=True)) == {1}
 
 
 @pytest.mark.django_db
@@ -126,6 +168,12 @@ def test_generate_catalog_creates_findable_correct_products(store):
     assert all(ean.is_valid(code) for code in variants.values_list("barcode", flat=True))
     assert AttributeValue.objects.filter(product__store=store).count() == 600
     _assert_listing_fields_are_fresh(products.select_related("brand", "category"))
+    stocks = Stock.objects.filter(store=store)
+    assert 0.85 * variants.count() <= stocks.count() < variants.count()  # a few get no opening stock
+    assert StockMovement.objects.filter(store=store, reason="receipt").count() == stocks.count()
+    assert VariantCost.objects.filter(variant__store=store).count() == stocks.count()
+    assert Warehouse.objects.filter(store=store).count() == 1
+    assert "agree" in _check_stock()
     sample = products.order_by("id")[150]
     tree = category_tree(store)
     for query in (sample.name, sample.name.split()[-1]):

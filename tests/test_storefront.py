@@ -64,17 +64,19 @@ def shelf(store):
     laptops = factories.category(store, "Portables", parent=computers)
     lenovo, dell = factories.brand(store, "Lenovo"), factories.brand(store, "Dell")
 
-    def make(name, brand, price, availability, ram, category):
+    def make(name, brand, price, ram, category, *, stock=0, threshold=None):
         product = factories.product(store, name, category_=category, brand_=brand, product_type=kind,
-                                    variants=[{"price": Decimal(price), "availability": availability}])
+                                    variants=[{"price": Decimal(price)}])
+        if stock:
+            factories.receive(product.variants.get(), stock, threshold=threshold)
         catalog.set_specifications(product=product, values={"ram": ram, "couleur": "noir"})
         return product
 
     return {
         "computers": computers, "laptops": laptops, "lenovo": lenovo, "dell": dell,
-        "thinkpad": make("ThinkPad X1", lenovo, "300000", "in_stock", 16, laptops),
-        "latitude": make("Latitude 5440", dell, "500000", "out_of_stock", 8, computers),
-        "xps": make("XPS 13", dell, "700000", "low_stock", 16, laptops),
+        "thinkpad": make("ThinkPad X1", lenovo, "300000", 16, laptops, stock=10),  # in stock
+        "latitude": make("Latitude 5440", dell, "500000", 8, computers),  # out of stock
+        "xps": make("XPS 13", dell, "700000", 16, laptops, stock=2, threshold=3),  # low stock
     }
 
 
@@ -100,7 +102,7 @@ def test_home_shows_featured_new_and_promoted_products(client, store):
 @pytest.mark.django_db
 def test_product_card_shows_cover_brand_price_availability_and_badges(client, store):
     product = factories.product(store, "ThinkPad X1", brand_=factories.brand(store, "Lenovo"), featured=True,
-                                badges=["nouveau"], price="500000")
+                                badges=["nouveau"], price="500000", stock=5)
     catalog.add_image(product=product, image=png(size=(40, 30)), alt="ThinkPad ouvert")
     catalog.add_image(product=product, image=png("back.png"), alt="Dos du ThinkPad")
     card = section(html(client.get("/")), "home-featured")
@@ -267,7 +269,7 @@ def test_search_tolerates_typos_and_accents_on_postgresql(client, shelf):
 def test_product_page_shows_specifications_variants_and_related(client, store, shelf):
     laptop = shelf["thinkpad"]
     catalog.save_variant(store=store, product=laptop, name="32 Go", options={"RAM": "32 Go"},
-                         price=Decimal("380000"), availability="preorder", position=1)
+                         price=Decimal("380000"), preorder=True, position=1)
     catalog.add_image(product=laptop, image=png(), alt="ThinkPad ouvert")
     page = html(client.get(laptop.get_absolute_url()))
     specs = section(page, "specifications-title")

@@ -22,7 +22,10 @@ def _web(settings):
 
 @pytest.fixture
 def catalogue(store):
-    """96 published laptops, each with 2 variants, 2 images and a RAM value, under one category."""
+    """96 published laptops, each with 2 variants, 2 images and a RAM value, under one category.
+
+    The first variant is in stock in the main warehouse; every other product's second variant is
+    low on stock in the shop, the rest are out of stock."""
     kind = factories.laptop_type(store)
     shelf = factories.category(store, "Ordinateurs")
     brands = [factories.brand(store, name) for name in ("Lenovo", "Dell", "HP")]
@@ -30,9 +33,15 @@ def catalogue(store):
         catalog.create_product(store=store, name=f"Laptop {n}", category=shelf, brand=brands[n % 3],
                                product_type=kind, status="published", featured=n % 2 == 0,
                                variants=[{"price": Decimal(100000 + n), "sale_price": Decimal(90000 + n)},
-                                         {"price": Decimal(150000 + n), "availability": "low_stock"}])
+                                         {"price": Decimal(150000 + n)}])
         for n in range(96)
     ]
+    shop = factories.warehouse(store, "shop", kind="shop", priority=2)
+    for n, product in enumerate(products):
+        first, second = product.variants.order_by("position")
+        factories.receive(first, 5)
+        if n % 2 == 0:
+            factories.receive(second, 2, warehouse_=shop, threshold=3)
     ProductImage.objects.bulk_create(
         ProductImage(product=product, image=f"products/laptop-{product.pk}-{side}.png", width=800, height=800,
                      alt=f"{product.name} {side}", position=position)

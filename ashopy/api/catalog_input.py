@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from ashopy.catalog.models import Availability, Badge, Brand, Category, Product, ProductType, RetailProduct, TaxClass
+from ashopy.catalog.models import Badge, Brand, Category, Product, ProductType, RetailProduct, TaxClass
 from ashopy.catalog.services import kind_of
 
 from .catalog_serializers import KIND_FIELDS, PRODUCT_KIND_CHOICES
@@ -59,7 +59,7 @@ class VariantInputSerializer(serializers.Serializer):
     tax_class = StoreRelatedField(queryset=TaxClass.objects.all(), required=False, allow_null=True)
     position = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
     active = OptionalBooleanField(required=False)
-    availability = serializers.ChoiceField(choices=Availability.choices, required=False)
+    preorder = OptionalBooleanField(required=False)
 
 
 def variant_service_fields(data: dict) -> dict:

@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from ashopy.catalog import services
+from ashopy.catalog.availability import with_stock
 from ashopy.catalog.models import ProductImage, Variant
 
 from .catalog import DELETE_ERRORS, READ_ERRORS, WRITE_ERRORS, CatalogueViewSet, product_for
@@ -55,7 +56,7 @@ class VariantViewSet(ProductChildViewSet):
         variants = Variant.objects.for_store(self.request.store).filter(product=self.product)
         if not is_catalogue_staff(self.request):
             variants = variants.filter(active=True)
-        return variants.order_by("position", "id")
+        return with_stock(variants.order_by("position", "id"))
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -69,13 +70,17 @@ class VariantViewSet(ProductChildViewSet):
     def create(self, request, product_slug=None):
         fields = variant_service_fields(self.valid_input(VariantInputSerializer).validated_data)
         variant = services.save_variant(store=request.store, product=self.product, **fields)
-        return self.output(VariantSerializer, variant, status_code=status.HTTP_201_CREATED)
+        return self.output(VariantSerializer, self._with_stock(variant), status_code=status.HTTP_201_CREATED)
 
     def update(self, request, product_slug=None, pk=None, partial=False):
         variant = self.get_object()
         fields = variant_service_fields(self.valid_input(VariantInputSerializer, partial=partial).validated_data)
         variant = services.save_variant(store=request.store, product=self.product, variant=variant, **fields)
-        return self.output(VariantSerializer, variant)
+        return self.output(VariantSerializer, self._with_stock(variant))
+
+    def _with_stock(self, variant):
+        """The saved variant as the serializer shows it, with its available units."""
+        return with_stock(Variant.objects.filter(pk=variant.pk)).get()
 
     def partial_update(self, request, product_slug=None, pk=None):
         return self.update(request, product_slug, pk, partial=True)

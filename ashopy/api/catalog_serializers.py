@@ -11,8 +11,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ashopy.catalog.availability import availability_of, state_of
 from ashopy.catalog.models import Attribute, Availability, Badge, Category, Product, RetailProduct
-from ashopy.catalog.selectors import availability_of
 from ashopy.catalog.services import PRODUCT_KINDS, kind_of
 
 PRODUCT_KIND_CHOICES = [(kind, kind) for kind in PRODUCT_KINDS]
@@ -180,12 +180,18 @@ class VariantSerializer(PricedMixin, serializers.Serializer):
     options = serializers.DictField(child=serializers.CharField())
     position = serializers.IntegerField()
     active = serializers.BooleanField()
-    availability = serializers.ChoiceField(choices=Availability.choices)
+    preorder = serializers.BooleanField()
+    available = serializers.IntegerField(help_text="Units that can be sold now, over the store's warehouses.")
+    availability = serializers.SerializerMethodField()
     list_price = money(source="price", help_text="Catalogue price, on the store's tax basis.")
     sale_price = money(allow_null=True)
     weight_kg = money(allow_null=True)
     tax_class = serializers.IntegerField(source="tax_class_id", allow_null=True)
     price = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=Availability.choices))
+    def get_availability(self, variant) -> str:
+        return state_of(variant)
 
     @extend_schema_field(PriceSerializer)
     def get_price(self, variant):

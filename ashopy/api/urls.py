@@ -24,6 +24,8 @@ v1 = [
     path("auth/token/refresh/", accounts.TokenRefreshView.as_view(), name="token-refresh"),
     path("auth/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("inventory/", include("ashopy.api.inventory_urls")),
+    path("purchasing/", include("ashopy.api.purchasing_urls")),
     path("", include(router.urls)),
 ]
 

@@ -210,7 +210,7 @@ class VariantInline(StoreScopedMixin, admin.TabularInline):
     model = Variant
     formset = VariantFormSet
     fields = ("sku", "name", "options", "price", "sale_price", "barcode", "tax_class", "weight_kg",
-              "availability", "position", "active")
+              "preorder", "position", "active")
     min_num = 1
     extra = 0
 

@@ -322,10 +322,8 @@ class Variant(models.Model):
                                   null=True, blank=True, related_name="variants")
     position = models.PositiveIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
-    # Placeholder until the inventory app lands: availability will then be computed from
-    # stock (Σ on_hand − reserved over the store's active warehouses) and this field dropped.
-    availability = models.CharField(_("availability"), max_length=14, choices=Availability.choices,
-                                    default=Availability.IN_STOCK)
+    preorder = models.BooleanField(_("pre-order"), default=False,
+                                   help_text=_("May be ordered while out of stock (shown as pre-order)."))
 
     objects = StoreOwnedQuerySet.as_manager()
 

@@ -3,11 +3,11 @@
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from .availability import in_stock, with_stock
 from .filters import ORDERINGS, ProductFilters
 from .models import (
     Attribute,
     AttributeValue,
-    Availability,
     Brand,
     Product,
     ProductImage,
@@ -21,29 +21,15 @@ RELATED_PRODUCTS = 4
 
 
 def active_variants(fields=None) -> Prefetch:
+    """A product's active variants with the units available (see availability.py)."""
     queryset = Variant.objects.filter(active=True).order_by("position", "id")
     if fields:
-        queryset = queryset.only("id", "product_id", *fields)
-    return Prefetch("variants", queryset=queryset, to_attr="active_variants")
+        queryset = queryset.only("id", "product_id", "preorder", *fields)
+    return Prefetch("variants", queryset=with_stock(queryset), to_attr="active_variants")
 
 
 def ordered_images() -> Prefetch:
     return Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images")
-
-
-def available_variants():
-    """Variants that can be sold now. Placeholder rule until inventory computes it from stock."""
-    return Variant.objects.filter(product=OuterRef("pk"), active=True,
-                                  availability__in=(Availability.IN_STOCK, Availability.LOW_STOCK))
-
-
-def availability_of(variants) -> str:
-    """A product's availability from its variants' (the best one wins)."""
-    states = {variant.availability for variant in variants}
-    for state in (Availability.IN_STOCK, Availability.LOW_STOCK, Availability.PREORDER):
-        if state in states:
-            return state
-    return Availability.OUT_OF_STOCK
 
 
 def filtered_products(*, store, filters: ProductFilters, tree: CategoryTree, node: Node | None = None,
@@ -78,7 +64,7 @@ def narrowed(products: QuerySet, filters: ProductFilters) -> QuerySet:
     if filters.price_max is not None:
         products = products.filter(price_from__lte=filters.price_max)
     if filters.in_stock:
-        products = products.filter(Exists(available_variants()))
+        products = products.filter(in_stock())
     for slug, values in filters.attributes.items():
         products = products.filter(Exists(_attribute_matches(slug, values)))
     return products
@@ -93,7 +79,7 @@ def product_cards(products: QuerySet, *, sort: str) -> QuerySet:
     return (products.order_by(*ordering).defer(*LISTING_DEFERRED)
             .select_related("brand", "category")
             .prefetch_related(ordered_images(), active_variants(
-                ("price", "sale_price", "tax_class_id", "availability", "name", "position"))))
+                ("price", "sale_price", "tax_class_id", "name", "position"))))
 
 
 def _search(products: QuerySet, q: str) -> QuerySet:

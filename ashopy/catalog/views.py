@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from . import facet_cache
+from .availability import state_of
 from .filters import ATTRIBUTE_PREFIX, ORDERINGS, PAGE_SIZES, ProductFilters
 from .models import Availability, RealEstateLot
 from .selectors import (
@@ -172,6 +173,6 @@ def _notices(errors: dict) -> list[str]:
 def _first_available(variants):
     """The variant the selector starts on: the first that can be bought, else the first."""
     for variant in variants:
-        if variant.availability != Availability.OUT_OF_STOCK:
+        if state_of(variant) != Availability.OUT_OF_STOCK:
             return variant
     return variants[0] if variants else None

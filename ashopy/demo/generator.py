@@ -5,6 +5,9 @@ Rows are written with bulk inserts, batch by batch (one transaction each). What
 search_text) is computed here in Python with the same functions; PostgreSQL's
 trigger fills search_vector. RetailProduct is multi-table inheritance, which
 `bulk_create` cannot insert, so its rows go in with one executemany.
+
+Opening stock goes in the same way: a Stock row in the store's first warehouse and
+its receipt in the ledger (balance after = on hand), so that `check_stock` agrees.
 """
 
 import random
@@ -31,6 +34,8 @@ from ashopy.catalog.models import (
     Variant,
 )
 from ashopy.core.money import round_money
+from ashopy.inventory import services as inventory
+from ashopy.inventory.models import Reason, Stock, StockMovement, VariantCost, Warehouse
 from ashopy.stores.models import Store
 
 from .images import SIZE, ensure_image
@@ -60,6 +65,7 @@ class Pools:
     types: list[tuple[ProductType, list[Attribute]]]
     images: list[str]
     content_type_id: int
+    warehouse: Warehouse
 
 
 def generate(*, store: Store, count: int, batch: int = 5000, progress: Callable[[int], object] = lambda n: None,
@@ -67,11 +73,13 @@ def generate(*, store: Store, count: int, batch: int = 5000, progress: Callable[
     """Create `count` published products in `store`; returns how many were made."""
     pools = _pools(store)
     rng = random.Random(seed if seed is not None else pools.tag)
+    stock_rng = random.Random(f"{seed if seed is not None else pools.tag}:stock")  # names stay as they were
     made = 0
     while made < count:
         size = min(batch, count - made)
         with transaction.atomic():
-            _insert_batch(pools, rng, start=made, size=size)
+            variants = _insert_batch(pools, rng, start=made, size=size)
+            _insert_stock(pools, stock_rng, variants)
         made += size
         progress(size)
     return made
@@ -88,11 +96,13 @@ def _pools(store: Store) -> Pools:
     types = [(kind, [a for a in kind.attributes.all() if a.kind != Attribute.Kind.CHOICE or a.choices.all()])
              for kind in ProductType.objects.filter(store=store).prefetch_related("attributes__choices")]
     images = [ensure_image(f"generated/{slugify(label)}.jpg", label, shade=1) for label in SHARED_IMAGES]
+    warehouse = (Warehouse.objects.filter(store=store, is_active=True).order_by("priority", "id").first()
+                 or inventory.save_warehouse(store=store, code="main", name="Entrepôt", priority=1))
     return Pools(store, secrets.token_hex(3), leaves, brands, types, images,
-                 ContentType.objects.get_for_model(RetailProduct, for_concrete_model=False).pk)
+                 ContentType.objects.get_for_model(RetailProduct, for_concrete_model=False).pk, warehouse)
 
 
-def _insert_batch(pools: Pools, rng: random.Random, *, start: int, size: int) -> None:
+def _insert_batch(pools: Pools, rng: random.Random, *, start: int, size: int) -> list[Variant]:
     products, variants, specifications = [], [], []
     for number in range(start, start + size):
         product, its_variants = _product(pools, rng, number)
@@ -114,6 +124,25 @@ def _insert_batch(pools: Pools, rng: random.Random, *, start: int, size: int) ->
     Variant.objects.bulk_create(rows)
     ProductImage.objects.bulk_create(pictures)
     AttributeValue.objects.bulk_create(values)
+    return rows
+
+
+def _insert_stock(pools: Pools, rng: random.Random, variants: list[Variant]) -> None:
+    """Opening stock of new variants (a few get none): the Stock row, its receipt and its average cost."""
+    stocks, receipts, costs = [], [], []
+    for variant in variants:
+        quantity = 0 if rng.random() < 0.06 else rng.randint(1, 40)
+        if not quantity:
+            continue
+        cost = round_money(variant.price * rng.randint(60, 75) / 100, pools.store.currency)
+        stocks.append(Stock(store=pools.store, variant_id=variant.pk, warehouse=pools.warehouse, on_hand=quantity))
+        receipts.append(StockMovement(store=pools.store, variant_id=variant.pk, warehouse=pools.warehouse,
+                                      quantity=quantity, reason=Reason.RECEIPT, reference="generate_catalog",
+                                      balance_after=quantity, unit_cost=cost))
+        costs.append(VariantCost(variant_id=variant.pk, average_cost=cost))
+    Stock.objects.bulk_create(stocks)
+    StockMovement.objects.bulk_create(receipts)
+    VariantCost.objects.bulk_create(costs)
 
 
 def _product(pools: Pools, rng: random.Random, number: int) -> tuple[Product, list[Variant]]:

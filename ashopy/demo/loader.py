@@ -1,8 +1,8 @@
 """load_demo: two complete demo stores, built through the apps' services.
 
 Idempotent: each demo store keeps its row (so Dakar keeps the lowest id and keeps
-answering localhost) while its catalogue and settings are wiped and rebuilt from
-the same seeded data; the demo people are updated in place.
+answering localhost) while its catalogue, stock and settings are wiped and rebuilt
+from the same seeded data; the demo people are updated in place.
 """
 
 import io
@@ -18,11 +18,12 @@ from ashopy.accounts import services as accounts
 from ashopy.accounts.models import User
 from ashopy.catalog import services as catalog
 from ashopy.catalog.models import Brand, Category, Product, ProductType, TaxClass
+from ashopy.inventory import services as inventory
 from ashopy.pricing import services as pricing
 from ashopy.stores.models import Role, Store
 from ashopy.stores.services import save_store
 
-from . import structure
+from . import stock, structure
 from .images import ensure_image
 from .products import retail_plans
 from .realestate import lot_plans
@@ -31,7 +32,6 @@ XOF_PER_EUR = Decimal("655.957")
 STORE_CODES = {"dakar": ("DKR", 1), "paris": ("PAR", 2)}
 WEIGHTS = {"laptop": "1.600", "refurbished": "1.500", "desktop": "5.500", "smartphones": "0.200",
            "tablettes": "0.500"}
-AVAILABILITY = [("in_stock", 85), ("low_stock", 8), ("out_of_stock", 4), ("preorder", 3)]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Context:
     brands: dict[str, Brand]
     tax_classes: dict[str, TaxClass]
     product_types: dict[str, ProductType]
+    depots: stock.Depots
 
 
 def load_demo(*, products: int | None = None) -> list[Login]:
@@ -62,7 +63,7 @@ def load_demo(*, products: int | None = None) -> list[Login]:
             _settings(store)
             context = Context(store, _categories(store), {},
                               {t.code: t for t in TaxClass.objects.filter(store=store)},
-                              {t.slug: t for t in ProductType.objects.filter(store=store)})
+                              {t.slug: t for t in ProductType.objects.filter(store=store)}, stock.prepare(store))
             for index, plan in enumerate(_plans(slug, products)):
                 _product(context, plan, index)
         return _people(stores)
@@ -74,11 +75,13 @@ def _store(slug: str) -> Store:
 
 
 def _wipe(store: Store) -> None:
-    """Remove what load_demo rebuilds; products go first (categories and tax classes are protected).
+    """Remove what load_demo rebuilds; stock goes first (its ledger protects variants), then products
+    (categories and tax classes are protected).
 
     Products go in one queryset delete rather than one `delete_product` each: after a
     `generate_catalog` run there may be a hundred thousand of them.
     """
+    inventory.delete_store_stock(store=store)
     Product.objects.filter(store=store).non_polymorphic().delete()
     for category in Category.objects.filter(store=store, depth=1):
         catalog.delete_category(category=category)
@@ -148,22 +151,27 @@ def _barcode(store: Store, number: int) -> str:
     return body + ean.calc_check_digit(body)
 
 
-def _variants(store: Store, plan: dict, index: int, rng: random.Random, tax_class: TaxClass) -> list[dict]:
+def _variants(store: Store, plan: dict, index: int, rng: random.Random,
+              tax_class: TaxClass) -> tuple[list[dict], list[str]]:
+    """The product's variants, and each one's stock state (see stock.py)."""
     code = STORE_CODES[store.slug][0]
     sale_percent = rng.choice([10, 15, 20, 25]) if rng.random() < 0.22 else None
     weight = None if plan.get("kind") == "real_estate_lot" else Decimal(WEIGHTS.get(plan["family"], "0.400"))
-    variants = []
+    variants, states = [], []
     for position, spec in enumerate(plan["variants"]):
         price = _price(store, plan, spec["extra"])
-        availability = rng.choices([a for a, _w in AVAILABILITY], [w for _a, w in AVAILABILITY])[0]
+        state = stock.state_for(rng, index=index, position=position)
+        if plan.get("kind") == "real_estate_lot":
+            state = "in_stock"
+        states.append(state)
         variants.append({
             "sku": spec.get("sku") or f"{code}-{index + 1:04d}-{position + 1}",
             "barcode": _barcode(store, index * 10 + position), "name": spec["name"], "options": spec["options"],
             "price": price, "sale_price": _sale(store, price, sale_percent) if sale_percent else None,
             "weight_kg": weight, "tax_class": tax_class, "position": position,
-            "availability": "in_stock" if plan.get("kind") == "real_estate_lot" else availability,
+            "preorder": state == "preorder",
         })
-    return variants
+    return variants, states
 
 
 def _badges(plan: dict, variants: list[dict], rng: random.Random) -> list[str]:
@@ -185,7 +193,7 @@ def _product(context: Context, plan: dict, index: int) -> Product:
     if plan.get("brand"):
         brand = context.brands.get(plan["brand"]) or catalog.save_brand(store=store, name=plan["brand"])
         context.brands[plan["brand"]] = brand
-    variants = _variants(store, plan, index, rng, context.tax_classes[plan.get("tax", "standard")])
+    variants, states = _variants(store, plan, index, rng, context.tax_classes[plan.get("tax", "standard")])
     product = catalog.create_product(
         store=store, kind=plan.get("kind", "retail"), name=plan["name"], category=context.categories[plan["category"]],
         brand=brand, product_type=context.product_types[plan["type"]],
@@ -197,6 +205,7 @@ def _product(context: Context, plan: dict, index: int) -> Product:
         path = ensure_image(f"demo/{store.slug}/{product.slug}-{n + 1}.jpg", product.name,
                             key=plan.get("brand") or plan["category"], shade=n)
         catalog.add_image(product=product, image=path, alt=f"{product.name} — vue {n + 1}", position=n)
+    stock.stock_product(context.depots, product, plan, states)
     return product
 
 

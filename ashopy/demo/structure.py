@@ -128,3 +128,26 @@ ADDRESSES = {
     "institution@ashopy.test": ("Building administratif Mamadou Dia", "Dakar", "10200"),
     "ucad@ashopy.test": ("Avenue Cheikh Anta Diop, Fann", "Dakar", "10700"),
 }
+
+# Each store's warehouses: (code, name, kind, allocation priority, address, city)
+WAREHOUSES = {
+    "dakar": [("entrepot", "Entrepôt de Mbao", "main", 1, "Route de Rufisque, zone industrielle de Mbao", "Dakar"),
+              ("boutique", "Boutique des Almadies", "shop", 2, "Route des Almadies, immeuble Kébé", "Dakar")],
+    "paris": [("entrepot", "Entrepôt d'Ivry", "main", 1, "12 quai Marcel Boyer", "Ivry-sur-Seine"),
+              ("boutique", "Boutique du Faubourg", "shop", 2, "18 rue du Faubourg Saint-Antoine", "Paris")],
+}
+
+# Each store's suppliers: (name, contact, e-mail, phone, lead time in days, product types it supplies)
+SUPPLIERS = {
+    "dakar": [
+        ("Sahel Informatique Distribution", "Moussa Diallo", "commandes@sahel-info.ashopy.test", "+221338201010", 10,
+         ["ordinateur", "accessoire"]),
+        ("Teranga Mobile Import", "Rokhaya Gueye", "achats@teranga-mobile.ashopy.test", "+221338302020", 21,
+         ["mobile"]),
+    ],
+    "paris": [
+        ("Hexa Distribution", "Nicolas Petit", "commandes@hexa.ashopy.test", "+33145001020", 3,
+         ["ordinateur", "accessoire", "mobile"]),
+        ("Diffusion Savoirs", "Claire Martin", "pro@diffusion-savoirs.ashopy.test", "+33143002030", 5, ["livre"]),
+    ],
+}

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ashopy.catalog.availability import availability_of
 from ashopy.catalog.models import Availability
-from ashopy.catalog.selectors import availability_of
 
 register = template.Library()
 

@@ -1,0 +1,64 @@
+"""How the catalogue learns what is in stock, without importing the inventory app above it.
+
+The inventory app registers a `StockSource` at start-up (``InventoryConfig.ready``). The
+catalogue asks it for two query expressions: per variant, the units available
+(Σ on_hand − reserved over the store's active warehouses) and the low-stock threshold;
+per product, whether any active variant has stock. They are subqueries, so listings
+learn availability inside the queries they already make.
+"""
+
+from typing import Protocol
+
+from django.db.models import BooleanField, Exists, Expression, IntegerField, QuerySet, Value
+
+from .models import Availability
+
+
+class StockSource(Protocol):
+    def variant_available(self) -> Expression:
+        """Units available of the variant `OuterRef("pk")`."""
+
+    def variant_low_threshold(self) -> Expression:
+        """The variant's low-stock threshold (sum over warehouses)."""
+
+    def product_in_stock(self) -> Exists:
+        """Whether the product `OuterRef("pk")` has an active variant with available units."""
+
+
+_source: StockSource | None = None
+
+
+def register(source: StockSource) -> None:
+    global _source
+    _source = source
+
+
+def with_stock(variants: QuerySet) -> QuerySet:
+    """`variants` annotated with `available` and `low_threshold`."""
+    if _source is None:
+        return variants.annotate(available=Value(0, IntegerField()), low_threshold=Value(0, IntegerField()))
+    return variants.annotate(available=_source.variant_available(), low_threshold=_source.variant_low_threshold())
+
+
+def in_stock():
+    """A filter expression: the product has something to sell now."""
+    if _source is None:
+        return Value(False, BooleanField())
+    return _source.product_in_stock()
+
+
+def state_of(variant) -> Availability:
+    """En stock / stock faible / rupture / précommande, for a variant annotated by `with_stock`."""
+    available = getattr(variant, "available", 0) or 0
+    if available > 0:
+        return Availability.LOW_STOCK if available <= (variant.low_threshold or 0) else Availability.IN_STOCK
+    return Availability.PREORDER if variant.preorder else Availability.OUT_OF_STOCK
+
+
+def availability_of(variants) -> Availability:
+    """A product's availability: the best of its variants'."""
+    states = {state_of(variant) for variant in variants}
+    for state in (Availability.IN_STOCK, Availability.LOW_STOCK, Availability.PREORDER):
+        if state in states:
+            return state
+    return Availability.OUT_OF_STOCK

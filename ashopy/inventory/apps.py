@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InventoryConfig(AppConfig):
+    name = "ashopy.inventory"
+    label = "inventory"
+    verbose_name = _("Inventory")
+
+    def ready(self):
+        from ashopy.catalog import availability
+
+        from .levels import StockLevels
+
+        availability.register(StockLevels())

@@ -1,0 +1,24 @@
+"""The catalogue's view of stock (see catalog/availability.py): subqueries over Stock rows."""
+
+from django.db.models import Exists, F, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from .models import Stock
+
+
+def _per_variant(expression):
+    rows = (Stock.objects.filter(variant=OuterRef("pk"), warehouse__is_active=True)
+            .order_by().values("variant").annotate(total=Sum(expression)).values("total")[:1])
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+class StockLevels:
+    def variant_available(self):
+        return _per_variant(F("on_hand") - F("reserved"))
+
+    def variant_low_threshold(self):
+        return _per_variant(F("low_stock_threshold"))
+
+    def product_in_stock(self):
+        return Exists(Stock.objects.filter(variant__product=OuterRef("pk"), variant__active=True,
+                                           warehouse__is_active=True, on_hand__gt=F("reserved")))

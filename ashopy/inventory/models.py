@@ -1,0 +1,366 @@
+"""Stock: warehouses, one Stock row per (variant, warehouse), the append-only movement ledger,
+reservations, suppliers and purchase orders.
+
+Rows here are changed only by `services.py` (and `purchasing.py`); the database guards the
+invariants (CHECK constraints; on PostgreSQL a trigger refuses to update or delete a movement).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from phonenumber_field.modelfields import PhoneNumberField
+
+from ashopy.catalog.models import Variant
+from ashopy.stores.models import Store, StoreOwnedQuerySet, currency_code
+
+
+class Warehouse(models.Model):
+    class Kind(models.TextChoices):
+        MAIN = "main", _("Main warehouse")
+        SHOP = "shop", _("Shop / counter")
+        TRANSIT = "transit", _("Transit")
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="warehouses")
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=120)
+    address = models.TextField(_("address"), blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = CountryField(_("country"), blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MAIN)
+    is_active = models.BooleanField(_("active"), default=True)
+    priority = models.PositiveSmallIntegerField(
+        _("allocation priority"), default=10, help_text=_("Lower numbers are served first when stock is reserved."))
+
+    objects = StoreOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        ordering = ["priority", "id"]
+        constraints = [models.UniqueConstraint(fields=["store", "code"], name="warehouse_code_unique_per_store")]
+
+    def __str__(self):
+        return self.name
+
+
+class Stock(models.Model):
+    """What one warehouse holds of one variant: `on_hand` units, of which `reserved` are held."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stocks")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stocks")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="stocks")
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(_("low-stock threshold"), default=0)
+    reorder_point = models.PositiveIntegerField(_("reorder point (min)"), default=0)
+    reorder_quantity = models.PositiveIntegerField(_("reorder quantity"), default=0)
+    # Set when available stock crossed down to the threshold and the alert went out; cleared
+    # when it rises above again, so that each crossing alerts once.
+    low_stock_alerted = models.BooleanField(default=False, editable=False)
+
+    objects = StoreOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
+        ordering = ["variant_id", "warehouse__priority", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "warehouse"], name="one_stock_per_variant_and_warehouse"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="stock_on_hand_not_negative"),
+            models.CheckConstraint(condition=Q(reserved__gte=0) & Q(reserved__lte=F("on_hand")),
+                                   name="stock_reserved_between_zero_and_on_hand"),
+        ]
+
+    def __str__(self):
+        return f"{self.variant_id} @ {self.warehouse_id}: {self.on_hand} ({self.reserved} reserved)"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class Reason(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt")
+    SALE = "sale", _("Sale")
+    RETURN = "return", _("Return")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    COUNT = "count", _("Count")
+
+
+class MovementQuerySet(StoreOwnedQuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Stock movements are append-only.")
+
+    def delete(self):
+        raise TypeError("Stock movements are append-only.")
+
+
+class StockMovement(models.Model):
+    """One line of the append-only stock ledger. The sum of a stock's movements is its on_hand."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_movements")
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="stock_movements")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="movements")
+    quantity = models.IntegerField(_("quantity"), help_text=_("Signed: positive in, negative out."))
+    reason = models.CharField(_("reason"), max_length=14, choices=Reason.choices)
+    reference = models.CharField(_("reference"), max_length=80, blank=True,
+                                 help_text=_("The business document: order, purchase order, return …"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL,
+                             null=True, blank=True, related_name="+")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    balance_after = models.IntegerField(_("balance after"))
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=4, null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = MovementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["variant", "warehouse", "id"], name="movement_ledger_idx"),
+                   models.Index(fields=["store", "created_at"], name="movement_store_time_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(quantity=0), name="movement_quantity_not_zero"),
+                       models.CheckConstraint(condition=Q(balance_after__gte=0), name="movement_balance_not_negative")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} {self.quantity:+d} → {self.balance_after}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Stock movements are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Stock movements are append-only.")
+
+
+class Reservation(models.Model):
+    """Stock held for an owner (a cart, a checkout, an order, a quote) until it is consumed or lapses."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CONSUMED = "consumed", _("Consumed")
+        RELEASED = "released", _("Released")
+        EXPIRED = "expired", _("Expired")
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="reservations")
+    owner = models.CharField(_("owner"), max_length=80, help_text=_('e.g. "order:123" or "cart:9f1c…"'))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
+    expires_at = models.DateTimeField(_("expires at"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StoreOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        indexes = [models.Index(fields=["expires_at"], condition=Q(state="active"), name="active_reservation_expiry"),
+                   models.Index(fields=["store", "owner"], name="reservation_owner_idx")]
+
+    def __str__(self):
+        return f"{self.owner} ({self.get_state_display()})"
+
+
+class ReservationLine(models.Model):
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="lines")
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="reservation_lines")
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_line_quantity_positive")]
+
+    def __str__(self):
+        return f"{self.quantity} × stock {self.stock_id}"
+
+
+class VariantCost(models.Model):
+    """Weighted average cost of a variant across the store's warehouses, updated on every receipt."""
+
+    variant = models.OneToOneField(Variant, on_delete=models.CASCADE, related_name="cost")
+    average_cost = models.DecimalField(_("average cost"), max_digits=14, decimal_places=4, default=Decimal(0))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("average cost")
+        verbose_name_plural = _("average costs")
+
+    def __str__(self):
+        return f"{self.variant_id}: {self.average_cost}"
+
+
+class LowStockAlert(models.Model):
+    """A stock row whose available quantity fell to its threshold: one row per crossing."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="low_stock_alerts")
+    stock = models.ForeignKey(Stock, on_delete=models.CASCADE, related_name="alerts")
+    available = models.IntegerField(_("available"))
+    threshold = models.PositiveIntegerField(_("threshold"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    notified_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = StoreOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("low-stock alert")
+        verbose_name_plural = _("low-stock alerts")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.stock_id}: {self.available} ≤ {self.threshold}"
+
+
+class Supplier(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="suppliers")
+    name = models.CharField(_("name"), max_length=150)
+    contact_name = models.CharField(_("contact"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=7)
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_code])
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = StoreOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SupplierItem(models.Model):
+    """A variant a supplier sells us, at what cost; the preferred supplier gets the reorder suggestions."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="items")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="supplier_items")
+    supplier_sku = models.CharField(_("supplier reference"), max_length=64, blank=True)
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=4,
+                                    validators=[MinValueValidator(0)])
+    is_preferred = models.BooleanField(_("preferred supplier"), default=True)
+
+    class Meta:
+        verbose_name = _("supplier item")
+        verbose_name_plural = _("supplier items")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "variant"], name="one_item_per_supplier_and_variant"),
+            models.UniqueConstraint(fields=["variant"], condition=Q(is_preferred=True),
+                                    name="one_preferred_supplier_per_variant"),
+        ]
+
+    def __str__(self):
+        return f"{self.supplier_id}: {self.variant_id} @ {self.unit_cost}"
+
+
+class PurchaseOrder(ConcurrentTransitionMixin, models.Model):
+    """An order to a supplier; its state changes only through the transitions below.
+
+    `purchasing.py` calls them (with the row locked) and writes a PurchaseOrderEvent for each;
+    the mixin refuses to save a state that changed in the database since the row was read.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        PARTIALLY_RECEIVED = "partially_received", _("Partially received")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="purchase_orders")
+    supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
+                                 related_name="purchase_orders")
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("deliver to"), on_delete=models.PROTECT,
+                                  related_name="purchase_orders")
+    number = models.CharField(_("number"), max_length=30)
+    state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True)
+    expected_at = models.DateField(_("expected on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StoreOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("purchase order")
+        verbose_name_plural = _("purchase orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["store", "number"], name="purchase_order_number_per_store")]
+
+    def __str__(self):
+        return self.number
+
+    OPEN_STATES = (State.DRAFT, State.SENT, State.PARTIALLY_RECEIVED)
+
+    def has_lines(self) -> bool:
+        return self.lines.exists()
+
+    @transition(field=state, source=State.DRAFT, target=State.SENT, conditions=[has_lines])
+    def send(self):
+        """The order goes to the supplier: its lines are final."""
+
+    @transition(field=state, source=[State.SENT, State.PARTIALLY_RECEIVED],
+                target=RETURN_VALUE(State.PARTIALLY_RECEIVED, State.RECEIVED))
+    def record_receipt(self, *, complete: bool):
+        """Goods arrived: received when every line is complete, else partially received."""
+        return self.State.RECEIVED if complete else self.State.PARTIALLY_RECEIVED
+
+    @transition(field=state, source=[State.DRAFT, State.SENT, State.PARTIALLY_RECEIVED], target=State.CANCELLED)
+    def cancel(self):
+        """Nothing more is expected; units already received stay in stock."""
+
+
+class PurchaseOrderLine(models.Model):
+    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=4,
+                                    validators=[MinValueValidator(0)])
+    received_quantity = models.PositiveIntegerField(_("received"), default=0)
+
+    class Meta:
+        verbose_name = _("purchase order line")
+        verbose_name_plural = _("purchase order lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="po_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(received_quantity__lte=F("quantity")),
+                                   name="po_line_received_at_most_ordered"),
+            models.UniqueConstraint(fields=["purchase_order", "variant"], name="one_po_line_per_variant"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.variant_id}"
+
+    @property
+    def outstanding(self) -> int:
+        return self.quantity - self.received_quantity
+
+
+class PurchaseOrderEvent(models.Model):
+    """Every state change of a purchase order: who, when, from, to, note."""
+
+    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.from_state} → {self.to_state}"

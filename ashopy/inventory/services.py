@@ -1,0 +1,481 @@
+"""Stock use cases: the only code that changes Stock, StockMovement and Reservation rows.
+
+Two kinds of locking, both safe on PostgreSQL under concurrency:
+- The hot paths (`reserve`, `consume`, `release`, `deduct`) change stock with one conditional
+  ``UPDATE … WHERE on_hand - reserved >= n`` per row, rows taken in id order: the database
+  re-checks the condition after any wait, so two buyers can never take the same unit, and two
+  multi-line holds never deadlock.
+- Staff operations (`receive`, `adjust`, `transfer`, `count`, `restock`) lock their rows with
+  ``select_for_update()``, also in id order, and write through `_move`.
+Every change of `on_hand` writes one StockMovement (append-only) with the balance after it.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ashopy.catalog.models import Variant
+from ashopy.stores.models import Store
+
+from . import alerts
+from .errors import (
+    BelowReserved,
+    InactiveWarehouse,
+    InsufficientStock,
+    InvalidQuantity,
+    NoteRequired,
+    ReservationClosed,
+    SameWarehouse,
+    WrongStore,
+)
+from .models import (
+    LowStockAlert,
+    PurchaseOrder,
+    Reason,
+    Reservation,
+    ReservationLine,
+    Stock,
+    StockMovement,
+    Supplier,
+    VariantCost,
+    Warehouse,
+)
+
+MAX_QUANTITY = 1_000_000
+RESERVE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Line:
+    """A quantity of one variant, as callers ask for it."""
+
+    variant_id: int
+    quantity: int
+
+
+def check_quantity(quantity, *, allow_zero: bool = False) -> int:
+    """A positive whole number of units (or zero where a count allows it), else InvalidQuantity."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise InvalidQuantity(maximum=MAX_QUANTITY)
+    if quantity > MAX_QUANTITY or quantity < (0 if allow_zero else 1):
+        raise InvalidQuantity(maximum=MAX_QUANTITY)
+    return quantity
+
+
+def _merged(lines: Iterable[Line]) -> dict[int, int]:
+    wanted: dict[int, int] = defaultdict(int)
+    for line in lines:
+        wanted[line.variant_id] += check_quantity(line.quantity)
+    if not wanted:
+        raise InvalidQuantity(maximum=MAX_QUANTITY)
+    for quantity in wanted.values():
+        check_quantity(quantity)
+    return dict(wanted)
+
+
+def _variants_of(store: Store, variant_ids) -> dict[int, Variant]:
+    variants = {v.pk: v for v in Variant.objects.filter(store=store, pk__in=variant_ids).only("id", "sku", "name")}
+    if len(variants) != len(set(variant_ids)):
+        raise WrongStore()
+    return variants
+
+
+# --- hot paths: conditional updates ---------------------------------------------------------
+
+_STOCK = Stock._meta.db_table
+
+
+def _execute(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _allocate(stocks: Sequence[dict], wanted: dict[int, int], store: Store) -> list[tuple[int, int]]:
+    """Split each wanted quantity over the variant's stock rows by warehouse priority.
+
+    `stocks` are ordered by priority; raises InsufficientStock when the rows cannot cover it
+    (or WrongStore when a variant is not the store's: it has no stock rows there either).
+    """
+    by_variant: dict[int, list[dict]] = defaultdict(list)
+    for stock in stocks:
+        by_variant[stock["variant_id"]].append(stock)
+    allocations = []
+    for variant_id, quantity in wanted.items():
+        rows = by_variant.get(variant_id, [])
+        available = sum(max(row["on_hand"] - row["reserved"], 0) for row in rows)
+        if available < quantity:
+            variant = _variants_of(store, wanted)[variant_id]  # only on refusal: the hot path skips it
+            raise InsufficientStock(variant=variant, available=available, requested=quantity)
+        for row in rows:
+            take = min(quantity, row["on_hand"] - row["reserved"])
+            if take > 0:
+                allocations.append((row["id"], take))
+                quantity -= take
+            if quantity == 0:
+                break
+    return sorted(allocations)
+
+
+def _stock_rows(store: Store, variant_ids, warehouse: Warehouse | None = None, *, lock: bool = False) -> list[dict]:
+    """The variants' stock rows in active warehouses, by allocation priority.
+
+    Read without locks (the conditional updates decide), or, with `lock`, locked in id order:
+    the last attempt after repeated races cannot race again.
+    """
+    rows = Stock.objects.filter(store=store, variant_id__in=variant_ids, warehouse__is_active=True)
+    if warehouse is not None:
+        rows = rows.filter(warehouse=warehouse)
+    if lock:
+        rows = rows.select_for_update(of=("self",)).order_by("id")
+    found = list(rows.values("id", "variant_id", "on_hand", "reserved", "warehouse__priority", "warehouse_id"))
+    return sorted(found, key=lambda row: (row["variant_id"], row["warehouse__priority"], row["warehouse_id"]))
+
+
+class _Raced(Exception):
+    """A row changed between reading and updating it: read again and retry."""
+
+
+def _take(allocations: list[tuple[int, int]], *, column_sql: str) -> list[tuple]:
+    """Apply conditional updates in stock id order; raise _Raced if one no longer fits."""
+    changed = []
+    for stock_id, quantity in allocations:
+        rows = _execute(
+            f"UPDATE {_STOCK} SET {column_sql} WHERE id = %s AND on_hand - reserved >= %s "  # noqa: S608
+            "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
+            [quantity, stock_id, quantity])
+        if not rows:
+            raise _Raced
+        changed.append((*rows[0], quantity))
+    return changed
+
+
+def reserve(*, store: Store, lines: Iterable[Line], owner: str, ttl: timedelta | None = None) -> Reservation:
+    """Hold stock for `owner` until it is consumed, released or lapses (the store's reservation time).
+
+    Lines are allocated across the store's active warehouses by priority, split when one has
+    too little. All lines or none: InsufficientStock names the first variant that falls short.
+    """
+    wanted = _merged(lines)
+    expires_at = timezone.now() + (ttl or store.reservation_ttl)
+    for attempt in range(RESERVE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                rows = _stock_rows(store, wanted, lock=attempt == RESERVE_ATTEMPTS - 1)
+                allocations = _allocate(rows, wanted, store)
+                reservation = Reservation.objects.create(store=store, owner=owner[:80], expires_at=expires_at)
+                ReservationLine.objects.bulk_create(
+                    ReservationLine(reservation=reservation, stock_id=stock_id, quantity=quantity)
+                    for stock_id, quantity in allocations)
+                changed = _take(allocations, column_sql="reserved = reserved + %s")
+                alerts.after_change(store, changed)
+                return reservation
+        except _Raced:
+            continue
+    raise AssertionError("the locked attempt cannot race")
+
+
+def _close(reservation: Reservation, state: str) -> list[dict]:
+    """Move an active reservation to `state`; its lines, or ReservationClosed if it was not active."""
+    closed = (Reservation.objects.filter(pk=reservation.pk, state=Reservation.State.ACTIVE)
+              .update(state=state, closed_at=timezone.now()))
+    if not closed:
+        current = Reservation.objects.filter(pk=reservation.pk).values_list("state", flat=True).first()
+        raise ReservationClosed(state=current or "?")
+    reservation.state = state
+    return list(ReservationLine.objects.filter(reservation=reservation).order_by("stock_id")
+                .values("stock_id", "quantity", "stock__variant_id", "stock__warehouse_id"))
+
+
+def _unreserve(lines: list[dict]) -> list[tuple]:
+    changed = []
+    for line in lines:
+        rows = _execute(
+            f"UPDATE {_STOCK} SET reserved = reserved - %s WHERE id = %s "  # noqa: S608
+            "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
+            [line["quantity"], line["stock_id"]])
+        changed.append((*rows[0], line["quantity"]))
+    return changed
+
+
+@transaction.atomic
+def release(*, reservation: Reservation, state: str = Reservation.State.RELEASED) -> Reservation:
+    """Give the held units back (a cancelled checkout, an expired hold)."""
+    lines = _close(reservation, state)
+    alerts.after_change(reservation.store, _unreserve(lines))
+    return reservation
+
+
+@transaction.atomic
+def extend(*, reservation: Reservation, ttl: timedelta | None = None) -> Reservation:
+    """Push an active reservation's expiry to now + `ttl` (the store's reservation time by default)."""
+    expires_at = timezone.now() + (ttl or reservation.store.reservation_ttl)
+    if not Reservation.objects.filter(pk=reservation.pk, state=Reservation.State.ACTIVE).update(expires_at=expires_at):
+        raise ReservationClosed(state=reservation.state)
+    reservation.expires_at = expires_at
+    return reservation
+
+
+@transaction.atomic
+def consume(*, reservation: Reservation, reference: str = "", user=None) -> Reservation:
+    """The held units are sold: on_hand and reserved both go down, one sale movement per line."""
+    lines = _close(reservation, Reservation.State.CONSUMED)
+    changed, movements = [], []
+    for line in lines:
+        rows = _execute(
+            f"UPDATE {_STOCK} SET on_hand = on_hand - %s, reserved = reserved - %s WHERE id = %s "  # noqa: S608
+            "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
+            [line["quantity"], line["quantity"], line["stock_id"]])
+        _stock_id, variant_id, warehouse_id, on_hand, *_rest = rows[0]
+        changed.append((*rows[0], line["quantity"]))
+        movements.append(StockMovement(
+            store_id=reservation.store_id, variant_id=variant_id, warehouse_id=warehouse_id,
+            quantity=-line["quantity"], reason=Reason.SALE, reference=reference or reservation.owner,
+            user=user, balance_after=on_hand))
+    StockMovement.objects.bulk_create(movements)
+    alerts.after_change(reservation.store, changed)
+    return reservation
+
+
+def expire_reservations(*, now=None, limit: int = 500) -> int:
+    """Release active reservations past their expiry; safe with several runners at once.
+
+    Rows are claimed with ``SELECT … FOR UPDATE SKIP LOCKED``: two runners never take the
+    same reservation, and a payment consuming one meanwhile either wins or finds it expired.
+    The batch gives its units back in one pass over its stock rows in id order, the order every
+    other path takes them in: released one after another, two sweeps (or a sweep and a sale)
+    would lock the same rows in opposite orders and deadlock.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(Reservation.objects.select_for_update(skip_locked=True, of=("self",))
+                   .filter(state=Reservation.State.ACTIVE, expires_at__lte=now)
+                   .order_by("expires_at", "id").values_list("pk", flat=True)[:limit])
+        if not due:
+            return 0
+        Reservation.objects.filter(pk__in=due).update(state=Reservation.State.EXPIRED, closed_at=timezone.now())
+        lines = list(ReservationLine.objects.filter(reservation__in=due).values("stock_id", "stock__store_id")
+                     .annotate(quantity=Sum("quantity")).order_by("stock_id"))
+        changed = _unreserve(lines)
+        for store in Store.objects.filter(pk__in={line["stock__store_id"] for line in lines}):
+            alerts.after_change(store, [row for row, line in zip(changed, lines, strict=True)
+                                        if line["stock__store_id"] == store.pk])
+    return len(due)
+
+
+def deduct(*, store: Store, lines: Iterable[Line], warehouse: Warehouse | None = None, reference: str = "",
+           user=None) -> list[StockMovement]:
+    """A direct sale (the counter): take units that are not reserved, from `warehouse` or by priority."""
+    wanted = _merged(lines)
+    if warehouse is not None:
+        _check_warehouse(store, warehouse)
+    for attempt in range(RESERVE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                rows = _stock_rows(store, wanted, warehouse, lock=attempt == RESERVE_ATTEMPTS - 1)
+                changed = _take(_allocate(rows, wanted, store), column_sql="on_hand = on_hand - %s")
+                movements = StockMovement.objects.bulk_create(
+                    StockMovement(store=store, variant_id=variant_id, warehouse_id=warehouse_id, quantity=-quantity,
+                                  reason=Reason.SALE, reference=reference, user=user, balance_after=on_hand)
+                    for _id, variant_id, warehouse_id, on_hand, _r, _t, _a, quantity in changed)
+                alerts.after_change(store, changed)
+                return movements
+        except _Raced:
+            continue
+    raise AssertionError("the locked attempt cannot race")
+
+
+# --- staff operations: locked rows ----------------------------------------------------------
+
+def _check_warehouse(store: Store, warehouse: Warehouse) -> None:
+    if warehouse.store_id != store.pk:
+        raise WrongStore()
+    if not warehouse.is_active:
+        raise InactiveWarehouse(warehouse=warehouse.name)
+
+
+def _check_variant(store: Store, variant: Variant) -> None:
+    if variant.store_id != store.pk:
+        raise WrongStore()
+
+
+def _locked_stocks(store: Store, variant: Variant, warehouses: Sequence[Warehouse]) -> dict[int, Stock]:
+    """The (variant, warehouse) rows, created if missing, locked in id order: {warehouse_id: stock}."""
+    for warehouse in warehouses:
+        try:
+            with transaction.atomic():
+                Stock.objects.get_or_create(store=store, variant=variant, warehouse=warehouse)
+        except IntegrityError:
+            pass  # created meanwhile by another transaction: lock it below
+    rows = Stock.objects.select_for_update().filter(variant=variant, warehouse__in=warehouses).order_by("id")
+    return {stock.warehouse_id: stock for stock in rows}
+
+
+def _move(stock: Stock, delta: int, reason: str, *, reference: str = "", user=None, note: str = "",
+          unit_cost: Decimal | None = None) -> StockMovement:
+    """Change a locked stock row's on_hand by `delta` and write its ledger line."""
+    if stock.on_hand + delta < stock.reserved:
+        raise BelowReserved(reserved=stock.reserved, requested=stock.on_hand + delta)
+    stock.on_hand += delta
+    Stock.objects.filter(pk=stock.pk).update(on_hand=stock.on_hand)
+    movement = StockMovement.objects.create(
+        store_id=stock.store_id, variant_id=stock.variant_id, warehouse_id=stock.warehouse_id, quantity=delta,
+        reason=reason, reference=reference[:80], user=user, note=note[:255], balance_after=stock.on_hand,
+        unit_cost=unit_cost)
+    alerts.after_change(stock.store, [(stock.pk, stock.variant_id, stock.warehouse_id, stock.on_hand, stock.reserved,
+                                       stock.low_stock_threshold, stock.low_stock_alerted, abs(delta))])
+    return movement
+
+
+def _update_average_cost(variant: Variant, quantity: int, unit_cost: Decimal, on_hand_before: int) -> None:
+    """Weighted average cost: (units before × old cost + units received × their cost) / units after."""
+    cost, _created = VariantCost.objects.select_for_update().get_or_create(variant=variant)
+    total = on_hand_before + quantity
+    cost.average_cost = ((cost.average_cost * max(on_hand_before, 0) + unit_cost * quantity) / total
+                         if total > 0 else unit_cost).quantize(Decimal("0.0001"))
+    cost.save(update_fields=["average_cost", "updated_at"])
+
+
+@transaction.atomic
+def receive(*, store: Store, variant: Variant, warehouse: Warehouse, quantity: int, unit_cost: Decimal | None = None,
+            reference: str = "", user=None, note: str = "") -> StockMovement:
+    """Units arrive (a delivery, a purchase order): on_hand goes up; the average cost follows."""
+    check_quantity(quantity)
+    _check_variant(store, variant)
+    _check_warehouse(store, warehouse)
+    stock = _locked_stocks(store, variant, [warehouse])[warehouse.pk]
+    if unit_cost is not None:
+        if unit_cost < 0:
+            raise InvalidQuantity(_("A unit cost cannot be negative."))
+        before = sum(Stock.objects.filter(store=store, variant=variant).values_list("on_hand", flat=True))
+        _update_average_cost(variant, quantity, unit_cost, before)
+    return _move(stock, quantity, Reason.RECEIPT, reference=reference, user=user, note=note, unit_cost=unit_cost)
+
+
+@transaction.atomic
+def restock(*, store: Store, variant: Variant, warehouse: Warehouse, quantity: int, reference: str = "",
+            user=None, note: str = "") -> StockMovement:
+    """Returned units go back on the shelf."""
+    check_quantity(quantity)
+    _check_variant(store, variant)
+    _check_warehouse(store, warehouse)
+    stock = _locked_stocks(store, variant, [warehouse])[warehouse.pk]
+    return _move(stock, quantity, Reason.RETURN, reference=reference, user=user, note=note)
+
+
+@transaction.atomic
+def adjust(*, store: Store, variant: Variant, warehouse: Warehouse, quantity_change: int, note: str,
+           user=None, reference: str = "") -> StockMovement:
+    """A correction (damage, loss, found units): signed change, a note saying why."""
+    if isinstance(quantity_change, bool) or not isinstance(quantity_change, int) or quantity_change == 0:
+        raise InvalidQuantity(_("Enter a non-zero whole number of units."))
+    check_quantity(abs(quantity_change))
+    if not (note or "").strip():
+        raise NoteRequired()
+    _check_variant(store, variant)
+    _check_warehouse(store, warehouse)
+    stock = _locked_stocks(store, variant, [warehouse])[warehouse.pk]
+    if stock.on_hand + quantity_change < 0:
+        raise InsufficientStock(variant=variant, available=stock.on_hand, requested=-quantity_change)
+    return _move(stock, quantity_change, Reason.ADJUSTMENT, reference=reference, user=user, note=note.strip())
+
+
+@transaction.atomic
+def count(*, store: Store, variant: Variant, warehouse: Warehouse, counted: int, user=None,
+          note: str = "") -> StockMovement | None:
+    """A physical count: the difference with on_hand becomes a count movement (None when they agree)."""
+    check_quantity(counted, allow_zero=True)
+    _check_variant(store, variant)
+    _check_warehouse(store, warehouse)
+    stock = _locked_stocks(store, variant, [warehouse])[warehouse.pk]
+    if counted == stock.on_hand:
+        return None
+    return _move(stock, counted - stock.on_hand, Reason.COUNT, user=user, note=note)
+
+
+@transaction.atomic
+def transfer(*, store: Store, variant: Variant, source: Warehouse, destination: Warehouse, quantity: int,
+             user=None, note: str = "") -> tuple[StockMovement, StockMovement]:
+    """Move units between two of the store's warehouses: two movements, one transaction."""
+    check_quantity(quantity)
+    if source.pk == destination.pk:
+        raise SameWarehouse()
+    _check_variant(store, variant)
+    _check_warehouse(store, source)
+    _check_warehouse(store, destination)
+    stocks = _locked_stocks(store, variant, [source, destination])
+    origin = stocks[source.pk]
+    if origin.available < quantity:
+        raise InsufficientStock(variant=variant, available=origin.available, requested=quantity)
+    reference = f"transfer:{source.code}>{destination.code}"
+    out = _move(origin, -quantity, Reason.TRANSFER_OUT, reference=reference, user=user, note=note)
+    into = _move(stocks[destination.pk], quantity, Reason.TRANSFER_IN, reference=reference, user=user, note=note)
+    return out, into
+
+
+# --- settings of the stock, not quantities --------------------------------------------------
+
+@transaction.atomic
+def save_warehouse(*, store: Store, warehouse: Warehouse | None = None, **fields) -> Warehouse:
+    warehouse = warehouse or Warehouse(store=store)
+    if warehouse.store_id != store.pk:
+        raise WrongStore()
+    for name, value in fields.items():
+        setattr(warehouse, name, value)
+    warehouse.full_clean()
+    warehouse.save()
+    return warehouse
+
+
+@transaction.atomic
+def set_levels(*, stock: Stock, low_stock_threshold: int | None = None, reorder_point: int | None = None,
+               reorder_quantity: int | None = None) -> Stock:
+    """Thresholds of one stock row; a new threshold re-arms its low-stock alert."""
+    for name, value in (("low_stock_threshold", low_stock_threshold), ("reorder_point", reorder_point),
+                        ("reorder_quantity", reorder_quantity)):
+        if value is not None:
+            check_quantity(value, allow_zero=True)
+            setattr(stock, name, value)
+    if stock.available > stock.low_stock_threshold:
+        stock.low_stock_alerted = False  # re-armed: the next crossing alerts
+    stock.save(update_fields=["low_stock_threshold", "reorder_point", "reorder_quantity", "low_stock_alerted"])
+    return stock
+
+
+# --- rebuilding demo data -------------------------------------------------------------------
+
+_APPEND_ONLY_TRIGGER = "inventory_movement_append_only"
+
+
+@transaction.atomic
+def delete_store_stock(*, store: Store) -> None:
+    """Delete everything the stock app holds for `store`, ledger included: only for rebuilding demo data.
+
+    The ledger is append-only; on PostgreSQL its trigger is switched off inside this transaction
+    only (ALTER TABLE is transactional and locks the table meanwhile), so no other session ever
+    writes or deletes a movement without it. ALTER TABLE needs the deferred foreign-key checks of
+    rows written earlier in the transaction done first: they are run, then deferred again.
+    """
+    Reservation.objects.filter(store=store).delete()
+    PurchaseOrder.objects.filter(store=store).delete()
+    Supplier.objects.filter(store=store).delete()
+    LowStockAlert.objects.filter(store=store).delete()
+    table = connection.ops.quote_name(StockMovement._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {_APPEND_ONLY_TRIGGER}")
+        cursor.execute(f"DELETE FROM {table} WHERE store_id = %s", [store.pk])  # noqa: S608 (model's table)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {_APPEND_ONLY_TRIGGER}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    Stock.objects.filter(store=store).delete()
+    VariantCost.objects.filter(variant__store=store).delete()
+    Warehouse.objects.filter(store=store).delete()
