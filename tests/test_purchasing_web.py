@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _hosts(settings):
+def _hosts(settings, client):
+    """Both stores' hosts; the back office in English, which the assertions read."""
     settings.ALLOWED_HOSTS = ["testserver", "b.test"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture

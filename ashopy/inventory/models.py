@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from phonenumber_field.modelfields import PhoneNumberField
@@ -87,7 +88,7 @@ class Stock(models.Model):
 
 class Reason(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
-    SALE = "sale", _("Sale")
+    SALE = "sale", pgettext_lazy("stock movement", "Sale")
     RETURN = "return", _("Return")
     ADJUSTMENT = "adjustment", _("Adjustment")
     TRANSFER_OUT = "transfer_out", _("Transfer out")

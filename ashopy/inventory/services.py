@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ashopy.catalog.models import Variant
 from ashopy.stores.models import Store
 
-from . import alerts
+from . import alerts, fastpath
 from .errors import (
     BelowReserved,
     InactiveWarehouse,
@@ -164,13 +164,18 @@ def reserve(*, store: Store, lines: Iterable[Line], owner: str, ttl: timedelta |
     too little. All lines or none: InsufficientStock names the first variant that falls short.
     """
     wanted = _merged(lines)
+    owner = owner[:80]
     expires_at = timezone.now() + (ttl or store.reservation_ttl)
+    if fastpath.enabled() and len(wanted) == 1:
+        reservation = _reserve_from_one_row(store, wanted, owner, expires_at)
+        if reservation is not None:
+            return reservation
     for attempt in range(RESERVE_ATTEMPTS):
         try:
             with transaction.atomic():
                 rows = _stock_rows(store, wanted, lock=attempt == RESERVE_ATTEMPTS - 1)
                 allocations = _allocate(rows, wanted, store)
-                reservation = Reservation.objects.create(store=store, owner=owner[:80], expires_at=expires_at)
+                reservation = Reservation.objects.create(store=store, owner=owner, expires_at=expires_at)
                 ReservationLine.objects.bulk_create(
                     ReservationLine(reservation=reservation, stock_id=stock_id, quantity=quantity)
                     for stock_id, quantity in allocations)
@@ -180,6 +185,22 @@ def reserve(*, store: Store, lines: Iterable[Line], owner: str, ttl: timedelta |
         except _Raced:
             continue
     raise AssertionError("the locked attempt cannot race")
+
+
+def _reserve_from_one_row(store: Store, wanted: dict[int, int], owner: str, expires_at) -> Reservation | None:
+    """One line that the first warehouse with stock (by priority) can serve alone: one statement
+    (fastpath.py). None: take the general path, which splits the line or raises."""
+    [quantity] = wanted.values()
+    row = next((row for row in _stock_rows(store, wanted) if row["on_hand"] > row["reserved"]), None)
+    if row is None or row["on_hand"] - row["reserved"] < quantity:
+        return None
+    result = fastpath.reserve_one(store=store, stock_id=row["id"], quantity=quantity, owner=owner,
+                                  expires_at=expires_at)
+    if result is None:
+        return None
+    reservation, changed = result
+    alerts.after_change(store, [changed])
+    return reservation
 
 
 def _close(reservation: Reservation, state: str) -> list[dict]:
@@ -223,9 +244,19 @@ def extend(*, reservation: Reservation, ttl: timedelta | None = None) -> Reserva
     return reservation
 
 
-@transaction.atomic
 def consume(*, reservation: Reservation, reference: str = "", user=None) -> Reservation:
     """The held units are sold: on_hand and reserved both go down, one sale movement per line."""
+    if fastpath.enabled():
+        changed = fastpath.consume_one_line(reservation=reservation, reference=reference, user=user)
+        if changed is not None:
+            reservation.state = Reservation.State.CONSUMED
+            alerts.after_change(reservation.store, changed)
+            return reservation
+    return _consume_lines(reservation, reference=reference, user=user)
+
+
+@transaction.atomic
+def _consume_lines(reservation: Reservation, *, reference: str, user) -> Reservation:
     lines = _close(reservation, Reservation.State.CONSUMED)
     changed, movements = [], []
     for line in lines:
