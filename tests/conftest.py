@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests import factories
 
@@ -25,6 +26,14 @@ def _plain_static_storage(settings):
     """Pages render without `collectstatic` having run (the manifest storage needs it)."""
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code run outside a request (services, commands) speaks English in tests, which the assertions
+    read; requests still get the store's language (French) unless they ask for another."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

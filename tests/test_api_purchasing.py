@@ -15,7 +15,7 @@ API = "/api/v1/purchasing"
 
 
 def client_for(user=None, host="testserver") -> APIClient:
-    client = APIClient(HTTP_HOST=host)
+    client = APIClient(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
     return client
