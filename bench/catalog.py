@@ -13,6 +13,7 @@ import os
 import platform
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -34,7 +35,7 @@ def pick_urls(base: str) -> dict:
     return {
         "home": f"{base}/",
         "category": f"{base}/c/{category}/",
-        "search": f"{base}/search/?q={word}",
+        "search": f"{base}/search/?q={quote(word)}",
         "product": f"{base}/p/{product}/",
         "api_products": f"{base}/api/v1/products/",
     }
