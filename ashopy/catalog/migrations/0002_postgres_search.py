@@ -6,6 +6,8 @@ A trigger keeps `search_vector` current on every insert and update, bulk ones in
 
 from django.db import migrations
 
+from ashopy.core.migration_operations import postgresql_only
+
 FORWARD = """
 CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -40,16 +42,6 @@ DROP FUNCTION IF EXISTS catalog_product_search_vector();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("catalog", "0001_initial")]
-    operations = [migrations.RunPython(forward, backward, elidable=False)]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

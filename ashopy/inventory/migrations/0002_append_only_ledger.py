@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from ashopy.core.migration_operations import postgresql_only
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION inventory_movement_append_only() RETURNS trigger AS $$
 BEGIN
@@ -19,16 +21,6 @@ DROP FUNCTION IF EXISTS inventory_movement_append_only();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("inventory", "0001_initial")]
-    operations = [migrations.RunPython(forward, backward, elidable=False)]
+    operations = [postgresql_only(FORWARD, BACKWARD)]
