@@ -63,13 +63,13 @@ def queries_per_pair(store_id: int, variant_id: int) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from ashopy.inventory import services as inventory
+    from ashopy.inventory import reservations
     from ashopy.stores.models import Store
 
     store = Store.objects.get(pk=store_id)
     with CaptureQueriesContext(connection) as captured:
-        reservation = inventory.reserve(store=store, lines=[inventory.Line(variant_id, 1)], owner="probe")
-        inventory.consume(reservation=reservation, reference="probe")
+        reservation = reservations.reserve(store=store, lines=[reservations.Line(variant_id, 1)], owner="probe")
+        reservations.consume(reservation=reservation, reference="probe")
     return [query["sql"] for query in captured.captured_queries]
 
 
@@ -78,22 +78,22 @@ def worker(env: dict, store_id: int, variant_id: int, index: int, barrier, resul
     _django(env)
     from django.db import connection
 
-    from ashopy.inventory import services as inventory
+    from ashopy.inventory import reservations
     from ashopy.inventory.errors import InsufficientStock
     from ashopy.stores.models import Store
 
     store = Store.objects.get(pk=store_id)
-    line = [inventory.Line(variant_id, 1)]
+    line = [reservations.Line(variant_id, 1)]
     sold, reserving, consuming = 0, 0.0, 0.0
     barrier.wait()
     while True:
         started = time.perf_counter()
         try:
-            reservation = inventory.reserve(store=store, lines=line, owner=f"bench:{index}")
+            reservation = reservations.reserve(store=store, lines=line, owner=f"bench:{index}")
         except InsufficientStock:
             break
         held = time.perf_counter()
-        inventory.consume(reservation=reservation, reference=f"bench:{index}")
+        reservations.consume(reservation=reservation, reference=f"bench:{index}")
         reserving, consuming = reserving + held - started, consuming + time.perf_counter() - held
         sold += 1
     connection.close()

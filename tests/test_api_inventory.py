@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from ashopy.inventory import services
+from ashopy.inventory import reservations, services
 from ashopy.inventory.models import Stock, StockMovement, VariantCost, Warehouse
 from tests import factories
 
@@ -111,7 +111,7 @@ def test_stock_detail_and_filters(api, store, variant, warehouses, foreign):
     mouse = factories.product(store, "Souris MX", variants=[{"sku": "MX-3"}]).variants.get()
     services.receive(store=store, variant=mouse, warehouse=shop, quantity=2)
     Stock.objects.filter(variant=mouse).update(low_stock_threshold=5)
-    services.reserve(store=store, lines=[services.Line(variant.pk, 4)], owner="cart:1")
+    reservations.reserve(store=store, lines=[reservations.Line(variant.pk, 4)], owner="cart:1")
     row = Stock.objects.get(variant=variant)
     detail = api.get(f"{BASE}stock/{row.pk}/").json()
     assert (detail["on_hand"], detail["reserved"], detail["available"], detail["product_name"]) == (
@@ -211,7 +211,7 @@ def test_adjust_below_zero_or_below_reserved_is_409_with_the_figures(api, store,
     assert response.status_code == 409
     assert response.json()["code"] == "insufficient_stock"
     assert "10 available, 11 requested" in response.json()["detail"]
-    services.reserve(store=store, lines=[services.Line(variant.pk, 8)], owner="order:1")
+    reservations.reserve(store=store, lines=[reservations.Line(variant.pk, 8)], owner="order:1")
     before = snapshot()
     response = api.post(ADJUST, {**body, "quantity_change": -5}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "below_reserved"

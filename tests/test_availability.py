@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from ashopy.catalog import services as catalog
+from ashopy.inventory import reservations
 from ashopy.inventory import services as inventory
-from ashopy.inventory.services import Line
+from ashopy.inventory.reservations import Line
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def _low_stock(variant, warehouses):
 def _out_of_stock(variant, warehouses):
     """Received, then all sold."""
     factories.receive(variant, 2, warehouse_=warehouses[0])
-    inventory.deduct(store=variant.store, lines=[Line(variant.pk, 2)], reference="POS-1")
+    reservations.deduct(store=variant.store, lines=[Line(variant.pk, 2)], reference="POS-1")
 
 
 def _preorder(variant, warehouses):
@@ -82,18 +83,18 @@ def _preorder_with_stock(variant, warehouses):
 
 def _all_reserved(variant, warehouses):
     factories.receive(variant, 2, warehouse_=warehouses[0])
-    inventory.reserve(store=variant.store, lines=[Line(variant.pk, 2)], owner="cart:a")
+    reservations.reserve(store=variant.store, lines=[Line(variant.pk, 2)], owner="cart:a")
 
 
 def _reserved_down_to_low(variant, warehouses):
     factories.receive(variant, 5, warehouse_=warehouses[0], threshold=2)
-    inventory.reserve(store=variant.store, lines=[Line(variant.pk, 3)], owner="cart:a")
+    reservations.reserve(store=variant.store, lines=[Line(variant.pk, 3)], owner="cart:a")
 
 
 def _expired_hold_given_back(variant, warehouses):
     factories.receive(variant, 2, warehouse_=warehouses[0])
-    inventory.reserve(store=variant.store, lines=[Line(variant.pk, 2)], owner="cart:a", ttl=timedelta(seconds=-1))
-    inventory.expire_reservations()
+    reservations.reserve(store=variant.store, lines=[Line(variant.pk, 2)], owner="cart:a", ttl=timedelta(seconds=-1))
+    reservations.expire_reservations()
 
 
 def _only_in_an_inactive_warehouse(variant, warehouses):
@@ -197,7 +198,7 @@ def test_the_listing_costs_the_same_queries_for_24_and_96_cards(store, warehouse
         factories.receive(first, 2, warehouse_=warehouses[0], threshold=n % 3)
         factories.receive(first, 1, warehouse_=warehouses[1])
         factories.receive(second, 1, warehouse_=warehouses[1])
-        inventory.reserve(store=store, lines=[Line(second.pk, 1)], owner=f"cart:{n}")
+        reservations.reserve(store=store, lines=[Line(second.pk, 1)], owner=f"cart:{n}")
     client = api()
     client.get("/api/v1/products/")  # warm the per-process memos: store host, category tree, tax rates
     counts = {}

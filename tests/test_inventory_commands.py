@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command, load_command_clas
 from django.db.models import F
 
 from ashopy.celery import app
-from ashopy.inventory import services, tasks
+from ashopy.inventory import reservations, tasks
 from ashopy.inventory.models import Reservation, Stock
-from ashopy.inventory.services import Line
+from ashopy.inventory.reservations import Line
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,8 @@ def stocked(store):
     second = factories.product(store, "Switch", price="45000").variants.get()
     factories.receive(first, 6, warehouse_=main)
     factories.receive(second, 4, warehouse_=shop)
-    services.reserve(store=store, lines=[Line(first.pk, 2), Line(second.pk, 1)], owner="order:1")
-    services.deduct(store=store, lines=[Line(second.pk, 1)], reference="POS-1")
+    reservations.reserve(store=store, lines=[Line(first.pk, 2), Line(second.pk, 1)], owner="order:1")
+    reservations.deduct(store=store, lines=[Line(second.pk, 1)], reference="POS-1")
     return first, second
 
 
@@ -83,9 +83,9 @@ def test_check_stock_exits_non_zero_from_the_command_line(stocked, capsys):
 def test_cleanup_reservations_releases_only_the_expired_ones(store, stocked):
     first, _second = stocked
     running = Reservation.objects.get(owner="order:1")
-    lapsed = [services.reserve(store=store, lines=[Line(first.pk, 1)], owner=f"cart:{n}",
+    lapsed = [reservations.reserve(store=store, lines=[Line(first.pk, 1)], owner=f"cart:{n}",
                                ttl=timedelta(seconds=-1)) for n in range(2)]
-    later = services.reserve(store=store, lines=[Line(first.pk, 1)], owner="cart:later", ttl=timedelta(minutes=5))
+    later = reservations.reserve(store=store, lines=[Line(first.pk, 1)], owner="cart:later", ttl=timedelta(minutes=5))
     out = io.StringIO()
     call_command("cleanup_reservations", stdout=out)
     assert "released 2 expired reservation(s)" in out.getvalue()
@@ -112,7 +112,7 @@ def test_beat_runs_the_expiry_task_every_minute():
 
 def test_the_expiry_task_runs_eagerly(store, stocked):
     first, _second = stocked
-    lapsed = services.reserve(store=store, lines=[Line(first.pk, 3)], owner="cart:x", ttl=timedelta(seconds=-1))
+    lapsed = reservations.reserve(store=store, lines=[Line(first.pk, 3)], owner="cart:x", ttl=timedelta(seconds=-1))
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True  # what the settings give without REDIS_URL
     try:

@@ -17,11 +17,11 @@ from django.db import OperationalError, connection
 from django.db.models import Sum
 
 from ashopy.core.errors import DomainError
-from ashopy.inventory import services
+from ashopy.inventory import reservations, services
 from ashopy.inventory.errors import InsufficientStock, ReservationClosed
 from ashopy.inventory.models import Reservation, ReservationLine, Stock, StockMovement
+from ashopy.inventory.reservations import Line
 from ashopy.inventory.selectors import stock_discrepancies
-from ashopy.inventory.services import Line
 from tests import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -92,7 +92,7 @@ def test_32_buyers_of_20_units_exactly_20_get_one(store, main, shop, split):
 
     def buy(index):
         try:
-            return services.reserve(store=store, lines=[Line(variant.pk, 1)], owner=f"cart:{index}").pk
+            return reservations.reserve(store=store, lines=[Line(variant.pk, 1)], owner=f"cart:{index}").pk
         except InsufficientStock as refused:
             assert refused.requested == 1 and refused.available == 0
             return None
@@ -121,12 +121,12 @@ def test_multi_line_holds_in_opposite_orders_never_deadlock(store, main, shop):
             lines = [Line(first.pk, 3), Line(second.pk, 2)]
             if (index + turn) % 2:
                 lines.reverse()
-            reservation = services.reserve(store=store, lines=lines, owner=f"order:{index}-{turn}")
+            reservation = reservations.reserve(store=store, lines=lines, owner=f"order:{index}-{turn}")
             if turn % 3 == 0:
-                services.consume(reservation=reservation, reference=f"CMD-{index}-{turn}")
+                reservations.consume(reservation=reservation, reference=f"CMD-{index}-{turn}")
                 settled["consumed"] += 1
             else:
-                services.release(reservation=reservation)
+                reservations.release(reservation=reservation)
                 settled["released"] += 1
         return settled
 
@@ -175,7 +175,7 @@ class Driver:
         lines = [Line(variant.pk, self.random.randint(1, 4))
                  for variant in self.random.sample(self.variants, self.random.randint(1, 3))]
         ttl = timedelta(seconds=-1) if self.random.random() < 0.25 else timedelta(minutes=15)
-        self.mine.append(services.reserve(store=self.store, lines=lines, owner="cart:driver", ttl=ttl))
+        self.mine.append(reservations.reserve(store=self.store, lines=lines, owner="cart:driver", ttl=ttl))
 
     def _take_mine(self):
         if not self.mine:
@@ -183,10 +183,10 @@ class Driver:
         return self.mine.pop(self.random.randrange(len(self.mine)))
 
     def release(self):
-        services.release(reservation=self._take_mine())
+        reservations.release(reservation=self._take_mine())
 
     def consume(self):
-        services.consume(reservation=self._take_mine(), reference="CMD")
+        reservations.consume(reservation=self._take_mine(), reference="CMD")
 
     def adjust(self):
         services.adjust(store=self.store, variant=self._variant(), warehouse=self._warehouse(),
@@ -202,7 +202,7 @@ class Driver:
                        counted=self.random.randint(0, 30), note="inventaire")
 
     def expire(self):
-        services.expire_reservations(limit=self.random.randint(1, 10))
+        reservations.expire_reservations(limit=self.random.randint(1, 10))
 
     def receive(self):
         services.receive(store=self.store, variant=self._variant(), warehouse=self._warehouse(),
@@ -224,7 +224,7 @@ def test_a_random_mix_of_operations_keeps_stock_ledger_and_holds_in_agreement(st
 
     done = sum(run_together(4, walk), Counter())
     assert done["reserve"] and done["consume"] and done["transfer"] and done["count"], done
-    services.expire_reservations(limit=10_000)
+    reservations.expire_reservations(limit=10_000)
     assert_rows_sane()
     assert stock_discrepancies() == []
     sold = -(StockMovement.objects.filter(reason="sale").aggregate(total=Sum("quantity"))["total"] or 0)
@@ -253,16 +253,16 @@ def test_two_cleanup_runners_release_each_expired_hold_exactly_once(store, main)
     for variant in variants:
         factories.receive(variant, 400, warehouse_=main)
     subsets = [[2], [0, 2], [1], [2, 1, 0], [0], [1, 2], [0, 1]]
-    lapsed = [services.reserve(store=store, lines=[Line(variants[i].pk, 1) for i in subsets[n % len(subsets)]],
+    lapsed = [reservations.reserve(store=store, lines=[Line(variants[i].pk, 1) for i in subsets[n % len(subsets)]],
                                owner=f"cart:{n}", ttl=timedelta(seconds=-1)).pk for n in range(300)]
     for n in range(25):  # still running: must keep their units
-        services.reserve(store=store, lines=[Line(variants[0].pk, 2)], owner=f"order:{n}")
+        reservations.reserve(store=store, lines=[Line(variants[0].pk, 2)], owner=f"order:{n}")
 
     def sweep(index):
         if index == 0:
             return _released_by_command(batch=20)
         total = 0
-        while released := services.expire_reservations(limit=15):
+        while released := reservations.expire_reservations(limit=15):
             total += released
         return total
 
@@ -281,17 +281,17 @@ def test_consume_racing_expiry_has_exactly_one_winner(store, main):
     factories.receive(variant, 40, warehouse_=main)
     winners = Counter()
     for round_ in range(30):
-        reservation = services.reserve(store=store, lines=[Line(variant.pk, 1)], owner=f"checkout:{round_}",
+        reservation = reservations.reserve(store=store, lines=[Line(variant.pk, 1)], owner=f"checkout:{round_}",
                                        ttl=timedelta(seconds=-1))
 
         def race(index, reservation=reservation):
             if index == 0:
                 try:
-                    services.consume(reservation=Reservation.objects.get(pk=reservation.pk), reference="PAY")
+                    reservations.consume(reservation=Reservation.objects.get(pk=reservation.pk), reference="PAY")
                     return "consumed"
                 except ReservationClosed:
                     return None
-            return "expired" if services.expire_reservations() else None
+            return "expired" if reservations.expire_reservations() else None
 
         outcome = [result for result in run_together(2, race) if result]
         assert len(outcome) == 1, outcome

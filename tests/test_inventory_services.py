@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ashopy.inventory import services
+from ashopy.inventory import reservations, services
 from ashopy.inventory.errors import (
     BelowReserved,
     InactiveWarehouse,
@@ -19,8 +19,8 @@ from ashopy.inventory.errors import (
     WrongStore,
 )
 from ashopy.inventory.models import LowStockAlert, Reservation, Stock, StockMovement, VariantCost, Warehouse
+from ashopy.inventory.reservations import Line
 from ashopy.inventory.selectors import stock_discrepancies, stock_value
-from ashopy.inventory.services import Line
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -46,15 +46,15 @@ def test_reserve_splits_across_warehouses_by_priority_and_consume_writes_sales(s
     main, shop = warehouses
     services.receive(store=store, variant=variant, warehouse=main, quantity=3)
     services.receive(store=store, variant=variant, warehouse=shop, quantity=5)
-    reservation = services.reserve(store=store, lines=[Line(variant.pk, 5)], owner="order:1")
+    reservation = reservations.reserve(store=store, lines=[Line(variant.pk, 5)], owner="order:1")
     assert (_stock(variant, main).reserved, _stock(variant, shop).reserved) == (3, 2)
-    services.consume(reservation=reservation, reference="CMD-1")
+    reservations.consume(reservation=reservation, reference="CMD-1")
     assert (_stock(variant, main).on_hand, _stock(variant, shop).on_hand) == (0, 3)
     sales = StockMovement.objects.filter(reason="sale").order_by("warehouse__priority")
     assert [(m.quantity, m.balance_after, m.reference) for m in sales] == [(-3, 0, "CMD-1"), (-2, 3, "CMD-1")]
     assert stock_discrepancies() == []
     with pytest.raises(ReservationClosed):
-        services.consume(reservation=reservation)
+        reservations.consume(reservation=reservation)
 
 
 def test_insufficient_stock_changes_nothing_and_names_the_figures(store, warehouses, variant):
@@ -62,7 +62,7 @@ def test_insufficient_stock_changes_nothing_and_names_the_figures(store, warehou
     services.receive(store=store, variant=variant, warehouse=warehouses[0], quantity=2)
     services.receive(store=store, variant=other, warehouse=warehouses[0], quantity=9)
     with pytest.raises(InsufficientStock) as error:
-        services.reserve(store=store, lines=[Line(other.pk, 1), Line(variant.pk, 3)], owner="cart:x")
+        reservations.reserve(store=store, lines=[Line(other.pk, 1), Line(variant.pk, 3)], owner="cart:x")
     assert (error.value.available, error.value.requested, error.value.variant_id) == (2, 3, variant.pk)
     assert not Reservation.objects.exists()
     assert Stock.objects.filter(reserved__gt=0).count() == 0
@@ -70,23 +70,23 @@ def test_insufficient_stock_changes_nothing_and_names_the_figures(store, warehou
 
 def test_release_and_expiry_give_units_back_once(store, warehouses, variant):
     services.receive(store=store, variant=variant, warehouse=warehouses[0], quantity=4)
-    held = services.reserve(store=store, lines=[Line(variant.pk, 3)], owner="cart:a", ttl=timedelta(minutes=15))
-    lapsed = services.reserve(store=store, lines=[Line(variant.pk, 1)], owner="cart:b", ttl=timedelta(seconds=-1))
-    assert services.expire_reservations() == 1
-    assert services.expire_reservations() == 0
+    held = reservations.reserve(store=store, lines=[Line(variant.pk, 3)], owner="cart:a", ttl=timedelta(minutes=15))
+    lapsed = reservations.reserve(store=store, lines=[Line(variant.pk, 1)], owner="cart:b", ttl=timedelta(seconds=-1))
+    assert reservations.expire_reservations() == 1
+    assert reservations.expire_reservations() == 0
     lapsed.refresh_from_db()
     assert lapsed.state == "expired" and _stock(variant, warehouses[0]).reserved == 3
-    services.release(reservation=held)
+    reservations.release(reservation=held)
     assert _stock(variant, warehouses[0]).reserved == 0
     with pytest.raises(ReservationClosed):
-        services.release(reservation=held)
-    assert services.expire_reservations(now=timezone.now() + timedelta(days=1)) == 0
+        reservations.release(reservation=held)
+    assert reservations.expire_reservations(now=timezone.now() + timedelta(days=1)) == 0
 
 
 def test_extend_pushes_the_expiry(store, warehouses, variant):
     services.receive(store=store, variant=variant, warehouse=warehouses[0], quantity=1)
-    held = services.reserve(store=store, lines=[Line(variant.pk, 1)], owner="cart:a", ttl=timedelta(minutes=1))
-    services.extend(reservation=held, ttl=timedelta(minutes=30))
+    held = reservations.reserve(store=store, lines=[Line(variant.pk, 1)], owner="cart:a", ttl=timedelta(minutes=1))
+    reservations.extend(reservation=held, ttl=timedelta(minutes=30))
     held.refresh_from_db()
     assert held.expires_at > timezone.now() + timedelta(minutes=29)
 
@@ -96,7 +96,7 @@ def test_bad_quantities_are_refused(store, warehouses, variant, quantity):
     with pytest.raises(InvalidQuantity):
         services.receive(store=store, variant=variant, warehouse=warehouses[0], quantity=quantity)
     with pytest.raises(InvalidQuantity):
-        services.reserve(store=store, lines=[Line(variant.pk, quantity)], owner="x")
+        reservations.reserve(store=store, lines=[Line(variant.pk, quantity)], owner="x")
     assert not StockMovement.objects.exists()
 
 
@@ -123,7 +123,7 @@ def test_adjust_needs_a_note_and_never_goes_below_zero_or_reserved(store, wareho
         services.adjust(store=store, variant=variant, warehouse=main, quantity_change=-1, note=" ")
     with pytest.raises(InsufficientStock):
         services.adjust(store=store, variant=variant, warehouse=main, quantity_change=-6, note="casse")
-    services.reserve(store=store, lines=[Line(variant.pk, 4)], owner="cart:a")
+    reservations.reserve(store=store, lines=[Line(variant.pk, 4)], owner="cart:a")
     with pytest.raises(BelowReserved):
         services.adjust(store=store, variant=variant, warehouse=main, quantity_change=-2, note="casse")
     movement = services.adjust(store=store, variant=variant, warehouse=main, quantity_change=-1, note="casse")
@@ -145,17 +145,17 @@ def test_another_stores_variant_or_warehouse_is_refused(store, other_store, ware
     with pytest.raises(WrongStore):
         services.receive(store=other_store, variant=variant, warehouse=foreign, quantity=1)
     with pytest.raises(WrongStore):
-        services.reserve(store=other_store, lines=[Line(variant.pk, 1)], owner="x")
+        reservations.reserve(store=other_store, lines=[Line(variant.pk, 1)], owner="x")
     assert not StockMovement.objects.exists()
 
 
 def test_deduct_sells_only_unreserved_units(store, warehouses, variant):
     shop = warehouses[1]
     services.receive(store=store, variant=variant, warehouse=shop, quantity=3)
-    services.reserve(store=store, lines=[Line(variant.pk, 2)], owner="cart:a")
+    reservations.reserve(store=store, lines=[Line(variant.pk, 2)], owner="cart:a")
     with pytest.raises(InsufficientStock):
-        services.deduct(store=store, lines=[Line(variant.pk, 2)], warehouse=shop, reference="POS-1")
-    [sale] = services.deduct(store=store, lines=[Line(variant.pk, 1)], warehouse=shop, reference="POS-1")
+        reservations.deduct(store=store, lines=[Line(variant.pk, 2)], warehouse=shop, reference="POS-1")
+    [sale] = reservations.deduct(store=store, lines=[Line(variant.pk, 1)], warehouse=shop, reference="POS-1")
     assert (sale.quantity, sale.balance_after) == (-1, 2)
 
 
@@ -176,12 +176,12 @@ def test_low_stock_alerts_once_per_crossing(store, warehouses, variant, mailoutb
     Stock.objects.filter(variant=variant).update(low_stock_threshold=3)
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            services.deduct(store=store, lines=[Line(variant.pk, 3)], reference="POS")
+            reservations.deduct(store=store, lines=[Line(variant.pk, 3)], reference="POS")
     assert LowStockAlert.objects.count() == 1 and len(mailoutbox) == 1
     assert mailoutbox[0].to == [manager.email] and variant.sku in mailoutbox[0].subject
     with django_capture_on_commit_callbacks(execute=True):
         services.receive(store=store, variant=variant, warehouse=main, quantity=10)
-        services.deduct(store=store, lines=[Line(variant.pk, 9)], reference="POS")
+        reservations.deduct(store=store, lines=[Line(variant.pk, 9)], reference="POS")
     assert LowStockAlert.objects.count() == 2 and len(mailoutbox) == 2
 
 

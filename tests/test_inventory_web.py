@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ashopy.core.money import format_money
-from ashopy.inventory import services
+from ashopy.inventory import reservations, services
 from ashopy.inventory.models import LowStockAlert, Stock, StockMovement, Warehouse
 from tests import factories
 
@@ -106,7 +106,7 @@ def test_other_stores_manager_sees_only_their_own_stock_on_their_host(other_mana
 
 
 def test_stock_list_shows_levels_and_links_to_ledger_and_operations(staff_client, store, stocked, warehouses):
-    services.reserve(store=store, lines=[services.Line(stocked.pk, 3)], owner="cart:1")
+    reservations.reserve(store=store, lines=[reservations.Line(stocked.pk, 3)], owner="cart:1")
     response = staff_client.get(reverse("inventory:stock_list"))
     row = response.context["page"].object_list[0]
     assert (row.on_hand, row.reserved, row.available_units) == (10, 3, 7)
@@ -282,7 +282,7 @@ def test_adjust_bad_input_changes_nothing(staff_client, stocked, warehouses, cha
 
 
 def test_adjust_below_reserved_names_the_figures(staff_client, store, stocked, warehouses):
-    services.reserve(store=store, lines=[services.Line(stocked.pk, 8)], owner="order:1")
+    reservations.reserve(store=store, lines=[reservations.Line(stocked.pk, 8)], owner="order:1")
     before = snapshot()
     response = staff_client.post(reverse("inventory:adjust"), {
         "variant": stocked.pk, "warehouse": warehouses[0].pk, "quantity_change": "-5", "cause": "lost", "note": "x"})

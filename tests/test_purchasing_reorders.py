@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from ashopy.inventory import purchasing, services
+from ashopy.inventory import purchasing, reservations, services
 from ashopy.inventory.models import PurchaseOrder, Stock, Warehouse
 from ashopy.inventory.purchasing_selectors import quantity_to_order, reorder_suggestions
-from ashopy.inventory.services import Line
+from ashopy.inventory.reservations import Line
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def rows(plan_list):
 
 def test_suggestions_follow_the_rules_and_list_variants_without_supplier(store, setting):
     s = setting
-    services.reserve(store=store, lines=[Line(s["mouse"].pk, 1)], owner="cart:1")  # available 2 at main
+    reservations.reserve(store=store, lines=[Line(s["mouse"].pk, 1)], owner="cart:1")  # available 2 at main
     plan = reorder_suggestions(store=store)
     assert rows(plan.to_order) == [
         (s["mouse"].sku, "main", 2, 0, 10, "Dakar Distribution", Decimal(700)),

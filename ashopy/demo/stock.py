@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ashopy.catalog.models import Product, Variant
-from ashopy.inventory import purchasing
+from ashopy.inventory import purchasing, reservations
 from ashopy.inventory import services as inventory
 from ashopy.inventory.models import Stock, Supplier, Warehouse
 from ashopy.stores.models import Store
@@ -84,7 +84,7 @@ def stock_product(depots: Depots, product: Product, plan: dict, states: list[str
             inventory.set_levels(stock=row, low_stock_threshold=5, reorder_point=6, reorder_quantity=20)
         elif state == "sold_out":
             row = _receive(depots, variant, rng.randint(2, 5), cost)
-            inventory.deduct(store=depots.store, lines=[inventory.Line(variant.pk, row.on_hand)],
+            reservations.deduct(store=depots.store, lines=[reservations.Line(variant.pk, row.on_hand)],
                              warehouse=depots.main, reference="Vente comptoir")
             inventory.set_levels(stock=row, low_stock_threshold=3, reorder_point=5, reorder_quantity=15)
 

@@ -7,14 +7,14 @@ from django.utils import timezone, translation
 
 from ashopy.stores.models import Membership, Role
 
-from . import services
+from . import reservations
 from .models import LowStockAlert
 
 
 @shared_task(ignore_result=True)
 def expire_reservations() -> int:
     """Run every minute by Celery beat: release reservations past their expiry."""
-    return services.expire_reservations()
+    return reservations.expire_reservations()
 
 
 @shared_task(ignore_result=True)

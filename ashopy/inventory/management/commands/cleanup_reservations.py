@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ashopy.inventory.services import expire_reservations
+from ashopy.inventory.reservations import expire_reservations
 
 
 class Command(BaseCommand):

@@ -1,0 +1,290 @@
+"""Reservations and sales: the hot paths of the stock, called for every cart, checkout and till.
+
+`reserve`, `consume`, `release` and `deduct` change stock with one conditional
+``UPDATE … WHERE on_hand - reserved >= n … RETURNING`` per row, rows taken in id order: the
+database re-checks the condition after any wait, so two buyers can never take the same unit,
+and two multi-line holds never deadlock. The read that chooses warehouses takes no lock; a race
+retries, the last attempt with ``select_for_update()``. On PostgreSQL the commonest cases run
+as one statement each (fastpath.py). Every sale writes its StockMovement with the balance after.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from ashopy.catalog.models import Variant
+from ashopy.stores.models import Store
+
+from . import alerts, fastpath
+from .errors import InsufficientStock, InvalidQuantity, ReservationClosed, WrongStore
+from .models import Reason, Reservation, ReservationLine, Stock, StockMovement, Warehouse
+from .services import MAX_QUANTITY, check_quantity, check_warehouse
+
+RESERVE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Line:
+    """A quantity of one variant, as callers ask for it."""
+
+    variant_id: int
+    quantity: int
+
+
+def _merged(lines: Iterable[Line]) -> dict[int, int]:
+    wanted: dict[int, int] = defaultdict(int)
+    for line in lines:
+        wanted[line.variant_id] += check_quantity(line.quantity)
+    if not wanted:
+        raise InvalidQuantity(maximum=MAX_QUANTITY)
+    for quantity in wanted.values():
+        check_quantity(quantity)
+    return dict(wanted)
+
+
+def _variants_of(store: Store, variant_ids) -> dict[int, Variant]:
+    variants = {v.pk: v for v in Variant.objects.filter(store=store, pk__in=variant_ids).only("id", "sku", "name")}
+    if len(variants) != len(set(variant_ids)):
+        raise WrongStore()
+    return variants
+
+
+# --- hot paths: conditional updates ---------------------------------------------------------
+
+_STOCK = Stock._meta.db_table
+
+
+def _execute(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _allocate(stocks: Sequence[dict], wanted: dict[int, int], store: Store) -> list[tuple[int, int]]:
+    """Split each wanted quantity over the variant's stock rows by warehouse priority.
+
+    `stocks` are ordered by priority; raises InsufficientStock when the rows cannot cover it
+    (or WrongStore when a variant is not the store's: it has no stock rows there either).
+    """
+    by_variant: dict[int, list[dict]] = defaultdict(list)
+    for stock in stocks:
+        by_variant[stock["variant_id"]].append(stock)
+    allocations = []
+    for variant_id, quantity in wanted.items():
+        rows = by_variant.get(variant_id, [])
+        available = sum(max(row["on_hand"] - row["reserved"], 0) for row in rows)
+        if available < quantity:
+            variant = _variants_of(store, wanted)[variant_id]  # only on refusal: the hot path skips it
+            raise InsufficientStock(variant=variant, available=available, requested=quantity)
+        for row in rows:
+            take = min(quantity, row["on_hand"] - row["reserved"])
+            if take > 0:
+                allocations.append((row["id"], take))
+                quantity -= take
+            if quantity == 0:
+                break
+    return sorted(allocations)
+
+
+def _stock_rows(store: Store, variant_ids, warehouse: Warehouse | None = None, *, lock: bool = False) -> list[dict]:
+    """The variants' stock rows in active warehouses, by allocation priority.
+
+    Read without locks (the conditional updates decide), or, with `lock`, locked in id order:
+    the last attempt after repeated races cannot race again.
+    """
+    rows = Stock.objects.filter(store=store, variant_id__in=variant_ids, warehouse__is_active=True)
+    if warehouse is not None:
+        rows = rows.filter(warehouse=warehouse)
+    if lock:
+        rows = rows.select_for_update(of=("self",)).order_by("id")
+    found = list(rows.values("id", "variant_id", "on_hand", "reserved", "warehouse__priority", "warehouse_id"))
+    return sorted(found, key=lambda row: (row["variant_id"], row["warehouse__priority"], row["warehouse_id"]))
+
+
+class _Raced(Exception):
+    """A row changed between reading and updating it: read again and retry."""
+
+
+def _take(allocations: list[tuple[int, int]], *, column_sql: str) -> list[tuple]:
+    """Apply conditional updates in stock id order; raise _Raced if one no longer fits."""
+    changed = []
+    for stock_id, quantity in allocations:
+        rows = _execute(
+            f"UPDATE {_STOCK} SET {column_sql} WHERE id = %s AND on_hand - reserved >= %s "  # noqa: S608
+            "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
+            [quantity, stock_id, quantity])
+        if not rows:
+            raise _Raced
+        changed.append((*rows[0], quantity))
+    return changed
+
+
+def reserve(*, store: Store, lines: Iterable[Line], owner: str, ttl: timedelta | None = None) -> Reservation:
+    """Hold stock for `owner` until it is consumed, released or lapses (the store's reservation time).
+
+    Lines are allocated across the store's active warehouses by priority, split when one has
+    too little. All lines or none: InsufficientStock names the first variant that falls short.
+    """
+    wanted = _merged(lines)
+    owner = owner[:80]
+    expires_at = timezone.now() + (ttl or store.reservation_ttl)
+    if fastpath.enabled() and len(wanted) == 1:
+        reservation = _reserve_from_one_row(store, wanted, owner, expires_at)
+        if reservation is not None:
+            return reservation
+    for attempt in range(RESERVE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                rows = _stock_rows(store, wanted, lock=attempt == RESERVE_ATTEMPTS - 1)
+                allocations = _allocate(rows, wanted, store)
+                reservation = Reservation.objects.create(store=store, owner=owner, expires_at=expires_at)
+                ReservationLine.objects.bulk_create(
+                    ReservationLine(reservation=reservation, stock_id=stock_id, quantity=quantity)
+                    for stock_id, quantity in allocations)
+                changed = _take(allocations, column_sql="reserved = reserved + %s")
+                alerts.after_change(store, changed)
+                return reservation
+        except _Raced:
+            continue
+    raise AssertionError("the locked attempt cannot race")
+
+
+def _reserve_from_one_row(store: Store, wanted: dict[int, int], owner: str, expires_at) -> Reservation | None:
+    """One line that the first warehouse with stock (by priority) can serve alone: one statement
+    (fastpath.py). None: take the general path, which splits the line or raises."""
+    [quantity] = wanted.values()
+    row = next((row for row in _stock_rows(store, wanted) if row["on_hand"] > row["reserved"]), None)
+    if row is None or row["on_hand"] - row["reserved"] < quantity:
+        return None
+    result = fastpath.reserve_one(store=store, stock_id=row["id"], quantity=quantity, owner=owner,
+                                  expires_at=expires_at)
+    if result is None:
+        return None
+    reservation, changed = result
+    alerts.after_change(store, [changed])
+    return reservation
+
+
+def _close(reservation: Reservation, state: str) -> list[dict]:
+    """Move an active reservation to `state`; its lines, or ReservationClosed if it was not active."""
+    closed = (Reservation.objects.filter(pk=reservation.pk, state=Reservation.State.ACTIVE)
+              .update(state=state, closed_at=timezone.now()))
+    if not closed:
+        current = Reservation.objects.filter(pk=reservation.pk).values_list("state", flat=True).first()
+        raise ReservationClosed(state=current or "?")
+    reservation.state = state
+    return list(ReservationLine.objects.filter(reservation=reservation).order_by("stock_id")
+                .values("stock_id", "quantity", "stock__variant_id", "stock__warehouse_id"))
+
+
+def _unreserve(lines: list[dict]) -> list[tuple]:
+    changed = []
+    for line in lines:
+        rows = _execute(
+            f"UPDATE {_STOCK} SET reserved = reserved - %s WHERE id = %s "  # noqa: S608
+            "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
+            [line["quantity"], line["stock_id"]])
+        changed.append((*rows[0], line["quantity"]))
+    return changed
+
+
+@transaction.atomic
+def release(*, reservation: Reservation, state: str = Reservation.State.RELEASED) -> Reservation:
+    """Give the held units back (a cancelled checkout, an expired hold)."""
+    lines = _close(reservation, state)
+    alerts.after_change(reservation.store, _unreserve(lines))
+    return reservation
+
+
+@transaction.atomic
+def extend(*, reservation: Reservation, ttl: timedelta | None = None) -> Reservation:
+    """Push an active reservation's expiry to now + `ttl` (the store's reservation time by default)."""
+    expires_at = timezone.now() + (ttl or reservation.store.reservation_ttl)
+    if not Reservation.objects.filter(pk=reservation.pk, state=Reservation.State.ACTIVE).update(expires_at=expires_at):
+        raise ReservationClosed(state=reservation.state)
+    reservation.expires_at = expires_at
+    return reservation
+
+
+def consume(*, reservation: Reservation, reference: str = "", user=None) -> Reservation:
+    """The held units are sold: on_hand and reserved both go down, one sale movement per line."""
+    if fastpath.enabled():
+        changed = fastpath.consume_one_line(reservation=reservation, reference=reference, user=user)
+        if changed is not None:
+            reservation.state = Reservation.State.CONSUMED
+            alerts.after_change(reservation.store, changed)
+            return reservation
+    return _consume_lines(reservation, reference=reference, user=user)
+
+
+@transaction.atomic
+def _consume_lines(reservation: Reservation, *, reference: str, user) -> Reservation:
+    lines = _close(reservation, Reservation.State.CONSUMED)
+    changed, movements = [], []
+    for line in lines:
+        rows = _execute(
+            f"UPDATE {_STOCK} SET on_hand = on_hand - %s, reserved = reserved - %s WHERE id = %s "  # noqa: S608
+            "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
+            [line["quantity"], line["quantity"], line["stock_id"]])
+        _stock_id, variant_id, warehouse_id, on_hand, *_rest = rows[0]
+        changed.append((*rows[0], line["quantity"]))
+        movements.append(StockMovement(
+            store_id=reservation.store_id, variant_id=variant_id, warehouse_id=warehouse_id,
+            quantity=-line["quantity"], reason=Reason.SALE, reference=reference or reservation.owner,
+            user=user, balance_after=on_hand))
+    StockMovement.objects.bulk_create(movements)
+    alerts.after_change(reservation.store, changed)
+    return reservation
+
+
+def expire_reservations(*, now=None, limit: int = 500) -> int:
+    """Release active reservations past their expiry; safe with several runners at once.
+
+    Rows are claimed with ``SELECT … FOR UPDATE SKIP LOCKED``: two runners never take the
+    same reservation, and a payment consuming one meanwhile either wins or finds it expired.
+    The batch gives its units back in one pass over its stock rows in id order, the order every
+    other path takes them in: released one after another, two sweeps (or a sweep and a sale)
+    would lock the same rows in opposite orders and deadlock.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(Reservation.objects.select_for_update(skip_locked=True, of=("self",))
+                   .filter(state=Reservation.State.ACTIVE, expires_at__lte=now)
+                   .order_by("expires_at", "id").values_list("pk", flat=True)[:limit])
+        if not due:
+            return 0
+        Reservation.objects.filter(pk__in=due).update(state=Reservation.State.EXPIRED, closed_at=timezone.now())
+        lines = list(ReservationLine.objects.filter(reservation__in=due).values("stock_id", "stock__store_id")
+                     .annotate(quantity=Sum("quantity")).order_by("stock_id"))
+        changed = _unreserve(lines)
+        for store in Store.objects.filter(pk__in={line["stock__store_id"] for line in lines}):
+            alerts.after_change(store, [row for row, line in zip(changed, lines, strict=True)
+                                        if line["stock__store_id"] == store.pk])
+    return len(due)
+
+
+def deduct(*, store: Store, lines: Iterable[Line], warehouse: Warehouse | None = None, reference: str = "",
+           user=None) -> list[StockMovement]:
+    """A direct sale (the counter): take units that are not reserved, from `warehouse` or by priority."""
+    wanted = _merged(lines)
+    if warehouse is not None:
+        check_warehouse(store, warehouse)
+    for attempt in range(RESERVE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                rows = _stock_rows(store, wanted, warehouse, lock=attempt == RESERVE_ATTEMPTS - 1)
+                changed = _take(_allocate(rows, wanted, store), column_sql="on_hand = on_hand - %s")
+                movements = StockMovement.objects.bulk_create(
+                    StockMovement(store=store, variant_id=variant_id, warehouse_id=warehouse_id, quantity=-quantity,
+                                  reason=Reason.SALE, reference=reference, user=user, balance_after=on_hand)
+                    for _id, variant_id, warehouse_id, on_hand, _r, _t, _a, quantity in changed)
+                alerts.after_change(store, changed)
+                return movements
+        except _Raced:
+            continue
+    raise AssertionError("the locked attempt cannot race")
