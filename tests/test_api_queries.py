@@ -63,3 +63,31 @@ def test_listing_queries_do_not_grow_with_the_page(store, catalogue, customer, w
     assert first["availability"] == "in_stock" and first["badges"][0]["code"] == "nouveau"
     expected = Decimal(900) * (Decimal("0.9") if who == "student" else 1)
     assert Decimal(first["price"]["gross"]) == expected
+
+
+@pytest.mark.django_db
+def test_fast_card_representation_matches_the_declared_fields(store, rf, settings, tmp_path):
+    """The card serializer's shortcut returns exactly what DRF would from the declared (documented) fields."""
+    from rest_framework import serializers
+
+    from ashopy.api.catalog_serializers import ProductCardSerializer
+    from ashopy.catalog.models import Product
+    from ashopy.catalog.selectors import product_cards
+    from ashopy.pricing.resolver import PricingPolicy
+
+    factories.segment_discount(store, "etudiant", 10)
+    student = factories.UserFactory(email="etu@example.com", segment="etudiant")
+    settings.MEDIA_ROOT = tmp_path
+    plain = factories.product(store, "Sans marque", price="1000")
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), "red").save(buffer, "JPEG")
+    services.add_image(product=plain, image=SimpleUploadedFile("p.jpg", buffer.getvalue()), alt="Vue")
+    factories.product(store, "Soldé", brand_=factories.brand(store, "Dell"), price="2000", sale_price="1500",
+                      badges=["promo"])
+    request = rf.get("/api/v1/products/", HTTP_HOST="testserver")
+    context = {"request": request, "policy": PricingPolicy(store, student)}
+    cards = list(product_cards(Product.objects.published(store).non_polymorphic(), sort="name"))
+    serializer = ProductCardSerializer(context=context)
+    assert len(cards) == 2 and any(card.ordered_images for card in cards)
+    for card in cards:
+        assert serializer.to_representation(card) == serializers.Serializer.to_representation(serializer, card)

@@ -127,9 +127,30 @@ class BrandSerializer(serializers.Serializer):
         return absolute_media_url(self.context, brand.logo.name)
 
 
+def _amount(value) -> str | None:
+    """A Decimal as DecimalField(decimal_places=None) shows it."""
+    return None if value is None else f"{value:f}"
+
+
+def price_data(unit_price) -> dict | None:
+    """`PriceSerializer(unit_price).data`, built directly: a listing shows one per card."""
+    if unit_price is None:
+        return None
+    return {
+        "currency": unit_price.currency,
+        "gross": _amount(unit_price.gross),
+        "base_gross": _amount(unit_price.base_gross),
+        "discounted": unit_price.discounted,
+        "tax_rate": _amount(unit_price.tax_rate),
+        "includes_tax": unit_price.includes_tax,
+        "adjustments": [{"code": a.code, "label": str(a.label), "amount": _amount(a.amount),
+                         "percent": _amount(a.percent)} for a in unit_price.adjustments],
+    }
+
+
 class PricedMixin:
     def _price(self, unit_price):
-        return PriceSerializer(unit_price).data if unit_price is not None else None
+        return price_data(unit_price)
 
 
 class ProductCardSerializer(PricedMixin, serializers.Serializer):
@@ -170,6 +191,32 @@ class ProductCardSerializer(PricedMixin, serializers.Serializer):
         """The cheapest active variant for this customer: the "from" price."""
         _variant, unit_price = self.context["policy"].cheapest(product.active_variants)
         return self._price(unit_price)
+
+    def to_representation(self, product):
+        """The declared fields (they document the schema), filled without DRF's per-field machinery:
+        a page of 96 cards would otherwise spend most of its time there."""
+        images = product.ordered_images
+        cover = images[0] if images else None
+        return {
+            "id": product.pk,
+            "slug": product.slug,
+            "name": product.name,
+            "short_description": product.short_description,
+            "kind": self.get_kind(product),
+            "status": product.status,
+            "brand": _reference(product.brand) if product.brand_id else None,
+            "category": _reference(product.category),
+            "badges": self.get_badges(product),
+            "cover_image": None if cover is None else {
+                "id": cover.pk, "url": absolute_media_url(self.context, cover.image.name), "alt": cover.alt,
+                "width": cover.width, "height": cover.height, "position": cover.position},
+            "availability": self.get_availability(product),
+            "price": self.get_price(product),
+        }
+
+
+def _reference(obj) -> dict:
+    return {"id": obj.pk, "slug": obj.slug, "name": obj.name}
 
 
 class VariantSerializer(PricedMixin, serializers.Serializer):
@@ -248,7 +295,8 @@ class ProductDetailSerializer(ProductCardSerializer):
     programme = serializers.CharField(required=False, help_text="Real-estate lots only.")
 
     def to_representation(self, product):
-        data = super().to_representation(product)
+        # DRF's own field-by-field representation: one product, many fields (not the card's shortcut).
+        data = serializers.Serializer.to_representation(self, product)
         own = KIND_FIELDS.get(kind_of(product), ())
         for fields in KIND_FIELDS.values():
             for name in fields:
