@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "ashopy.catalog",
     "ashopy.pricing",
     "ashopy.inventory",
+    "ashopy.shipping",
+    "ashopy.cart",
+    "ashopy.orders",
+    "ashopy.payments",
+    "ashopy.checkout",
     "ashopy.api",
     "ashopy.demo",
 ]
@@ -164,7 +169,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-reservations": {"task": "ashopy.inventory.tasks.expire_reservations", "schedule": 60.0},
+    "expire-orders": {"task": "ashopy.orders.tasks.expire_orders", "schedule": 60.0},
 }
+
+# Payments: which providers each store offers, with their credentials (JSON, by store slug or "*").
+# e.g. {"dakar": {"wave": {"api_key": "…", "webhook_secret": "…"}, "cash_on_delivery": {}}}
+# The sandbox (a local page choosing the outcome) is added for every store when PAYMENT_SANDBOX is on
+# (by default in DEBUG, i.e. the demo); never turn it on for a real shop.
+PAYMENT_PROVIDERS = env.json("PAYMENT_PROVIDERS", default={"*": {"cash_on_delivery": {}, "bank_transfer": {}}})
+if env.bool("PAYMENT_SANDBOX", default=DEBUG):
+    PAYMENT_PROVIDERS = {slug: {"sandbox": {}, **methods} for slug, methods in PAYMENT_PROVIDERS.items()}
 
 # Stores: hosts that are not any store's domain but serve the default store
 # (a developer's machine), and the slug of that store.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("ashopy.api.urls")),
     path("account/", include("ashopy.accounts.urls")),
     path("staff/inventory/", include("ashopy.inventory.urls")),
+    path("payments/", include("ashopy.payments.urls")),
     path("", include("ashopy.catalog.urls")),
 ]
 

@@ -83,3 +83,9 @@ def store_admin(store):
 @pytest.fixture
 def other_manager(other_store):
     return factories.staff(other_store, "gestionnaire", email="gestionnaire@paris.example.com")
+
+
+@pytest.fixture(autouse=True)
+def _payment_providers(settings):
+    """Every store offers the sandbox and the offline methods unless a test configures others."""
+    settings.PAYMENT_PROVIDERS = {"*": {"sandbox": {}, "cash_on_delivery": {}, "bank_transfer": {"iban": "SN08 0001"}}}

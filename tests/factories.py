@@ -131,3 +131,27 @@ def laptop_type(store):
     AttributeChoice.objects.create(attribute=colour, value="Argent", slug="argent", position=2)
     return kind
 
+
+
+def shipping_method(store, name="Livraison standard", *, kind="flat", price="2000", bands=(), **fields):
+    """A store's shipping method; `bands` are (max kg, price) pairs for a weight method."""
+    from ashopy.shipping.models import ShippingMethod, WeightBand
+
+    method = ShippingMethod.objects.create(store=store, name=name, kind=kind, price=Decimal(price), **fields)
+    WeightBand.objects.bulk_create(WeightBand(method=method, max_weight_kg=Decimal(str(weight)), price=Decimal(str(p)))
+                                   for weight, p in bands)
+    return method
+
+
+def address(**overrides) -> dict:
+    """A checkout address as the checkout takes it (a plain dict)."""
+    return {"first_name": "Awa", "last_name": "Diop", "company": "", "line1": "12 rue Carnot", "line2": "",
+            "postal_code": "10000", "city": "Dakar", "country": "SN", "phone": "", **overrides}
+
+
+def checkout_details(method, *, payment_method="sandbox", email="client@example.com", **overrides):
+    from ashopy.checkout.services import Details
+
+    values = {"email": email, "billing_address": address(), "shipping_address": address(),
+              "shipping_method_id": method.pk, "payment_method": payment_method, **overrides}
+    return Details(**values)

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import accounts, catalog, catalog_nested
+from . import accounts, catalog, catalog_nested, payments
 
 app_name = "api"
 
@@ -26,6 +26,7 @@ v1 = [
     path("me/", accounts.MeView.as_view(), name="me"),
     path("inventory/", include("ashopy.api.inventory_urls")),
     path("purchasing/", include("ashopy.api.purchasing_urls")),
+    path("payments/webhooks/<str:provider>/", payments.PaymentWebhookView.as_view(), name="payment-webhook"),
     path("", include(router.urls)),
 ]
 

@@ -82,15 +82,19 @@ class UnitPrice:
         return _tax_line(self.price, quantity, self)
 
 
+def tax_split(amount: Decimal, *, rate: Decimal, includes_tax: bool, currency: str) -> tuple[Decimal, Decimal, Decimal]:
+    """(net, tax, gross) of an amount given on the store's tax basis, the tax rounded once."""
+    amount = round_money(amount, currency)
+    if includes_tax:
+        tax = round_money(amount * rate / (HUNDRED + rate), currency)
+        return amount - tax, tax, amount
+    tax = round_money(amount * rate / HUNDRED, currency)
+    return amount, tax, amount + tax
+
+
 def _tax_line(unit_amount: Decimal, quantity: int, unit: UnitPrice) -> LinePrice:
     amount = round_money(unit_amount * quantity, unit.currency)
-    rate = unit.tax_rate
-    if unit.includes_tax:
-        tax = round_money(amount * rate / (HUNDRED + rate), unit.currency)
-        net, gross = amount - tax, amount
-    else:
-        tax = round_money(amount * rate / HUNDRED, unit.currency)
-        net, gross = amount, amount + tax
+    net, tax, gross = tax_split(amount, rate=unit.tax_rate, includes_tax=unit.includes_tax, currency=unit.currency)
     discount = round_money(unit.base * quantity, unit.currency) - amount if unit_amount == unit.price else ZERO
     return LinePrice(quantity=quantity, unit=unit, net=net, tax=tax, gross=gross, discount=max(discount, ZERO))
 

@@ -28,6 +28,9 @@ class Store(models.Model):
         help_text=_("Catalogue prices are entered tax included (TTC) rather than excluded (HT)."))
     reservation_minutes = models.PositiveIntegerField(
         _("reservation time (minutes)"), default=15, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)])
+    allow_guest_checkout = models.BooleanField(
+        _("guest checkout"), default=True,
+        help_text=_("Customers may order with an e-mail address, without an account."))
     # Contact and legal details, printed on invoices.
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     address = models.TextField(_("address"), blank=True)

@@ -1,0 +1,207 @@
+"""Cart use cases. Every change checks the stock the store can sell now and says what it did,
+in the words the customer reads (a `Notice` for the messages framework or the API).
+
+The cart itself reserves nothing: a unit is held only when the customer proceeds to payment
+(checkout). So quantities are capped by what is available at the time of each change, and the
+cart is re-validated every time it is shown and once more before payment.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ashopy.catalog.availability import with_stock
+from ashopy.catalog.models import Product, Variant
+from ashopy.inventory.services import check_quantity
+from ashopy.stores.models import Store
+
+from .errors import OutOfStock, UnknownLine, UnknownVariant
+from .models import Cart, CartLine
+
+
+@dataclass(frozen=True)
+class Notice:
+    level: str  # "success", "info" or "warning" (the messages framework's tags)
+    message: str
+
+
+def product_label(variant: Variant) -> str:
+    """How a line is named to the customer: the product, and the variant when it has a name."""
+    name = variant.product.name
+    return f"{name} — {variant.name}" if variant.name else name
+
+
+def sellable_variants(store: Store, variant_ids) -> dict[int, Variant]:
+    """Active variants of published products of `store`, annotated with `available` units."""
+    variants = with_stock(Variant.objects.filter(store=store, pk__in=variant_ids, active=True,
+                                                 product__status=Product.Status.PUBLISHED)
+                          .select_related("product"))
+    return {variant.pk: variant for variant in variants}
+
+
+def _sellable(store: Store, variant_id) -> Variant:
+    try:
+        variant = sellable_variants(store, [int(variant_id)]).get(int(variant_id))
+    except (TypeError, ValueError):
+        variant = None
+    if variant is None:
+        raise UnknownVariant()
+    return variant
+
+
+def get_cart(*, store: Store, user=None, cart_id=None, token=None, create: bool = False) -> Cart | None:
+    """The customer's cart in `store`, else the visitor's (by session id or API token)."""
+    if user is not None and user.is_authenticated:
+        if create:
+            return Cart.objects.get_or_create(store=store, user=user)[0]
+        return Cart.objects.filter(store=store, user=user).first()
+    cart = None
+    if cart_id is not None:
+        cart = Cart.objects.filter(store=store, user=None, pk=cart_id).first()
+    elif token is not None:
+        cart = Cart.objects.filter(store=store, user=None, token=token).first()
+    if cart is None and create:
+        cart = Cart.objects.create(store=store)
+    return cart
+
+
+@transaction.atomic
+def add(*, cart: Cart, variant_id, quantity) -> Notice:
+    """Add units of a variant; never more than the store can sell now.
+
+    When only part fits, the part is added and the customer is told; when nothing fits,
+    OutOfStock is raised and the cart is unchanged.
+    """
+    quantity = check_quantity(quantity)
+    variant = _sellable(cart.store, variant_id)
+    label = product_label(variant)
+    line = CartLine.objects.select_for_update().filter(cart=cart, variant=variant).first()
+    current = line.quantity if line else 0
+    target = check_quantity(min(current + quantity, variant.available), allow_zero=True)
+    if target <= current:
+        raise OutOfStock(product=label)
+    if line is None:
+        CartLine.objects.create(cart=cart, variant=variant, quantity=target)
+    else:
+        CartLine.objects.filter(pk=line.pk).update(quantity=target)
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    if target < current + quantity:
+        return Notice("warning", _("Cannot add more of “{product}” to the cart: not enough stock.").format(
+            product=label))
+    return Notice("success", _("“{product}” has been added to your cart.").format(product=label))
+
+
+def _line(cart: Cart, line_id) -> CartLine:
+    try:
+        return CartLine.objects.select_for_update().select_related("variant__product").get(cart=cart, pk=int(line_id))
+    except (CartLine.DoesNotExist, TypeError, ValueError):
+        raise UnknownLine() from None
+
+
+@transaction.atomic
+def set_quantity(*, cart: Cart, line_id, quantity) -> Notice:
+    """Change a line's quantity (0 removes it); above what is available, it is adjusted down."""
+    quantity = check_quantity(quantity, allow_zero=True)
+    line = _line(cart, line_id)
+    if quantity == 0:
+        return _delete(line)
+    variant = sellable_variants(cart.store, [line.variant_id]).get(line.variant_id)
+    available = variant.available if variant is not None else 0
+    label = product_label(line.variant)
+    if available <= 0:
+        line.delete()
+        return Notice("warning", _("“{product}” removed from the cart (out of stock).").format(product=label))
+    if quantity > available:
+        CartLine.objects.filter(pk=line.pk).update(quantity=available)
+        return Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
+            product=label, n=available))
+    CartLine.objects.filter(pk=line.pk).update(quantity=quantity)
+    return Notice("success", _("Quantity updated for “{product}”.").format(product=label))
+
+
+def _delete(line: CartLine) -> Notice:
+    line.delete()
+    return Notice("success", _("“{product}” removed from your cart.").format(product=product_label(line.variant)))
+
+
+@transaction.atomic
+def remove(*, cart: Cart, line_id) -> Notice:
+    return _delete(_line(cart, line_id))
+
+
+@transaction.atomic
+def revalidate(*, cart: Cart) -> list[Notice]:
+    """Bring every line within what the store can sell now; say what changed.
+
+    Out-of-stock and no-longer-sold lines are removed, lines above availability adjusted.
+    """
+    lines = list(CartLine.objects.filter(cart=cart).select_for_update(of=("self",))
+                 .select_related("variant__product").order_by("id"))
+    if not lines:
+        return []
+    sellable = sellable_variants(cart.store, [line.variant_id for line in lines])
+    notices, gone = [], []
+    for line in lines:
+        label = product_label(line.variant)
+        variant = sellable.get(line.variant_id)
+        if variant is None:
+            gone.append(line.pk)
+            notices.append(Notice("warning", _("“{product}” removed from the cart (no longer sold).").format(
+                product=label)))
+        elif variant.available <= 0:
+            gone.append(line.pk)
+            notices.append(Notice("warning", _("“{product}” removed from the cart (out of stock).").format(
+                product=label)))
+        elif line.quantity > variant.available:
+            CartLine.objects.filter(pk=line.pk).update(quantity=variant.available)
+            notices.append(Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
+                product=label, n=variant.available)))
+    if gone:
+        CartLine.objects.filter(pk__in=gone).delete()
+    return notices
+
+
+@transaction.atomic
+def merge(*, source: Cart, into: Cart) -> list[Notice]:
+    """At login: the visitor's lines join the customer's cart, quantities summed and capped by stock."""
+    if source.pk == into.pk or source.store_id != into.store_id:
+        return []
+    incoming = list(CartLine.objects.filter(cart=source).select_related("variant__product"))
+    if not incoming:
+        source.delete()
+        return []
+    existing = {line.variant_id: line for line in CartLine.objects.select_for_update().filter(cart=into)}
+    sellable = sellable_variants(into.store, [line.variant_id for line in incoming])
+    notices = []
+    for line in incoming:
+        variant = sellable.get(line.variant_id)
+        current = existing[line.variant_id].quantity if line.variant_id in existing else 0
+        available = variant.available if variant is not None else 0
+        target = min(current + line.quantity, available)
+        if target < current + line.quantity:
+            notices.append(Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
+                product=product_label(line.variant), n=max(target, 0))))
+        if target <= current:
+            continue
+        if line.variant_id in existing:
+            CartLine.objects.filter(pk=existing[line.variant_id].pk).update(quantity=target)
+        else:
+            CartLine.objects.create(cart=into, variant_id=line.variant_id, quantity=target)
+    source.delete()
+    notices.insert(0, Notice("info", _("The items of your previous cart were added to this one.")))
+    return notices
+
+
+def take_ordered(*, cart: Cart, quantities: dict[int, int]) -> None:
+    """An order from this cart is confirmed: its quantities leave the cart."""
+    gone = []
+    for line_id, variant_id, quantity in CartLine.objects.filter(
+            cart=cart, variant_id__in=list(quantities)).values_list("pk", "variant_id", "quantity"):
+        if quantity > quantities[variant_id]:
+            CartLine.objects.filter(pk=line_id).update(quantity=quantity - quantities[variant_id])
+        else:
+            gone.append(line_id)
+    if gone:
+        CartLine.objects.filter(pk__in=gone).delete()

@@ -1,0 +1,170 @@
+"""Checkout: the cart becomes an order with its stock reserved, then a payment attempt.
+
+`place_order` is the final validation ("Procéder au paiement"): the cart is re-validated (any
+change sends the customer back to the cart with the messages), priced, its units reserved for
+the store's reservation time, and the order stored in `pending_payment` — all in one
+transaction. `start_payment` then asks the provider for its page, outside any transaction.
+The same Idempotency-Key (API) or one-time form token (web) always gives the same order.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+
+from ashopy.cart import selectors as cart_selectors
+from ashopy.cart import services as cart_services
+from ashopy.cart.errors import EmptyCart
+from ashopy.cart.models import Cart
+from ashopy.inventory import reservations
+from ashopy.inventory.errors import InsufficientStock
+from ashopy.orders import services as orders
+from ashopy.orders.models import Order, OrderEvent
+from ashopy.payments import services as payments
+from ashopy.payments.models import Payment
+from ashopy.payments.providers.base import ProviderError
+from ashopy.pricing.resolver import PricingPolicy
+from ashopy.shipping.selectors import ShippingQuote, available_methods, method_quote
+
+from .errors import CartChanged, GuestCheckoutDisabled, IdempotencyConflict, ShippingUnavailable
+
+ADDRESS_FIELDS = ("first_name", "last_name", "company", "line1", "line2", "postal_code", "city", "country", "phone")
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the customer chose in the checkout steps (addresses as plain dicts of ADDRESS_FIELDS)."""
+
+    email: str
+    billing_address: dict
+    shipping_address: dict | None
+    shipping_method_id: int | str | None
+    payment_method: str
+    customer_note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def shipping_options(*, cart: Cart | None, policy: PricingPolicy, country: str | None) -> list[ShippingQuote]:
+    totals = cart_selectors.priced(cart, policy)
+    return available_methods(store=policy.store, country=country, weight_kg=totals.weight_kg,
+                             goods_total=totals.goods_gross)
+
+
+def _existing(store, key: str, user, cart: Cart) -> Order | None:
+    if not key:
+        return None
+    order = Order.objects.filter(store=store, idempotency_key=key).first()
+    if order is not None and order.cart_id != cart.pk:
+        raise IdempotencyConflict()
+    return order
+
+
+def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, idempotency_key: str = "",
+                language: str = "fr") -> tuple[Order, Payment | None]:
+    """Final validation, reservation, order in pending_payment, a payment attempt created.
+
+    Returns the existing order (and its latest attempt) when the key was used before.
+    """
+    store = cart.store
+    key = (idempotency_key or "")[:80]
+    existing = _existing(store, key, user, cart)
+    if existing is not None:
+        return existing, payments.open_payment(existing)
+    if not (user is not None and user.is_authenticated) and not store.allow_guest_checkout:
+        raise GuestCheckoutDisabled()
+    provider = payments.provider_for(store, details.payment_method)
+    notices = cart_services.revalidate(cart=cart)
+    if notices:
+        raise CartChanged(notices)
+    priced = cart_selectors.priced(cart, policy)
+    if not priced.lines:
+        raise EmptyCart()
+    destination = details.shipping_address or {}
+    shipping = method_quote(store=store, method_id=details.shipping_method_id, country=destination.get("country"),
+                            weight_kg=priced.weight_kg, goods_total=priced.goods_gross)
+    if shipping is None:
+        raise ShippingUnavailable(fields={"shipping_method": [str(ShippingUnavailable.message)]})
+    if shipping.method.kind == shipping.method.Kind.PICKUP:
+        destination = None
+    totals = cart_selectors.totals.compute(policy=policy, lines=list(priced.lines), shipping=shipping)
+    try:
+        with transaction.atomic():
+            number = orders.next_number(store)
+            reservation = reservations.reserve(
+                store=store, lines=[reservations.Line(line.variant.pk, line.quantity) for line in totals.lines],
+                owner=orders.owner_of(number))
+            order = orders.create(
+                store=store, number=number, user=user, email=details.email, language=language, totals=totals,
+                billing_address=details.billing_address, shipping_address=destination,
+                payment_method=provider.code, reservation=reservation, idempotency_key=key,
+                customer_note=details.customer_note, cart_id=cart.pk)
+            payment = payments.create(order=order, provider=provider)
+    except InsufficientStock:
+        # Someone took the units between the validation and the reservation: show the cart again.
+        raise CartChanged(cart_services.revalidate(cart=cart)) from None
+    except IntegrityError:
+        existing = _existing(store, key, user, cart)
+        if existing is None:
+            raise
+        return existing, payments.open_payment(existing)
+    return order, payment
+
+
+def start_payment(*, order: Order, payment: Payment, urls: dict[str, str]) -> Payment:
+    """Ask the provider for its page (outside any transaction). An offline method confirms the order now.
+
+    When the provider cannot be reached, the order is cancelled (its units released) and
+    ProviderError is raised: nothing was charged and the cart is intact.
+    """
+    if payment.status != Payment.Status.CREATED:
+        return payment
+    provider = payments.provider_for(order.store, payment.provider)
+    try:
+        payment = payments.start(payment=payment, provider=provider, urls=urls)
+    except ProviderError as error:
+        orders.cancel(order=order, note=f"{provider.code}: {error}")
+        raise
+    if provider.offline:
+        orders.await_payment(order=order)
+    return payment
+
+
+def cancel_payment(*, order: Order) -> Order:
+    """Back from the provider's page without paying: the hold is released, the cart untouched."""
+    payments.cancel_open(order=order)
+    order.refresh_from_db()
+    if order.state == Order.State.PENDING_PAYMENT:
+        order = orders.cancel(order=order, note="payment cancelled")
+    return order
+
+
+def cancel_order(*, order: Order, user=None, note: str = "") -> Order:
+    """Cancel an order (customer while allowed, or staff); a paid one is refunded through its payment.
+
+    The refund is asked after the cancellation committed; when it cannot be made here (cash,
+    transfer, a provider down), an event says so and staff refund by hand.
+    """
+    was_paid = order.paid_at is not None
+    order = orders.cancel(order=order, user=user, note=note)
+    if was_paid:
+        try:
+            payments.refund(order=order, user=user)
+        except (ProviderError, payments.NotRefundable) as error:
+            orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user, note=f"refund to do by hand: {error}")
+    return order
+
+
+def customer_can_cancel(order: Order) -> bool:
+    return order.state in Order.CUSTOMER_CANCELLABLE
+
+
+def reorder(*, order: Order, cart: Cart) -> list:
+    """Put an earlier order's items back in the cart, as far as the stock allows."""
+    notices = []
+    for line in order.lines.all():
+        if line.variant_id is None:
+            continue
+        try:
+            notices.append(cart_services.add(cart=cart, variant_id=line.variant_id, quantity=line.quantity))
+        except (cart_services.OutOfStock, cart_services.UnknownVariant) as error:
+            notices.append(cart_services.Notice("warning", str(error)))
+    return notices

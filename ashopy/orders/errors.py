@@ -1,0 +1,26 @@
+from django.utils.translation import gettext_lazy as _
+
+from ashopy.core.errors import DomainError
+
+
+class TransitionNotAllowed(DomainError):
+    code = "transition_not_allowed"
+    status = 409
+    message = _("This order cannot go from “{state}” to “{target}”.")
+
+
+class OrderNotFound(DomainError):
+    code = "not_found"
+    status = 404
+    message = _("Not found.")
+
+
+class NoteRequired(DomainError):
+    code = "note_required"
+    message = _("Write the note.")
+
+
+class StockGone(DomainError):
+    code = "insufficient_stock"
+    status = 409
+    message = _("The items of this order are no longer in stock.")

@@ -1,0 +1,232 @@
+"""Customer orders: a priced snapshot of what was bought, and the states it goes through.
+
+Lines copy the product name, SKU, prices and tax of the moment: a later catalogue change never
+alters an order. Addresses are copied too. Totals are stored and always equal their
+recomputation from the lines (`Order.recomputed_totals`, tested).
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from ashopy.catalog.models import Variant
+from ashopy.core.money import ZERO
+from ashopy.inventory.models import Reservation
+from ashopy.stores.models import Store, StoreOwnedQuerySet
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
+
+
+class OrderQuerySet(StoreOwnedQuerySet):
+    def of_customer(self, store, user):
+        return self.filter(store=store, user=user) if user.is_authenticated else self.none()
+
+
+class Order(ConcurrentTransitionMixin, models.Model):
+    class State(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Pending payment")
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", pgettext_lazy("order", "Paid")
+        REFUND_NEEDED = "refund_needed", _("Paid – refund needed")
+        PROCESSING = "processing", _("Being prepared")
+        SHIPPED = "shipped", pgettext_lazy("order", "Shipped")
+        DELIVERED = "delivered", pgettext_lazy("order", "Delivered")
+        CANCELLED = "cancelled", pgettext_lazy("order", "Cancelled")
+        EXPIRED = "expired", pgettext_lazy("order", "Expired")
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="orders")
+    number = models.CharField(_("number"), max_length=30)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # guest links
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.SET_NULL,
+                             null=True, blank=True, related_name="orders")
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    state = FSMField(_("state"), default=State.PENDING_PAYMENT, choices=State.choices, protected=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    prices_include_tax = models.BooleanField(default=True)
+    billing_address = models.JSONField(_("billing address"))
+    shipping_address = models.JSONField(_("shipping address"), null=True, blank=True)
+    shipping_method = models.CharField(_("shipping method"), max_length=120, blank=True)
+    shipping_method_id = models.PositiveIntegerField(null=True, blank=True)
+    shipping_net = models.DecimalField(**AMOUNT, default=ZERO)
+    shipping_tax = models.DecimalField(**AMOUNT, default=ZERO)
+    shipping_gross = models.DecimalField(_("shipping"), **AMOUNT, default=ZERO)
+    shipping_tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
+    goods_net = models.DecimalField(**AMOUNT, default=ZERO)
+    goods_tax = models.DecimalField(**AMOUNT, default=ZERO)
+    goods_gross = models.DecimalField(**AMOUNT, default=ZERO)
+    discount = models.DecimalField(_("discount"), **AMOUNT, default=ZERO)
+    total_net = models.DecimalField(_("total excl. tax"), **AMOUNT, default=ZERO)
+    total_tax = models.DecimalField(_("tax"), **AMOUNT, default=ZERO)
+    total = models.DecimalField(_("total"), **AMOUNT, default=ZERO)
+    payment_method = models.CharField(_("payment method"), max_length=30, blank=True)
+    reservation = models.ForeignKey(Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    expires_at = models.DateTimeField(_("reserved until"), null=True, blank=True)
+    stock_consumed = models.BooleanField(default=False, help_text=_("The units left the stock (sale movements)."))
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    cart_id = models.PositiveIntegerField(null=True, blank=True)  # the cart it came from, emptied when confirmed
+    carrier = models.CharField(_("carrier"), max_length=80, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=80, blank=True)
+    tracking_url = models.URLField(_("tracking link"), blank=True)
+    customer_note = models.TextField(_("note from the customer"), blank=True)
+    created_at = models.DateTimeField(_("placed at"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "number"], name="order_number_per_store"),
+            models.UniqueConstraint(fields=["store", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="order_idempotency_key_per_store"),
+            models.CheckConstraint(condition=Q(total=models.F("total_net") + models.F("total_tax")),
+                                   name="order_total_is_net_plus_tax"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+        ]
+        indexes = [models.Index(fields=["store", "state", "-created_at"], name="order_listing_idx"),
+                   models.Index(fields=["state", "expires_at"], name="order_expiry_idx")]
+
+    def __str__(self):
+        return self.number
+
+    CANCELLABLE = (State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.PAID, State.PROCESSING)
+    CUSTOMER_CANCELLABLE = (State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.PAID)
+    WAS_PAID = (State.PAID, State.REFUND_NEEDED, State.PROCESSING, State.SHIPPED, State.DELIVERED)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+    def recomputed_totals(self) -> dict[str, Decimal]:
+        """The totals from the stored lines and shipping: equal to the stored ones, always."""
+        lines = list(self.lines.all())
+        goods_net = sum((line.net for line in lines), ZERO)
+        goods_tax = sum((line.tax for line in lines), ZERO)
+        return {
+            "goods_net": goods_net, "goods_tax": goods_tax,
+            "goods_gross": sum((line.gross for line in lines), ZERO),
+            "discount": sum((line.discount for line in lines), ZERO),
+            "total_net": goods_net + self.shipping_net, "total_tax": goods_tax + self.shipping_tax,
+            "total": goods_net + goods_tax + self.shipping_net + self.shipping_tax,
+        }
+
+    # Transitions: called by orders.services only, with the row locked; each writes an OrderEvent.
+    @transition(field=state, source=[State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.EXPIRED],
+                target=State.PAID)
+    def pay(self):
+        """The money arrived (and the stock is ours: consumed, or re-reserved after a late success)."""
+
+    @transition(field=state, source=[State.PENDING_PAYMENT, State.EXPIRED], target=State.REFUND_NEEDED)
+    def flag_refund(self):
+        """Paid after its hold lapsed, and the units are gone: the money must go back."""
+
+    @transition(field=state, source=State.PENDING_PAYMENT, target=State.AWAITING_PAYMENT)
+    def await_payment(self):
+        """An offline method (cash on delivery, bank transfer): staff will mark it paid."""
+
+    @transition(field=state, source=State.PAID, target=State.PROCESSING)
+    def process(self):
+        """The warehouse prepares the parcel."""
+
+    @transition(field=state, source=[State.PAID, State.PROCESSING], target=State.SHIPPED)
+    def ship(self):
+        """Handed to the carrier."""
+
+    @transition(field=state, source=State.SHIPPED, target=State.DELIVERED)
+    def deliver(self):
+        """The customer has it."""
+
+    @transition(field=state, source=[*CANCELLABLE, State.REFUND_NEEDED], target=State.CANCELLED)
+    def cancel(self):
+        """Held units go back (released or restocked); a paid order is refunded by payments."""
+
+    @transition(field=state, source=State.PENDING_PAYMENT, target=State.EXPIRED)
+    def expire(self):
+        """The reservation lapsed before any payment arrived."""
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    product_id = models.PositiveIntegerField(null=True, blank=True)
+    product_name = models.CharField(_("product"), max_length=255)
+    variant_name = models.CharField(_("variant"), max_length=120, blank=True)
+    sku = models.CharField(_("SKU"), max_length=64)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_base = models.DecimalField(_("catalogue unit price"), **AMOUNT)
+    unit_price = models.DecimalField(_("unit price"), **AMOUNT)
+    discount = models.DecimalField(_("discount"), **AMOUNT, default=ZERO)
+    discount_labels = models.CharField(max_length=255, blank=True)
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=2)
+    net = models.DecimalField(_("excl. tax"), **AMOUNT)
+    tax = models.DecimalField(_("tax"), **AMOUNT)
+    gross = models.DecimalField(_("incl. tax"), **AMOUNT)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(gross=models.F("net") + models.F("tax")),
+                                   name="order_line_gross_is_net_plus_tax"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.sku}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.product_name} — {self.variant_name}" if self.variant_name else self.product_name
+
+    @property
+    def amount(self) -> Decimal:
+        """The line as the store shows prices (gross when prices include tax)."""
+        return self.gross if self.order.prices_include_tax else self.net
+
+
+class OrderEvent(models.Model):
+    """One thing that happened to an order: a transition, a staff note, a payment, an e-mail."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("State change")
+        NOTE = "note", _("Note")
+        PAYMENT = "payment", _("Payment")
+        EMAIL = "email", _("E-mail")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TRANSITION)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.from_state} → {self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        return Order.State(self.from_state).label if self.from_state in Order.State.values else self.from_state
+
+    @property
+    def to_label(self) -> str:
+        return Order.State(self.to_state).label if self.to_state in Order.State.values else self.to_state

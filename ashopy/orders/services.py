@@ -1,0 +1,261 @@
+"""Order use cases: placing the snapshot, and every state change with its event row.
+
+Each transition locks the order row, calls its django-fsm transition, saves, and writes an
+OrderEvent (who, when, from, to, note). Stock follows the state: a paid order consumes its
+reservation (sale movements), a cancelled one releases it or puts consumed units back, an
+expired one releases it. E-mails leave after the transaction commits (Celery).
+"""
+
+import contextlib
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+from sequences import get_next_value
+
+from ashopy.inventory import reservations
+from ashopy.inventory import services as stock
+from ashopy.inventory.errors import InsufficientStock, ReservationClosed
+from ashopy.inventory.models import Reason, Reservation, StockMovement, Warehouse
+from ashopy.stores.models import Store
+
+from . import signals, tasks
+from .errors import NoteRequired, StockGone, TransitionNotAllowed
+from .models import Order, OrderEvent, OrderLine
+
+TRACKING_FIELDS = ("carrier", "tracking_number", "tracking_url")
+
+
+def next_number(store: Store, *, year: int | None = None) -> str:
+    """CMD-2026-000123: gap-free per store and year (django-sequences, under the caller's transaction)."""
+    year = year or timezone.localdate().year
+    return f"CMD-{year}-{get_next_value(f'order-{store.pk}-{year}'):06d}"
+
+
+def owner_of(number: str) -> str:
+    """The reservation owner string of an order."""
+    return f"order:{number}"
+
+
+def create(*, store: Store, number: str, user, email: str, language: str, totals, billing_address: dict,
+           shipping_address: dict | None, payment_method: str, reservation: Reservation | None,
+           idempotency_key: str = "", customer_note: str = "", cart_id: int | None = None) -> Order:
+    """Store the priced snapshot (the caller holds the transaction and has reserved the stock)."""
+    shipping = totals.shipping
+    order = Order.objects.create(
+        store=store, number=number, user=user if user is not None and user.is_authenticated else None,
+        email=email, language=language, currency=totals.currency, prices_include_tax=totals.includes_tax,
+        billing_address=billing_address, shipping_address=shipping_address,
+        shipping_method=shipping.name if shipping else "", shipping_method_id=shipping.id if shipping else None,
+        shipping_net=totals.shipping_net, shipping_tax=totals.shipping_tax, shipping_gross=totals.shipping_gross,
+        shipping_tax_rate=totals.shipping_tax_rate, goods_net=totals.goods_net, goods_tax=totals.goods_tax,
+        goods_gross=totals.goods_gross, discount=totals.discount, total_net=totals.net, total_tax=totals.tax,
+        total=totals.total, payment_method=payment_method, reservation=reservation,
+        expires_at=reservation.expires_at if reservation else None, idempotency_key=idempotency_key,
+        customer_note=customer_note, cart_id=cart_id)
+    OrderLine.objects.bulk_create(
+        OrderLine(order=order, variant=line.variant, product_id=line.variant.product_id,
+                  product_name=line.variant.product.name, variant_name=line.variant.name, sku=line.variant.sku,
+                  quantity=line.quantity, unit_base=line.unit.base, unit_price=line.unit.price,
+                  discount=line.price.discount,
+                  discount_labels=", ".join(str(adjustment.label) for adjustment in line.unit.adjustments)[:255],
+                  tax_rate=line.unit.tax_rate, net=line.price.net, tax=line.price.tax, gross=line.price.gross)
+        for line in totals.lines)
+    OrderEvent.objects.create(order=order, to_state=order.state, user=order.user)
+    return order
+
+
+def _locked(order: Order) -> Order:
+    return Order.objects.select_for_update(of=("self",)).select_related("store", "reservation").get(pk=order.pk)
+
+
+def _apply(order: Order, name: str, *, user=None, note: str = "", **fields) -> Order:
+    """Run transition `name` on the locked row, save, write the event. Refuses what the machine refuses."""
+    method = getattr(order, name)
+    if not can_proceed(method):
+        raise TransitionNotAllowed(state=order.get_state_display(), target=name)
+    before = order.state
+    method()
+    for field, value in fields.items():
+        setattr(order, field, value)
+    order.save()
+    OrderEvent.objects.create(order=order, from_state=before, to_state=order.state, user=user, note=note)
+    return order
+
+
+def _after_commit(order: Order, kind: str) -> None:
+    order_id = order.pk
+    transaction.on_commit(lambda: tasks.send_order_email.delay(order_id, kind))
+
+
+def _take_stock(order: Order, *, user=None) -> bool:
+    """Make the order's units sold: consume its reservation, or re-reserve and consume if it lapsed.
+
+    False when the units are gone (someone else bought them after the hold expired).
+    """
+    if order.stock_consumed:
+        return True
+    reservation = order.reservation
+    if reservation is not None:
+        try:
+            reservations.consume(reservation=reservation, reference=order.number, user=user)
+            order.stock_consumed = True
+            return True
+        except ReservationClosed:
+            pass
+    lines = [reservations.Line(line.variant_id, line.quantity) for line in order.lines.all() if line.variant_id]
+    try:
+        with transaction.atomic():
+            again = reservations.reserve(store=order.store, lines=lines, owner=owner_of(order.number))
+            reservations.consume(reservation=again, reference=order.number, user=user)
+    except InsufficientStock:
+        return False
+    order.reservation, order.stock_consumed = again, True
+    return True
+
+
+@transaction.atomic
+def mark_paid(*, order: Order, user=None, note: str = "") -> Order:
+    """The money arrived: the units are sold and the order is paid.
+
+    A payment that arrives after the hold lapsed re-reserves if the stock allows; otherwise the
+    order becomes "paid – refund needed" and the store's staff are told.
+    """
+    order = _locked(order)
+    if order.state in Order.WAS_PAID:
+        return order
+    if not _take_stock(order, user=user):
+        order = _apply(order, "flag_refund", user=user, note=note, paid_at=timezone.now())
+        _after_commit(order, "refund_needed")
+        return order
+    offline = order.state == Order.State.AWAITING_PAYMENT
+    order = _apply(order, "pay", user=user, note=note, paid_at=timezone.now())
+    if not offline:
+        signals.order_confirmed.send(sender=Order, order=order)
+    _after_commit(order, "payment_received" if offline else "confirmation")
+    return order
+
+
+@transaction.atomic
+def await_payment(*, order: Order, user=None) -> Order:
+    """An offline payment method: the units are sold now, and the order waits for the money."""
+    order = _locked(order)
+    if not _take_stock(order, user=user):
+        raise StockGone()
+    order = _apply(order, "await_payment", user=user)
+    signals.order_confirmed.send(sender=Order, order=order)
+    _after_commit(order, "confirmation")
+    return order
+
+
+def _release(order: Order) -> None:
+    if order.reservation is not None and order.reservation.state == Reservation.State.ACTIVE:
+        with contextlib.suppress(ReservationClosed):
+            reservations.release(reservation=order.reservation)
+
+
+def _put_back(order: Order, *, user=None) -> None:
+    """Consumed units go back to the warehouses they left, as return movements."""
+    sold = (StockMovement.objects.filter(store=order.store, reference=order.number, reason=Reason.SALE)
+            .values_list("variant_id", "warehouse_id", "quantity"))
+    returned = defaultdict(int)
+    for variant_id, warehouse_id, quantity in sold:
+        returned[variant_id, warehouse_id] -= quantity
+    for movement in StockMovement.objects.filter(store=order.store, reference=order.number, reason=Reason.RETURN):
+        returned[movement.variant_id, movement.warehouse_id] -= movement.quantity
+    warehouses = Warehouse.objects.in_bulk({warehouse_id for _variant, warehouse_id in returned})
+    lines = {line.variant_id: line.variant for line in order.lines.select_related("variant") if line.variant_id}
+    for (variant_id, warehouse_id), quantity in sorted(returned.items()):
+        if quantity > 0 and variant_id in lines:
+            stock.restock(store=order.store, variant=lines[variant_id], warehouse=warehouses[warehouse_id],
+                          quantity=quantity, reference=order.number, user=user, note="cancelled order")
+    order.stock_consumed = False
+
+
+@transaction.atomic
+def cancel(*, order: Order, user=None, note: str = "") -> Order:
+    """Cancel: held units are released, sold ones put back. Refunds are the payments app's part."""
+    order = _locked(order)
+    if order.state not in (*Order.CANCELLABLE, Order.State.REFUND_NEEDED):
+        raise TransitionNotAllowed(state=order.get_state_display(), target="cancel")
+    _release(order)
+    if order.stock_consumed:
+        _put_back(order, user=user)
+    order = _apply(order, "cancel", user=user, note=note, cancelled_at=timezone.now())
+    _after_commit(order, "cancelled")
+    return order
+
+
+@transaction.atomic
+def expire(*, order: Order) -> Order:
+    """The hold lapsed before a payment: release it (if the sweep has not) and close the order."""
+    order = _locked(order)
+    if order.state != Order.State.PENDING_PAYMENT:
+        return order
+    _release(order)
+    return _apply(order, "expire")
+
+
+def expire_due(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Expire pending orders whose hold has lapsed; safe beside another runner (SKIP LOCKED)."""
+    now = now or timezone.now()
+    done = 0
+    with transaction.atomic():
+        due = list(Order.objects.select_for_update(skip_locked=True, of=("self",))
+                   .filter(state=Order.State.PENDING_PAYMENT, expires_at__lte=now)
+                   .order_by("expires_at", "id")[:limit])
+        for order in due:
+            expire(order=order)
+            done += 1
+    return done
+
+
+@transaction.atomic
+def process(*, order: Order, user=None, note: str = "") -> Order:
+    return _apply(_locked(order), "process", user=user, note=note)
+
+
+def _tracking(fields: dict) -> dict:
+    return {name: (fields.get(name) or "").strip() for name in TRACKING_FIELDS}
+
+
+@transaction.atomic
+def ship(*, order: Order, user=None, carrier: str = "", tracking_number: str = "", tracking_url: str = "",
+         note: str = "") -> Order:
+    tracking = _tracking({"carrier": carrier, "tracking_number": tracking_number, "tracking_url": tracking_url})
+    order = _apply(_locked(order), "ship", user=user, note=note, shipped_at=timezone.now(), **tracking)
+    _after_commit(order, "shipped")
+    return order
+
+
+@transaction.atomic
+def deliver(*, order: Order, user=None, note: str = "") -> Order:
+    return _apply(_locked(order), "deliver", user=user, note=note, delivered_at=timezone.now())
+
+
+@transaction.atomic
+def set_tracking(*, order: Order, user=None, carrier: str = "", tracking_number: str = "",
+                 tracking_url: str = "") -> Order:
+    """Correct the carrier or tracking number of a shipped order (an event records it)."""
+    order = _locked(order)
+    tracking = _tracking({"carrier": carrier, "tracking_number": tracking_number, "tracking_url": tracking_url})
+    for field, value in tracking.items():
+        setattr(order, field, value)
+    order.save(update_fields=list(tracking))
+    OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.NOTE, user=user,
+                              note=" ".join(value for value in tracking.values() if value))
+    return order
+
+
+def add_note(*, order: Order, user, note: str) -> OrderEvent:
+    note = (note or "").strip()
+    if not note:
+        raise NoteRequired(fields={"note": [str(NoteRequired.message)]})
+    return OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.NOTE, user=user, note=note[:4000])
+
+
+def record(*, order: Order, kind: str, note: str, user=None) -> OrderEvent:
+    """A fact for the timeline that is not a state change (a payment attempt, an e-mail)."""
+    return OrderEvent.objects.create(order=order, kind=kind, note=note[:4000], user=user)

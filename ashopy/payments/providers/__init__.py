@@ -1,0 +1,37 @@
+"""The providers a store can offer, by code, and their configuration per store.
+
+Credentials come from settings (`PAYMENT_PROVIDERS`, read from the environment as JSON): a map
+from store slug (or "*" for every store) to {provider code: config}. Secrets stay out of the
+database.
+"""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+REGISTRY = {
+    "sandbox": "ashopy.payments.providers.sandbox.Sandbox",
+    "stripe": "ashopy.payments.providers.stripe_checkout.StripeCheckout",
+    "wave": "ashopy.payments.providers.wave.Wave",
+    "orange_money": "ashopy.payments.providers.orange_money.OrangeMoney",
+    "cash_on_delivery": "ashopy.payments.providers.offline.CashOnDelivery",
+    "bank_transfer": "ashopy.payments.providers.offline.BankTransfer",
+}
+
+
+def configured(store) -> dict[str, dict]:
+    """{code: config} of the providers `store` offers, in the configured order."""
+    config = getattr(settings, "PAYMENT_PROVIDERS", {}) or {}
+    chosen = config.get(store.slug, config.get("*", {}))
+    return {code: dict(options or {}) for code, options in chosen.items() if code in REGISTRY}
+
+
+def get(store, code: str):
+    """The provider `code` as configured for `store`, or None when the store does not offer it."""
+    options = configured(store)
+    if code not in options:
+        return None
+    return import_string(REGISTRY[code])(options[code])
+
+
+def offered(store) -> list:
+    return [get(store, code) for code in configured(store)]

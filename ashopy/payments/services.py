@@ -1,0 +1,182 @@
+"""Payment use cases: start an attempt, apply a provider's notification, refund, mark paid by hand.
+
+Calls to providers happen outside database transactions; what they return is then written in
+a short transaction. A notification is applied once: its (provider, event id) row is inserted
+first, in the same transaction as its effects, so a replay (or a concurrent duplicate) finds the
+row and changes nothing.
+"""
+
+import hmac
+import uuid
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from ashopy.orders import services as orders
+from ashopy.orders.models import Order, OrderEvent
+
+from . import providers
+from .errors import NotOffline, NotRefundable, UnknownMethod
+from .models import Payment, PaymentEvent
+from .providers.base import InvalidNotification, Notification, Outcome, PaymentRequest, Provider, ProviderError
+
+
+def provider_for(store, code: str) -> Provider:
+    provider = providers.get(store, str(code or ""))
+    if provider is None:
+        raise UnknownMethod(fields={"payment_method": [str(UnknownMethod.message)]})
+    return provider
+
+
+def create(*, order: Order, provider: Provider) -> Payment:
+    """A new attempt for the order's total (the caller's transaction)."""
+    return Payment.objects.create(store_id=order.store_id, order=order, provider=provider.code,
+                                  reference=f"PAY-{uuid.uuid4().hex[:20]}", amount=order.total,
+                                  currency=order.currency)
+
+
+def start(*, payment: Payment, provider: Provider, urls: dict[str, str], description: str = "") -> Payment:
+    """Ask the provider for its payment page (or instructions). Outside any transaction.
+
+    ProviderError leaves the attempt failed and is raised again for the caller to undo the order.
+    """
+    order = payment.order
+    request = PaymentRequest(
+        payment_id=payment.pk, reference=payment.reference, amount=payment.amount, currency=payment.currency,
+        order_number=order.number, description=description or order.number, customer_email=order.email,
+        success_url=urls["success"], cancel_url=urls["cancel"], notify_url=urls["notify"], language=order.language)
+    try:
+        started = provider.start(request)
+    except ProviderError:
+        Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.FAILED)
+        payment.status = Payment.Status.FAILED
+        raise
+    payment.status = Payment.Status.PENDING
+    payment.provider_reference = started.provider_reference
+    payment.redirect_url = started.redirect_url
+    payment.instructions = started.instructions
+    payment.verification_token = started.verification_token
+    payment.data = {**payment.data, **dict(started.data)}
+    payment.save(update_fields=["status", "provider_reference", "redirect_url", "instructions",
+                                "verification_token", "data", "updated_at"])
+    return payment
+
+
+def _payment_of(store, provider: Provider, notification: Notification) -> Payment:
+    payments = Payment.objects.select_for_update().filter(store=store, provider=provider.code)
+    payment = None
+    if notification.reference:
+        payment = payments.filter(reference=notification.reference).first()
+    if payment is None and notification.provider_reference:
+        payment = payments.filter(provider_reference=notification.provider_reference).first()
+    if payment is None:
+        raise InvalidNotification()
+    if payment.verification_token and not hmac.compare_digest(
+            payment.verification_token.encode(), (notification.verification_token or "").encode()):
+        raise InvalidNotification()
+    if notification.amount is not None and (notification.amount != payment.amount or (
+            notification.currency and notification.currency.upper() != payment.currency)):
+        raise InvalidNotification()
+    return payment
+
+
+def handle_notification(*, store, provider_code: str, body: bytes, headers) -> PaymentEvent | None:
+    """Verify and apply one webhook call. None when it is a replay (already processed)."""
+    provider = provider_for(store, provider_code)
+    notification = provider.parse_notification(body, headers)
+    with transaction.atomic():
+        payment = _payment_of(store, provider, notification)
+        try:
+            with transaction.atomic():
+                event = PaymentEvent.objects.create(
+                    payment=payment, provider=provider.code, event_id=notification.event_id[:255],
+                    outcome=notification.outcome, payload=dict(notification.raw))
+        except IntegrityError:
+            return None
+        apply_outcome(payment=payment, outcome=notification.outcome, data=notification.data)
+        return event
+
+
+def apply_outcome(*, payment: Payment, outcome: str, data=None) -> Payment:
+    """Move the attempt and its order (the caller holds the transaction and the payment row)."""
+    if data:
+        payment.data = {**payment.data, **dict(data)}
+    order = payment.order
+    if outcome == Outcome.SUCCEEDED and payment.status != Payment.Status.SUCCEEDED:
+        payment.status = Payment.Status.SUCCEEDED
+        payment.save(update_fields=["status", "data", "updated_at"])
+        orders.record(order=order, kind=OrderEvent.Kind.PAYMENT,
+                      note=f"{payment.provider} {payment.reference}: {payment.amount} {payment.currency}")
+        orders.mark_paid(order=order)
+    elif outcome in (Outcome.FAILED, Outcome.CANCELLED, Outcome.EXPIRED) and payment.status in Payment.OPEN:
+        payment.status = {Outcome.FAILED: Payment.Status.FAILED, Outcome.CANCELLED: Payment.Status.CANCELLED,
+                          Outcome.EXPIRED: Payment.Status.EXPIRED}[Outcome(outcome)]
+        payment.save(update_fields=["status", "data", "updated_at"])
+        order.refresh_from_db(fields=["state"])
+        if order.state == Order.State.PENDING_PAYMENT:
+            if outcome == Outcome.EXPIRED:
+                orders.expire(order=order)
+            else:
+                orders.cancel(order=order, note=f"{payment.provider}: {outcome}")
+    elif outcome == Outcome.REFUNDED and payment.status == Payment.Status.SUCCEEDED:
+        payment.status, payment.refunded_amount = Payment.Status.REFUNDED, payment.amount
+        payment.save(update_fields=["status", "refunded_amount", "data", "updated_at"])
+    elif data:
+        payment.save(update_fields=["data", "updated_at"])
+    return payment
+
+
+def cancel_open(*, order: Order) -> None:
+    """The customer came back from the provider's page without paying: close the open attempts."""
+    with transaction.atomic():
+        for payment in Payment.objects.select_for_update().filter(order=order, status__in=Payment.OPEN):
+            apply_outcome(payment=payment, outcome=Outcome.CANCELLED)
+
+
+def refund(*, order: Order, user=None, amount: Decimal | None = None) -> list[Payment]:
+    """Give back what the order's succeeded payments took (a cancelled paid order).
+
+    The provider is called outside any transaction; offline payments are refunded by hand and
+    raise NotRefundable so the caller can tell the person.
+    """
+    refunded = []
+    for payment in Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).order_by("id"):
+        provider = provider_for(order.store, payment.provider)
+        if not provider.refundable:
+            raise NotRefundable()
+        due = payment.amount - payment.refunded_amount if amount is None else amount
+        result = provider.refund(provider_reference=payment.provider_reference, amount=due,
+                                 currency=payment.currency, reference=payment.reference, data=payment.data)
+        with transaction.atomic():
+            locked = Payment.objects.select_for_update().get(pk=payment.pk)
+            locked.refunded_amount = min(locked.amount, locked.refunded_amount + due)
+            if locked.refunded_amount == locked.amount:
+                locked.status = Payment.Status.REFUNDED
+            locked.data = {**locked.data, "refunds": [*locked.data.get("refunds", []), result.provider_reference]}
+            locked.save(update_fields=["refunded_amount", "status", "data", "updated_at"])
+            orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user,
+                          note=f"refund {result.provider_reference}: {due} {payment.currency}")
+        refunded.append(locked)
+    return refunded
+
+
+@transaction.atomic
+def mark_paid_by_hand(*, order: Order, user) -> Order:
+    """Staff received the cash or the transfer of an order waiting for an offline payment."""
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    if order.state != Order.State.AWAITING_PAYMENT:
+        raise NotOffline()
+    payment = Payment.objects.select_for_update().filter(order=order, status__in=Payment.OPEN).first()
+    if payment is not None:
+        payment.status = Payment.Status.SUCCEEDED
+        payment.save(update_fields=["status", "updated_at"])
+    orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user,
+                  note=f"{order.payment_method}: {order.total} {order.currency}")
+    return orders.mark_paid(order=order, user=user)
+
+
+def open_payment(order: Order) -> Payment | None:
+    return Payment.objects.filter(order=order).order_by("-id").first()
+
+
+__all__ = ["InvalidNotification", "ProviderError", "handle_notification", "mark_paid_by_hand", "refund", "start"]

@@ -1,0 +1,67 @@
+"""Which shipping methods apply to a cart going somewhere, and at what price."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from ashopy.core.money import ZERO, round_money
+from ashopy.stores.models import Store
+
+from .models import ShippingMethod, WeightBand
+
+
+@dataclass(frozen=True)
+class ShippingQuote:
+    method: ShippingMethod
+    price: Decimal  # on the store's tax basis, rounded
+    free: bool
+
+    @property
+    def id(self) -> int:
+        return self.method.pk
+
+    @property
+    def name(self) -> str:
+        return self.method.name
+
+
+def _active_methods(store: Store) -> list[ShippingMethod]:
+    return list(ShippingMethod.objects.for_store(store).filter(is_active=True)
+                .prefetch_related(Prefetch("bands", queryset=WeightBand.objects.order_by("max_weight_kg"))))
+
+
+def quote(method: ShippingMethod, *, country: str | None, weight_kg: Decimal, goods_total: Decimal,
+          currency: str) -> ShippingQuote | None:
+    """The method's price for this parcel, or None when it does not apply.
+
+    A method limited to some countries needs the destination; pickup applies everywhere.
+    """
+    limited = method.kind != ShippingMethod.Kind.PICKUP and method.countries
+    if limited and (not country or country not in {str(code) for code in method.countries}):
+        return None
+    if method.kind == ShippingMethod.Kind.WEIGHT:
+        band = next((band for band in method.bands.all() if weight_kg <= band.max_weight_kg), None)
+        if band is None:
+            return None
+        price = band.price
+    else:
+        price = method.price
+    free = method.free_above is not None and goods_total >= method.free_above
+    return ShippingQuote(method=method, price=ZERO if free else round_money(price, currency), free=free or price == 0)
+
+
+def available_methods(*, store: Store, country: str | None, weight_kg: Decimal,
+                      goods_total: Decimal) -> list[ShippingQuote]:
+    """Methods offered for this cart and destination, cheapest first within the store's order."""
+    quotes = (quote(method, country=country, weight_kg=weight_kg, goods_total=goods_total,
+                    currency=store.currency) for method in _active_methods(store))
+    return [found for found in quotes if found is not None]
+
+
+def method_quote(*, store: Store, method_id, country: str | None, weight_kg: Decimal,
+                 goods_total: Decimal) -> ShippingQuote | None:
+    """The chosen method, if it still applies (the address or the cart may have changed)."""
+    return next((found for found in available_methods(store=store, country=country, weight_kg=weight_kg,
+                                                      goods_total=goods_total)
+                 if str(found.method.pk) == str(method_id)), None)
