@@ -93,6 +93,7 @@ TEMPLATES = [
                 "ashopy.stores.context_processors.store",
                 "ashopy.catalog.context_processors.navigation",
                 "ashopy.pricing.context_processors.prices",
+                "ashopy.cart.context_processors.cart",
             ],
         },
     }

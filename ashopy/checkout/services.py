@@ -10,16 +10,19 @@ The same Idempotency-Key (API) or one-time form token (web) always gives the sam
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from ashopy.cart import selectors as cart_selectors
 from ashopy.cart import services as cart_services
-from ashopy.cart.errors import EmptyCart
+from ashopy.cart.errors import EmptyCart, OutOfStock, UnknownVariant
 from ashopy.cart.models import Cart
+from ashopy.cart.services import Notice
 from ashopy.inventory import reservations
 from ashopy.inventory.errors import InsufficientStock
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import services as payments
+from ashopy.payments.errors import NotRefundable
 from ashopy.payments.models import Payment
 from ashopy.payments.providers.base import ProviderError
 from ashopy.pricing.resolver import PricingPolicy
@@ -148,13 +151,19 @@ def cancel_order(*, order: Order, user=None, note: str = "") -> Order:
     if was_paid:
         try:
             payments.refund(order=order, user=user)
-        except (ProviderError, payments.NotRefundable) as error:
+        except (ProviderError, NotRefundable) as error:
             orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user, note=f"refund to do by hand: {error}")
     return order
 
 
 def customer_can_cancel(order: Order) -> bool:
     return order.state in Order.CUSTOMER_CANCELLABLE
+
+
+def cancelled_message(order: Order) -> str:
+    if order.paid_at is not None:
+        return _("Order {number} is cancelled; the payment will be refunded.").format(number=order.number)
+    return _("Order {number} is cancelled.").format(number=order.number)
 
 
 def reorder(*, order: Order, cart: Cart) -> list:
@@ -165,6 +174,6 @@ def reorder(*, order: Order, cart: Cart) -> list:
             continue
         try:
             notices.append(cart_services.add(cart=cart, variant_id=line.variant_id, quantity=line.quantity))
-        except (cart_services.OutOfStock, cart_services.UnknownVariant) as error:
-            notices.append(cart_services.Notice("warning", str(error)))
+        except (OutOfStock, UnknownVariant) as error:
+            notices.append(Notice("warning", str(error)))
     return notices

@@ -23,7 +23,7 @@ from ashopy.pricing import services as pricing
 from ashopy.stores.models import Role, Store
 from ashopy.stores.services import save_store
 
-from . import stock, structure
+from . import commerce, stock, structure
 from .images import ensure_image
 from .products import retail_plans
 from .realestate import lot_plans
@@ -59,14 +59,18 @@ def load_demo(*, products: int | None = None) -> list[Login]:
     with transaction.atomic():
         stores = {slug: _store(slug) for slug in structure.STORES}
         for slug, store in stores.items():
+            commerce.wipe(store)
             _wipe(store)
             _settings(store)
+            commerce.shipping_methods(store)
             context = Context(store, _categories(store), {},
                               {t.code: t for t in TaxClass.objects.filter(store=store)},
                               {t.slug: t for t in ProductType.objects.filter(store=store)}, stock.prepare(store))
             for index, plan in enumerate(_plans(slug, products)):
                 _product(context, plan, index)
-        return _people(stores)
+        logins = _people(stores)
+        commerce.sample_orders(stores["dakar"])
+        return logins
 
 
 def _store(slug: str) -> Store:

@@ -1,0 +1,67 @@
+"""The customer's orders: history, detail with its timeline, cancel while allowed, order again."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ashopy.cart.web import cart_for_request, remember_count, show
+from ashopy.core.errors import DomainError
+from ashopy.orders.errors import TransitionNotAllowed
+from ashopy.orders.models import Order, OrderEvent
+
+from . import services
+
+PAGE_SIZE = 20
+
+
+def _own(request, number) -> Order:
+    order = Order.objects.of_customer(request.store, request.user).filter(number=number).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+@login_required
+def order_list(request):
+    orders = Order.objects.of_customer(request.store, request.user).order_by("-created_at", "-id")
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "checkout/account/order_list.html", {"page": page, "orders": page.object_list,
+                                                                 "account_section": "orders"})
+
+
+@login_required
+def order_detail(request, number):
+    order = _own(request, number)
+    timeline = order.events.filter(kind=OrderEvent.Kind.TRANSITION).order_by("created_at", "id")
+    return render(request, "checkout/account/order_detail.html", {
+        "order": order, "lines": list(order.lines.all()), "timeline": list(timeline),
+        "can_cancel": services.customer_can_cancel(order),
+        "payment": order.payments.order_by("-id").first(), "account_section": "orders"})
+
+
+@login_required
+@require_POST
+def cancel(request, number):
+    order = _own(request, number)
+    if not services.customer_can_cancel(order):
+        messages.error(request, str(TransitionNotAllowed(state=order.get_state_display(), target="cancel")))
+        return redirect("orders:detail", number=number)
+    try:
+        services.cancel_order(order=order, user=request.user, note="cancelled by the customer")
+        messages.success(request, services.cancelled_message(order))
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("orders:detail", number=number)
+
+
+@login_required
+@require_POST
+def reorder(request, number):
+    order = _own(request, number)
+    cart = cart_for_request(request, create=True)
+    show(request, services.reorder(order=order, cart=cart))
+    remember_count(request, cart)
+    return redirect("cart:detail")

@@ -1,0 +1,136 @@
+"""The shop's cart and checkout pages, driven through the test client."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from ashopy.cart.models import CartLine
+from ashopy.inventory.models import Stock
+from ashopy.orders.models import Order
+from tests import factories
+
+
+@pytest.fixture
+def shop(store):
+    product = factories.product(store, name="Lampe", stock=3, price="10000")
+    method = factories.shipping_method(store, price="2000")
+    return product.variants.get(), method
+
+
+def _english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]] if response.context else []
+
+
+def _checkout_as_guest(client, method, *, payment="sandbox"):
+    response = client.post(reverse("checkout:address"), {
+        "email": "guest@example.com", "ship-first_name": "Awa", "ship-last_name": "Diop", "ship-line1": "12 rue Carnot",
+        "ship-city": "Dakar", "ship-country": "SN", "billing_same": "on"})
+    assert response.status_code == 302, response.context["ship_form"].errors if response.context else response
+    assert client.post(reverse("checkout:shipping"), {"choice": str(method.pk)}).status_code == 302
+    assert client.post(reverse("checkout:payment"), {"choice": payment}).status_code == 302
+    review = client.get(reverse("checkout:review"))
+    token = re.search(r'name="token" value="([0-9a-f]+)"', review.content.decode()).group(1)
+    return review, token
+
+
+def test_add_to_cart_caps_at_stock_and_says_so(client, shop):
+    variant, _method = shop
+    _english(client)
+    response = client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 2}, follow=True)
+    assert "“Lampe” has been added to your cart." in _messages(response)
+    response = client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 5}, follow=True)
+    assert "Cannot add more of “Lampe” to the cart: not enough stock." in _messages(response)
+    assert CartLine.objects.get().quantity == 3
+    response = client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1}, follow=True)
+    assert "Cannot add more of “Lampe” to the cart: not enough stock." in _messages(response)
+    assert CartLine.objects.get().quantity == 3
+
+
+def test_bad_input_changes_nothing(client, shop, other_store):
+    variant, _method = shop
+    foreign = factories.product(other_store, name="Étranger", stock=5).variants.get()
+    for data in ({"variant": variant.pk, "quantity": -1}, {"variant": variant.pk, "quantity": "abc"},
+                 {"variant": variant.pk, "quantity": 10**12}, {"variant": foreign.pk, "quantity": 1},
+                 {"variant": "x", "quantity": 1}):
+        assert client.post(reverse("cart:add"), data).status_code == 302
+    assert not CartLine.objects.exists()
+    assert client.post(reverse("cart:update", args=[999999]), {"quantity": 1}).status_code == 302
+
+
+def test_french_messages(client, shop):
+    variant, _method = shop
+    response = client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 9}, follow=True)
+    assert "Impossible d'ajouter plus de « Lampe » au panier. Stock insuffisant." in _messages(response)
+    line = CartLine.objects.get()
+    response = client.post(reverse("cart:update", args=[line.pk]), {"quantity": 1}, follow=True)
+    assert "Quantité mise à jour pour « Lampe »." in _messages(response)
+    Stock.objects.filter(variant=variant).update(on_hand=2)
+    response = client.post(reverse("cart:update", args=[line.pk]), {"quantity": 3}, follow=True)
+    assert "Quantité de « Lampe » ajustée à 2 (stock limité)." in _messages(response)
+    Stock.objects.filter(variant=variant).update(on_hand=0)
+    response = client.get(reverse("cart:detail"))
+    assert "« Lampe » retiré du panier (rupture de stock)." in _messages(response)
+    assert not CartLine.objects.exists()
+
+
+def test_guest_checkout_with_the_sandbox(client, shop):
+    variant, method = shop
+    _english(client)
+    client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 2})
+    review, token = _checkout_as_guest(client, method)
+    assert "Proceed to payment" in review.content.decode()
+    response = client.post(reverse("checkout:place"), {"token": token})
+    order = Order.objects.get()
+    assert response.url == reverse("checkout:pay", kwargs={"token": order.token})
+    page = client.get(response.url)
+    assert "Your items are reserved for 15 minutes." in page.content.decode()
+    assert Stock.objects.get(variant=variant).reserved == 2
+    # a second click on the same form finds the same order
+    again = client.post(reverse("checkout:place"), {"token": token})
+    assert Order.objects.count() == 1 and again.status_code == 302
+    payment = order.payments.get()
+    landed = client.post(reverse("payments:sandbox", args=[payment.reference]), {"outcome": "succeeded"})
+    assert landed.url.endswith(reverse("checkout:done", kwargs={"token": order.token}))
+    done = client.get(landed.url)
+    assert "Thank you, your payment is received." in done.content.decode()
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID and order.email == "guest@example.com"
+    stock = Stock.objects.get(variant=variant)
+    assert (stock.on_hand, stock.reserved) == (1, 0)
+    assert not CartLine.objects.exists()
+
+
+def test_cancelled_payment_returns_to_an_intact_cart(client, shop):
+    variant, method = shop
+    client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 2})
+    _review, token = _checkout_as_guest(client, method)
+    client.post(reverse("checkout:place"), {"token": token})
+    payment = Order.objects.get().payments.get()
+    back = client.post(reverse("payments:sandbox", args=[payment.reference]), {"outcome": "cancelled"})
+    response = client.get(back.url, follow=True)
+    assert "Paiement annulé. Vos articles sont toujours dans le panier." in _messages(response)
+    assert CartLine.objects.get().quantity == 2
+    assert Stock.objects.get(variant=variant).reserved == 0
+    assert Order.objects.get().state == Order.State.CANCELLED
+
+
+def test_someone_elses_order_is_not_found(client, shop, customer):
+    variant, method = shop
+    client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
+    _review, token = _checkout_as_guest(client, method, payment="cash_on_delivery")
+    client.post(reverse("checkout:place"), {"token": token})
+    order = Order.objects.get()
+    assert order.state == Order.State.AWAITING_PAYMENT
+    other = factories.UserFactory(email="other@example.com")
+    order.user = other
+    order.save(update_fields=["user"])
+    client.force_login(customer)
+    assert client.get(reverse("orders:detail", args=[order.number])).status_code == 404
+    assert client.get(reverse("checkout:done", kwargs={"token": order.token})).status_code == 404
+    assert client.post(reverse("orders:cancel", args=[order.number])).status_code == 404
