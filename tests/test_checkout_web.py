@@ -134,3 +134,11 @@ def test_someone_elses_order_is_not_found(client, shop, customer):
     assert client.get(reverse("orders:detail", args=[order.number])).status_code == 404
     assert client.get(reverse("checkout:done", kwargs={"token": order.token})).status_code == 404
     assert client.post(reverse("orders:cancel", args=[order.number])).status_code == 404
+
+
+def test_add_to_cart_is_disabled_when_nothing_can_be_sold(client, store):
+    sold_out = factories.product(store, name="Épuisé", price="1000")
+    in_stock = factories.product(store, name="Disponible", price="1000", stock=1)
+    button = re.compile(r'<button class="btn btn-primary btn-lg" type="submit"( disabled)?>')
+    assert button.search(client.get(sold_out.get_absolute_url()).content.decode()).group(1) == " disabled"
+    assert button.search(client.get(in_stock.get_absolute_url()).content.decode()).group(1) is None
