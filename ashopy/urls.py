@@ -10,8 +10,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("ashopy.api.urls")),
+    path("account/orders/", include("ashopy.checkout.account_urls")),
     path("account/", include("ashopy.accounts.urls")),
+    path("cart/", include("ashopy.cart.urls")),
+    path("checkout/", include("ashopy.checkout.urls")),
     path("staff/inventory/", include("ashopy.inventory.urls")),
+    path("staff/orders/", include("ashopy.checkout.staff_urls")),
     path("payments/", include("ashopy.payments.urls")),
     path("", include("ashopy.catalog.urls")),
 ]

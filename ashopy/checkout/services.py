@@ -22,7 +22,7 @@ from ashopy.inventory.errors import InsufficientStock
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import services as payments
-from ashopy.payments.errors import NotRefundable
+from ashopy.payments.errors import NotRefundable, UnknownMethod
 from ashopy.payments.models import Payment
 from ashopy.payments.providers.base import ProviderError
 from ashopy.pricing.resolver import PricingPolicy
@@ -151,7 +151,7 @@ def cancel_order(*, order: Order, user=None, note: str = "") -> Order:
     if was_paid:
         try:
             payments.refund(order=order, user=user)
-        except (ProviderError, NotRefundable) as error:
+        except (ProviderError, NotRefundable, UnknownMethod) as error:
             orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user, note=f"refund to do by hand: {error}")
     return order
 

@@ -24,3 +24,9 @@ class StockGone(DomainError):
     code = "insufficient_stock"
     status = 409
     message = _("The items of this order are no longer in stock.")
+
+
+class NotShipped(DomainError):
+    code = "not_shipped"
+    status = 409
+    message = _("Only a shipped order has tracking details to correct.")

@@ -22,7 +22,7 @@ from ashopy.inventory.models import Reason, Reservation, StockMovement, Warehous
 from ashopy.stores.models import Store
 
 from . import signals, tasks
-from .errors import NoteRequired, StockGone, TransitionNotAllowed
+from .errors import NoteRequired, NotShipped, StockGone, TransitionNotAllowed
 from .models import Order, OrderEvent, OrderLine
 
 TRACKING_FIELDS = ("carrier", "tracking_number", "tracking_url")
@@ -183,8 +183,10 @@ def cancel(*, order: Order, user=None, note: str = "") -> Order:
     _release(order)
     if order.stock_consumed:
         _put_back(order, user=user)
+    confirmed = order.state != Order.State.PENDING_PAYMENT
     order = _apply(order, "cancel", user=user, note=note, cancelled_at=timezone.now())
-    _after_commit(order, "cancelled")
+    if confirmed:  # a customer who backed out of the payment page needs no e-mail about it
+        _after_commit(order, "cancelled")
     return order
 
 
@@ -240,6 +242,8 @@ def set_tracking(*, order: Order, user=None, carrier: str = "", tracking_number:
                  tracking_url: str = "") -> Order:
     """Correct the carrier or tracking number of a shipped order (an event records it)."""
     order = _locked(order)
+    if order.state not in (Order.State.SHIPPED, Order.State.DELIVERED):
+        raise NotShipped()
     tracking = _tracking({"carrier": carrier, "tracking_number": tracking_number, "tracking_url": tracking_url})
     for field, value in tracking.items():
         setattr(order, field, value)

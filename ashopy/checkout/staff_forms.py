@@ -1,0 +1,81 @@
+"""Back-office order forms: the list's filters and the inputs of the detail page's actions.
+
+The forms only check the input; the views hand the cleaned values to the services.
+"""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ashopy.accounts.forms import BootstrapMixin
+from ashopy.orders.models import Order
+from ashopy.payments import providers
+
+SEARCH_WORDS = 5  # more words than this add nothing but query cost
+NOTE_LENGTH = 4000  # what orders.services keeps of a note
+
+
+def payment_method_choices(store) -> list[tuple[str, str]]:
+    """The methods the store offers, by code, with their label."""
+    return [(provider.code, str(provider.label or provider.code)) for provider in providers.offered(store)]
+
+
+class OrderFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Number, customer name or e-mail"), max_length=100, required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    payment_method = forms.ChoiceField(label=_("Payment method"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, store, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All states")), *Order.State.choices]
+        self.fields["payment_method"].choices = [("", _("All methods")), *payment_method_choices(store)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+            data.pop("date_to", None)
+        return data
+
+    def filter(self, orders):
+        """Apply the valid filters (dates in the current time zone: the view sets the store's)."""
+        data = self.cleaned_data if self.is_bound else {}
+        if data.get("state"):
+            orders = orders.filter(state=data["state"])
+        if data.get("payment_method"):
+            orders = orders.filter(payment_method=data["payment_method"])
+        if data.get("date_from"):
+            orders = orders.filter(created_at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            orders = orders.filter(created_at__date__lte=data["date_to"])
+        for word in (data.get("q") or "").split()[:SEARCH_WORDS]:
+            orders = orders.filter(
+                Q(number__icontains=word) | Q(email__icontains=word)
+                | Q(billing_address__first_name__icontains=word) | Q(billing_address__last_name__icontains=word)
+                | Q(billing_address__company__icontains=word))
+        return orders
+
+
+class NoteForm(BootstrapMixin, forms.Form):
+    """The optional note of a state change, kept on its event."""
+
+    note = forms.CharField(label=_("Note"), max_length=NOTE_LENGTH, required=False)
+
+
+class TrackingForm(BootstrapMixin, forms.Form):
+    carrier = forms.CharField(label=_("Carrier"), max_length=Order._meta.get_field("carrier").max_length,
+                              required=False)
+    tracking_number = forms.CharField(label=_("Tracking number"),
+                                      max_length=Order._meta.get_field("tracking_number").max_length, required=False)
+    tracking_url = forms.URLField(label=_("Tracking link"), max_length=Order._meta.get_field("tracking_url").max_length,
+                                  required=False, assume_scheme="https")
+
+
+class ShipForm(TrackingForm):
+    note = forms.CharField(label=_("Note"), max_length=NOTE_LENGTH, required=False)
+
+
+class AddNoteForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
