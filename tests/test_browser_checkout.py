@@ -17,7 +17,7 @@ def lamp(store):
     return factories.product(store, "Lampe Solaire", price="15000", stock=4)
 
 
-def _add_to_cart(page, live_server, quantity: int):
+def _add_to_cart(page, live_server, quantity: int):  # noqa: F811
     page.goto(live_server.url + "/p/lampe-solaire/")
     page.fill("#add-quantity", str(quantity))
     page.locator(".add-to-cart button[type=submit]").click()
@@ -25,7 +25,7 @@ def _add_to_cart(page, live_server, quantity: int):
     assert page.locator("[data-testid=cart-count]").inner_text() == str(quantity)
 
 
-def _checkout_to_provider(page, live_server):
+def _checkout_to_provider(page, live_server):  # noqa: F811
     page.goto(live_server.url + "/cart/")
     assert page.locator("[data-testid=cart-line]").count() == 1
     page.get_by_role("link", name="Commander").click()
@@ -47,7 +47,8 @@ def _checkout_to_provider(page, live_server):
     page.wait_for_url("**/checkout/review/")
     page.get_by_role("button", name="Procéder au paiement").click()
     page.wait_for_url("**/checkout/pay/**")
-    assert "Vos articles sont réservés pendant 15 minutes." in page.locator("[data-testid=reservation-notice]").inner_text()
+    notice = page.locator("[data-testid=reservation-notice]").inner_text()
+    assert "Vos articles sont réservés pendant 15 minutes." in notice
     page.locator("[data-testid=go-pay]").click()
     page.wait_for_url("**/payments/sandbox/**")
 

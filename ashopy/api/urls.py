@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import accounts, catalog, catalog_nested, payments
+from . import accounts, cart, catalog, catalog_nested, checkout, orders, payments
 
 app_name = "api"
 
@@ -27,6 +27,21 @@ v1 = [
     path("inventory/", include("ashopy.api.inventory_urls")),
     path("purchasing/", include("ashopy.api.purchasing_urls")),
     path("payments/webhooks/<str:provider>/", payments.PaymentWebhookView.as_view(), name="payment-webhook"),
+    path("cart/", cart.CartView.as_view(), name="cart"),
+    path("cart/lines/", cart.CartLinesView.as_view(), name="cart-lines"),
+    path("cart/lines/<int:line_id>/", cart.CartLineView.as_view(), name="cart-line"),
+    path("checkout/", checkout.CheckoutView.as_view(), name="checkout"),
+    path("checkout/shipping-methods/", checkout.ShippingMethodsView.as_view(), name="checkout-shipping-methods"),
+    path("checkout/payment-methods/", checkout.PaymentMethodsView.as_view(), name="checkout-payment-methods"),
+    path("checkout/<uuid:token>/pay/", checkout.PayView.as_view(), name="checkout-pay"),
+    path("checkout/<uuid:token>/cancel/", checkout.CancelPaymentView.as_view(), name="checkout-cancel"),
+    path("orders/", orders.OrderListView.as_view(), name="order-list"),
+    path("orders/<str:number>/", orders.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<str:number>/cancel/", orders.OrderCancelView.as_view(), name="order-cancel"),
+    path("staff/orders/", orders.StaffOrderListView.as_view(), name="staff-order-list"),
+    path("staff/orders/<str:number>/", orders.StaffOrderDetailView.as_view(), name="staff-order-detail"),
+    path("staff/orders/<str:number>/transition/", orders.StaffOrderTransitionView.as_view(),
+         name="staff-order-transition"),
     path("", include(router.urls)),
 ]
 

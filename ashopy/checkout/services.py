@@ -28,7 +28,7 @@ from ashopy.payments.providers.base import ProviderError
 from ashopy.pricing.resolver import PricingPolicy
 from ashopy.shipping.selectors import ShippingQuote, available_methods, method_quote
 
-from .errors import CartChanged, GuestCheckoutDisabled, IdempotencyConflict, ShippingUnavailable
+from .errors import CartChanged, GuestCheckoutDisabled, IdempotencyConflict, InvalidAddress, ShippingUnavailable
 
 ADDRESS_FIELDS = ("first_name", "last_name", "company", "line1", "line2", "postal_code", "city", "country", "phone")
 
@@ -88,6 +88,8 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
         raise ShippingUnavailable(fields={"shipping_method": [str(ShippingUnavailable.message)]})
     if shipping.method.kind == shipping.method.Kind.PICKUP:
         destination = None
+    elif not destination.get("line1") or not destination.get("city"):
+        raise InvalidAddress(fields={"shipping_address": [str(InvalidAddress.message)]})
     totals = cart_selectors.totals.compute(policy=policy, lines=list(priced.lines), shipping=shipping)
     try:
         with transaction.atomic():
@@ -132,7 +134,13 @@ def start_payment(*, order: Order, payment: Payment, urls: dict[str, str]) -> Pa
 
 
 def cancel_payment(*, order: Order) -> Order:
-    """Back from the provider's page without paying: the hold is released, the cart untouched."""
+    """Back from the provider's page without paying: the hold is released, the cart untouched.
+
+    Only a pending order is concerned: one already paid, or confirmed with an offline method, stays.
+    """
+    order.refresh_from_db()
+    if order.state != Order.State.PENDING_PAYMENT:
+        return order
     payments.cancel_open(order=order)
     order.refresh_from_db()
     if order.state == Order.State.PENDING_PAYMENT:
