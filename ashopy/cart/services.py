@@ -177,18 +177,23 @@ def merge(*, source: Cart, into: Cart) -> list[Notice]:
     notices = []
     for line in incoming:
         variant = sellable.get(line.variant_id)
-        current = existing[line.variant_id].quantity if line.variant_id in existing else 0
+        mine = existing.get(line.variant_id)
+        current = mine.quantity if mine else 0
         available = variant.available if variant is not None else 0
         target = min(current + line.quantity, available)
         if target < current + line.quantity:
+            label = product_label(line.variant)
             notices.append(Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
-                product=product_label(line.variant), n=max(target, 0))))
-        if target <= current:
+                product=label, n=target) if target else _("“{product}” removed from the cart (out of stock).").format(
+                product=label)))
+        if target == current:
             continue
-        if line.variant_id in existing:
-            CartLine.objects.filter(pk=existing[line.variant_id].pk).update(quantity=target)
-        else:
+        if mine is None:
             CartLine.objects.create(cart=into, variant_id=line.variant_id, quantity=target)
+        elif target == 0:
+            mine.delete()
+        else:
+            CartLine.objects.filter(pk=mine.pk).update(quantity=target)
     source.delete()
     notices.insert(0, Notice("info", _("The items of your previous cart were added to this one.")))
     return notices

@@ -68,7 +68,7 @@ def cart_context(request, cart) -> dict:
     policy = policy_for_request(request)
     totals = selectors.priced(cart, policy)
     methods = available_methods(store=request.store, country=request.store.country, weight_kg=totals.weight_kg,
-                                goods_total=totals.goods_gross) if totals.lines else []
+                                goods_total=totals.goods) if totals.lines else []
     cheapest = min(methods, key=lambda quote: quote.price, default=None)
     if cheapest is not None:
         totals = selectors.totals.compute(policy=policy, lines=list(totals.lines), shipping=cheapest)

@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ashopy.cart.web import cart_for_request, remember_count, show
 from ashopy.core.errors import DomainError
-from ashopy.orders.errors import TransitionNotAllowed
 from ashopy.orders.models import Order, OrderEvent
 
 from . import services
@@ -47,7 +47,7 @@ def order_detail(request, number):
 def cancel(request, number):
     order = _own(request, number)
     if not services.customer_can_cancel(order):
-        messages.error(request, str(TransitionNotAllowed(state=order.get_state_display(), target="cancel")))
+        messages.error(request, _("This order can no longer be cancelled online: contact the shop."))
         return redirect("orders:detail", number=number)
     try:
         services.cancel_order(order=order, user=request.user, note="cancelled by the customer")

@@ -49,7 +49,7 @@ class Details:
 def shipping_options(*, cart: Cart | None, policy: PricingPolicy, country: str | None) -> list[ShippingQuote]:
     totals = cart_selectors.priced(cart, policy)
     return available_methods(store=policy.store, country=country, weight_kg=totals.weight_kg,
-                             goods_total=totals.goods_gross)
+                             goods_total=totals.goods)
 
 
 def _existing(store, key: str, user, cart: Cart) -> Order | None:
@@ -83,7 +83,7 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
         raise EmptyCart()
     destination = details.shipping_address or {}
     shipping = method_quote(store=store, method_id=details.shipping_method_id, country=destination.get("country"),
-                            weight_kg=priced.weight_kg, goods_total=priced.goods_gross)
+                            weight_kg=priced.weight_kg, goods_total=priced.goods)
     if shipping is None:
         raise ShippingUnavailable(fields={"shipping_method": [str(ShippingUnavailable.message)]})
     if shipping.method.kind == shipping.method.Kind.PICKUP:
@@ -104,6 +104,9 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
                 customer_note=details.customer_note, cart_id=cart.pk)
             payment = payments.create(order=order, provider=provider)
     except InsufficientStock:
+        existing = _existing(store, key, user, cart)
+        if existing is not None:  # a duplicate submit that waited for the first one: its order holds the units
+            return existing, payments.open_payment(existing)
         # Someone took the units between the validation and the reservation: show the cart again.
         raise CartChanged(cart_services.revalidate(cart=cart)) from None
     except IntegrityError:

@@ -128,9 +128,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
     def pay(self):
         """The money arrived (and the stock is ours: consumed, or re-reserved after a late success)."""
 
-    @transition(field=state, source=[State.PENDING_PAYMENT, State.EXPIRED], target=State.REFUND_NEEDED)
+    @transition(field=state, source=[State.PENDING_PAYMENT, State.EXPIRED, State.CANCELLED],
+                target=State.REFUND_NEEDED)
     def flag_refund(self):
-        """Paid after its hold lapsed, and the units are gone: the money must go back."""
+        """Paid after its hold lapsed and the units are gone (or after it was cancelled): the money goes back."""
 
     @transition(field=state, source=State.PENDING_PAYMENT, target=State.AWAITING_PAYMENT)
     def await_payment(self):

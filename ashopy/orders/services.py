@@ -71,11 +71,17 @@ def _locked(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("store", "reservation").get(pk=order.pk)
 
 
+def _target_label(method) -> str:
+    """The state a transition leads to, as people read it (for refusals)."""
+    target = next(iter(method._django_fsm.transitions.values())).target
+    return Order.State(target).label if target in Order.State.values else str(target)
+
+
 def _apply(order: Order, name: str, *, user=None, note: str = "", **fields) -> Order:
     """Run transition `name` on the locked row, save, write the event. Refuses what the machine refuses."""
     method = getattr(order, name)
     if not can_proceed(method):
-        raise TransitionNotAllowed(state=order.get_state_display(), target=name)
+        raise TransitionNotAllowed(state=order.get_state_display(), target=_target_label(method))
     before = order.state
     method()
     for field, value in fields.items():
@@ -87,7 +93,8 @@ def _apply(order: Order, name: str, *, user=None, note: str = "", **fields) -> O
 
 def _after_commit(order: Order, kind: str) -> None:
     order_id = order.pk
-    transaction.on_commit(lambda: tasks.send_order_email.delay(order_id, kind))
+    # robust: an e-mail that cannot be sent never turns a committed payment into an error answer
+    transaction.on_commit(lambda: tasks.send_order_email.delay(order_id, kind), robust=True)
 
 
 def _take_stock(order: Order, *, user=None) -> bool:
@@ -126,7 +133,7 @@ def mark_paid(*, order: Order, user=None, note: str = "") -> Order:
     order = _locked(order)
     if order.state in Order.WAS_PAID:
         return order
-    if not _take_stock(order, user=user):
+    if order.state == Order.State.CANCELLED or not _take_stock(order, user=user):
         order = _apply(order, "flag_refund", user=user, note=note, paid_at=timezone.now())
         _after_commit(order, "refund_needed")
         return order
@@ -179,7 +186,7 @@ def cancel(*, order: Order, user=None, note: str = "") -> Order:
     """Cancel: held units are released, sold ones put back. Refunds are the payments app's part."""
     order = _locked(order)
     if order.state not in (*Order.CANCELLABLE, Order.State.REFUND_NEEDED):
-        raise TransitionNotAllowed(state=order.get_state_display(), target="cancel")
+        raise TransitionNotAllowed(state=order.get_state_display(), target=Order.State.CANCELLED.label)
     _release(order)
     if order.stock_consumed:
         _put_back(order, user=user)
