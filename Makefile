@@ -43,6 +43,7 @@ test: install lint
 bench: install
 	$(PY) bench/catalog.py
 	$(PY) bench/hot_sku.py
+	$(PY) bench/checkout.py
 
 messages: install
 	cd ashopy && DEBUG=1 ../$(PY) ../manage.py makemessages -l fr --no-obsolete && DEBUG=1 ../$(PY) ../manage.py compilemessages -l fr

@@ -91,9 +91,9 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
     elif not destination.get("line1") or not destination.get("city"):
         raise InvalidAddress(fields={"shipping_address": [str(InvalidAddress.message)]})
     totals = cart_selectors.totals.compute(policy=policy, lines=list(priced.lines), shipping=shipping)
+    number = orders.next_number(store)
     try:
         with transaction.atomic():
-            number = orders.next_number(store)
             reservation = reservations.reserve(
                 store=store, lines=[reservations.Line(line.variant.pk, line.quantity) for line in totals.lines],
                 owner=orders.owner_of(number))

@@ -1,0 +1,366 @@
+"""Checkout benchmark: M customers place and pay orders at once, through the services, then through the API.
+
+    make bench            # or: .venv/bin/python bench/checkout.py [--workers 8] [--orders 1000] [--http-orders 300]
+
+On a scratch PostgreSQL database (`ashopy_bench_checkout`): one store (answering on 127.0.0.1),
+a flat-rate shipping method, 50 products with ample stock, and one hot SKU that is in every order
+(1 unit) with a little more stock than all the orders need, so an oversell would show as units
+paid ≠ units that left the stock, or as a ledger discrepancy.
+
+Phase 1 (services): `--workers` processes, one customer each, loop: cart of 1–3 lines →
+`place_order` → `start_payment` (sandbox) → `handle_notification(succeeded)` with a signed body,
+until `--orders` orders are paid. Queries are counted with CaptureQueriesContext on one order
+in `--sample-every`. Phase 2 (HTTP): gunicorn (2 sync workers) and as many httpx clients:
+POST /api/v1/cart/lines/, POST /api/v1/checkout/ (Idempotency-Key), POST the signed webhook.
+After each phase: paid units vs stock, ledger, `stock_discrepancies()`, `manage.py check_stock`.
+Celery runs eagerly (no broker), so each paid order also renders its confirmation e-mail in the
+request (EMAIL_URL=dummymail://). Writes bench/results/checkout.json. Never run by the test suite.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import queue
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import psycopg
+from _common import PG, ROOT, environment, gunicorn, manage, recreate_database, write
+from checkout_worker import ADDRESS, http_worker, payment_reference, service_worker, setup_django, signed_notification
+
+DATABASE = "ashopy_bench_checkout"
+PASSWORD = "bench-checkout-password-9"  # noqa: S105 (scratch accounts of a scratch database)
+PRODUCTS = 50
+OTHER_STOCK = 100_000
+
+
+def prepare(*, workers: int, hot_stock: int) -> dict:
+    """Store, tax, warehouse, shipping, products with stock, the hot SKU, two customers per worker."""
+    from ashopy.accounts.services import register_user
+    from ashopy.catalog import services as catalog
+    from ashopy.inventory import services as inventory
+    from ashopy.pricing.services import set_tax_rate
+    from ashopy.shipping.models import ShippingMethod
+    from ashopy.stores.services import save_store
+
+    store = save_store(slug="bench", domain="127.0.0.1", name="Bench Checkout", currency="XOF", country="SN",
+                       legal_name="Bench Checkout SARL")
+    set_tax_rate(tax_class=catalog.save_tax_class(store=store, code="standard", name="Standard", is_default=True),
+                 rate=Decimal(18))
+    warehouse = inventory.save_warehouse(store=store, code="main", name="Entrepôt", priority=1)
+    category = catalog.create_category(store=store, name="Bench")
+    method = ShippingMethod.objects.create(store=store, name="Livraison standard", kind="flat", price=Decimal(2000))
+    variants = []
+    for n in range(PRODUCTS + 1):
+        hot = n == PRODUCTS
+        product = catalog.create_product(store=store, name="Console attendue" if hot else f"Article {n:02d}",
+                                         category=category, status="published",
+                                         variants=[{"price": Decimal(5000 + 500 * n), "weight_kg": Decimal("0.5")}])
+        variant = product.variants.get()
+        inventory.receive(store=store, variant=variant, warehouse=warehouse, quantity=hot_stock if hot else OTHER_STOCK,
+                          unit_cost=Decimal(3000), reference="bench")
+        variants.append(variant.pk)
+    customers = [register_user(email=f"client{n}@bench.test", password=PASSWORD, first_name="Client", last_name=str(n))
+                 for n in range(2 * workers)]
+    return {"store": store.pk, "method": method.pk, "hot": variants[-1], "others": variants[:-1],
+            "hot_stock": hot_stock, "customers": [user.pk for user in customers[:workers]],
+            "http_emails": [user.email for user in customers[workers:]], "password": PASSWORD}
+
+
+@contextmanager
+def backend_states(database: str, every: float = 0.02):
+    """Sample pg_stat_activity while the phase runs: how often the workers' backends wait on a lock.
+
+    Yields a dict filled in at the end: samples per state ("active", "idle in transaction", "idle")
+    and per wait event of the active ones ("Lock:transactionid" is a row held by another order), and
+    the statements that wait on a lock.
+    """
+    counts: dict = {}
+    statements: dict = {}
+    stop = threading.Event()
+
+    def sample() -> None:
+        with psycopg.connect(f"{PG}/{database}", autocommit=True) as connection:
+            while not stop.wait(every):
+                for state, kind, event, query in connection.execute(
+                        "SELECT state, wait_event_type, wait_event, left(query, 60) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                        [database]):
+                    key = f"{state}" + (f" / {kind}:{event}" if kind and state == "active" else "")
+                    counts[key] = counts.get(key, 0) + 1
+                    if kind == "Lock":
+                        waiting = re.sub(r"\s+", " ", query).strip()
+                        statements[waiting] = statements.get(waiting, 0) + 1
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    summary: dict = {}
+    try:
+        yield summary
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        busy = sum(n for key, n in counts.items() if not key.startswith("idle") or "transaction" in key)
+        waiting = sum(n for key, n in counts.items() if "/ Lock:" in key)
+        summary.update({"samples": dict(sorted(counts.items(), key=lambda item: -item[1])),
+                        "lock_waits_by_statement": dict(sorted(statements.items(), key=lambda item: -item[1])[:8]),
+                        "lock_wait_share_of_busy": round(waiting / busy, 3) if busy else 0.0})
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def ms(seconds: float) -> float:
+    return round(1000 * seconds, 1)
+
+
+def run(target, env: dict, ids: dict, options: dict, workers: int) -> tuple[list[dict], float]:
+    """Start `workers` processes of `target` together; (their results, wall seconds to the last one's end)."""
+    context = multiprocessing.get_context("spawn")
+    counter, barrier, results = context.Value("i", 0), context.Barrier(workers + 1), context.Queue()
+    processes = [context.Process(target=target, args=(env, ids, options, index, counter, barrier, results))
+                 for index in range(workers)]
+    for process in processes:
+        process.start()
+    barrier.wait(timeout=180)
+    started = time.perf_counter()
+    outcome = []
+    while len(outcome) < workers:
+        try:
+            outcome.append(results.get(timeout=1))
+        except queue.Empty:
+            if any(process.exitcode for process in processes):  # a worker died: stop the others, say so
+                for process in processes:
+                    process.terminate()
+                sys.exit(f"a {target.__name__} process failed (its traceback is above)")
+    seconds = time.perf_counter() - started
+    for process in processes:
+        process.join(timeout=30)
+    return outcome, seconds
+
+
+def summarise(outcome: list[dict], seconds: float) -> dict:
+    orders = [order for out in outcome for order in out["orders"]]
+    failures: dict[str, int] = {}
+    for out in outcome:
+        for key, count in out["failures"].items():
+            failures[key] = failures.get(key, 0) + count
+    place_pay = [place + pay for _lines, _cart, place, pay in orders]
+    whole = [cart + place + pay for _lines, cart, place, pay in orders]
+    return {
+        "orders_paid": len(orders),
+        "failures": failures,
+        "seconds": round(seconds, 2),
+        "orders_per_second": round(len(orders) / seconds, 1),
+        "place_pay_ms": {"p50": ms(percentile(place_pay, 0.5)), "p99": ms(percentile(place_pay, 0.99)),
+                         "max": ms(max(place_pay, default=0))},
+        "order_with_cart_ms": {"p50": ms(percentile(whole, 0.5)), "p99": ms(percentile(whole, 0.99))},
+        "place_ms": {"p50": ms(percentile([o[2] for o in orders], 0.5)),
+                     "p99": ms(percentile([o[2] for o in orders], 0.99))},
+        "pay_ms": {"p50": ms(percentile([o[3] for o in orders], 0.5)),
+                   "p99": ms(percentile([o[3] for o in orders], 0.99))},
+        "lines_per_order": {n: sum(1 for o in orders if o[0] == n) for n in (1, 2, 3)},
+        "per_worker_orders": sorted(len(out["orders"]) for out in outcome),
+    }
+
+
+def query_counts(outcome: list[dict]) -> dict:
+    """Statements per order by number of lines (place = place_order + start_payment; pay = the notification)."""
+    samples = [sample for out in outcome for sample in out["queries"]]
+    by_lines = {}
+    for n in (1, 2, 3):
+        mine = [(place, pay) for lines, place, pay, _p, _q in samples if lines == n]
+        if mine:
+            by_lines[n] = {"samples": len(mine), "place": max(p for p, _ in mine), "pay": max(q for _, q in mine),
+                           "total": max(p + q for p, q in mine)}
+    three = next((s for s in samples if s[0] == 3), samples[0] if samples else None)
+    mean = sum(p + q for _n, p, q, _a, _b in samples) / max(len(samples), 1)
+    return {"mean_per_order": round(mean, 1), "by_lines": by_lines,
+            "statements_of_a_sample": {"lines": three[0], "place": [_short(sql) for sql in three[3]],
+                                       "pay": [_short(sql) for sql in three[4]]} if three else {}}
+
+
+def _short(sql: str) -> str:
+    return re.sub(r"\s+", " ", sql).strip()[:140]
+
+
+def verify(env: dict, ids: dict) -> dict:
+    """Units of the hot SKU paid for vs units that left its stock vs the ledger; check_stock's verdict."""
+    from django.db.models import Q, Sum
+
+    from ashopy.inventory.models import Reservation, Stock, StockMovement
+    from ashopy.inventory.selectors import stock_discrepancies
+    from ashopy.orders.models import Order, OrderLine
+
+    hot = ids["hot"]
+    paid_units = OrderLine.objects.filter(variant_id=hot, order__state__in=Order.WAS_PAID).aggregate(
+        total=Sum("quantity"))["total"] or 0
+    on_hand = Stock.objects.filter(variant_id=hot).aggregate(total=Sum("on_hand"))["total"]
+    ledger_sold = -(StockMovement.objects.filter(variant_id=hot, reason="sale").aggregate(
+        total=Sum("quantity"))["total"] or 0)
+    check = subprocess.run([sys.executable, "manage.py", "check_stock"], cwd=ROOT, env=env, capture_output=True,
+                           text=True)
+    return {
+        "hot_paid_units": paid_units,
+        "hot_units_left_stock": ids["hot_stock"] - on_hand,
+        "hot_ledger_units_sold": ledger_sold,
+        "oversell": paid_units - (ids["hot_stock"] - on_hand),
+        "negative_stock_rows": Stock.objects.filter(Q(on_hand__lt=0) | Q(reserved__lt=0)).count(),
+        "reserved_after": Stock.objects.aggregate(total=Sum("reserved"))["total"],
+        "active_reservations_after": Reservation.objects.filter(state="active").count(),
+        "orders_not_paid": Order.objects.exclude(state__in=Order.WAS_PAID).count(),
+        "stock_discrepancies": len(stock_discrepancies()),
+        "check_stock_exit": check.returncode,
+    }
+
+
+def consistent(checks: dict) -> bool:
+    return (checks["oversell"] == 0 and checks["hot_ledger_units_sold"] == checks["hot_units_left_stock"]
+            and not checks["negative_stock_rows"] and not checks["stock_discrepancies"]
+            and checks["check_stock_exit"] == 0 and not checks["active_reservations_after"])
+
+
+def http_query_counts(ids: dict) -> dict:
+    """Statements per request of one 3-line order through the API, run in this process (django.test.Client)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    token = client.post("/api/v1/auth/token/", {"email": ids["http_emails"][0], "password": ids["password"]},
+                        content_type="application/json").json()["access"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    counts = {"cart_line": []}
+    for variant in (ids["hot"], *ids["others"][:2]):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post("/api/v1/cart/lines/", {"variant": variant, "quantity": 1},
+                                   content_type="application/json", **auth)
+        assert response.status_code == 200, response.content
+        counts["cart_line"].append(len(captured))
+    body = {"billing_address": ADDRESS, "shipping_address": ADDRESS, "shipping_method": ids["method"],
+            "payment_method": "sandbox", "email": ids["http_emails"][0]}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/checkout/", json.dumps(body), content_type="application/json",
+                               HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex, **auth)
+    assert response.status_code == 201, response.content
+    counts["checkout"] = len(captured)
+    notification, headers = signed_notification(payment_reference(response.json()["payment"]))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/payments/webhooks/sandbox/", notification, content_type="application/json",
+                               HTTP_X_SANDBOX_SIGNATURE=headers["X-Sandbox-Signature"])
+    assert response.status_code == 200, response.content
+    counts["webhook"] = len(captured)
+    counts["order_total_3_lines"] = sum(counts["cart_line"]) + counts["checkout"] + counts["webhook"]
+    counts["place_and_pay_3_lines"] = counts["checkout"] + counts["webhook"]
+    return counts
+
+
+def api_present() -> bool:
+    return (ROOT / "ashopy" / "api" / "checkout.py").exists() and "checkout" in (
+        ROOT / "ashopy" / "api" / "urls.py").read_text()
+
+
+def phase_http(env: dict, ids: dict, args) -> dict:
+    with gunicorn(env, port=args.port, workers=2) as base, backend_states(DATABASE) as states:
+        outcome, seconds = run(http_worker, env, ids, {"base": base, "target": args.http_orders}, args.workers)
+    report = {**summarise(outcome, seconds), "database_backends": states}
+    requests = {name: [t for out in outcome for t in out["requests"][name]] for name in outcome[0]["requests"]}
+    report["request_ms"] = {name: {"p50": ms(percentile(times, 0.5)), "p99": ms(percentile(times, 0.99))}
+                            for name, times in requests.items()}
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, default=8, help="concurrent customers (processes)")
+    parser.add_argument("--orders", type=int, default=1000, help="orders paid through the services")
+    parser.add_argument("--http-orders", type=int, default=300, help="orders paid through the API (0: skip)")
+    parser.add_argument("--sample-every", type=int, default=10, help="count the queries of one order in N")
+    parser.add_argument("--port", type=int, default=8131)
+    args = parser.parse_args()
+    # STATIC_ROOT: an empty directory (the API serves no static file; WhiteNoise only wants it to exist)
+    with tempfile.TemporaryDirectory(prefix="ashopy-bench-static-") as static:
+        bench(args, environment(DATABASE, PAYMENT_SANDBOX="1", EMAIL_URL="dummymail://", CONN_MAX_AGE="600",
+                                STATIC_ROOT=static))
+
+
+def bench(args, env: dict) -> None:
+    load = os.getloadavg()
+    print(f"building {DATABASE} …", flush=True)
+    recreate_database(DATABASE)
+    manage(env, "migrate", "--noinput")
+    setup_django(env)
+    from django.db import connection
+
+    ids = prepare(workers=args.workers, hot_stock=args.orders + args.http_orders + 100)
+    connection.close()
+
+    print(f"  phase 1: {args.workers} processes placing and paying {args.orders} orders through the services …",
+          flush=True)
+    with backend_states(DATABASE) as states:
+        outcome, seconds = run(service_worker, env, ids, {"target": args.orders, "sample_every": args.sample_every},
+                               args.workers)
+    services = {**summarise(outcome, seconds), "database_backends": states, "queries": query_counts(outcome),
+                "checks": verify(env, ids)}
+    report = {"services": services}
+    _print("services", services)
+
+    if not args.http_orders:
+        report["http"] = {"skipped": "--http-orders 0"}
+    elif not api_present():
+        report["http"] = {"skipped": "ashopy/api/checkout.py is not wired in ashopy/api/urls.py yet"}
+        print(f"  phase 2 skipped: {report['http']['skipped']}", flush=True)
+    else:
+        print(f"  phase 2: gunicorn (2 sync workers), {args.workers} httpx clients, {args.http_orders} orders …",
+              flush=True)
+        http = phase_http(env, ids, args)
+        http["queries"] = http_query_counts(ids)
+        connection.close()
+        http["checks"] = verify(env, ids)
+        report["http"] = http
+        _print("http", http)
+
+    report["setup"] = {
+        "workers": args.workers, "products": PRODUCTS, "hot_stock": ids["hot_stock"],
+        "basket": "the hot SKU ×1 plus 0–2 other products ×1–2", "payment": "sandbox, signed notification",
+        "notes": "phase 1: multiprocessing (spawn), one Django connection per process; phase 2: gunicorn 2 sync "
+                 "workers, httpx clients with JWT; Celery eager (confirmation e-mail rendered in-process, "
+                 "dummy backend); PostgreSQL on the same machine"}
+    report["targets"] = {"services_orders_per_second": 150, "http_orders_per_second": 80, "p99_ms": 250,
+                         "place_and_pay_queries_3_lines": 25}
+    report["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "load_average_at_start": load}
+    path = write("checkout", report)
+    print(f"→ {path.relative_to(ROOT)}", flush=True)
+    if not all(consistent(part["checks"]) for part in report.values() if "checks" in part):
+        sys.exit("the stock does not add up")
+
+
+def _print(name: str, part: dict) -> None:
+    queries, checks = part["queries"], part["checks"]
+    if "mean_per_order" in queries:
+        statements = f"{queries['mean_per_order']} queries per order (place+pay, mean)"
+    else:
+        statements = (f"{queries['place_and_pay_3_lines']} queries for checkout+webhook of 3 lines "
+                      f"(+{'/'.join(map(str, queries['cart_line']))} for the cart lines)")
+    print(f"  {name}: {part['orders_paid']} orders paid in {part['seconds']} s = {part['orders_per_second']} orders/s; "
+          f"place+pay p50 {part['place_pay_ms']['p50']} ms p99 {part['place_pay_ms']['p99']} ms; "
+          f"{statements}; lock waits {part['database_backends']['lock_wait_share_of_busy']:.0%} of busy backend "
+          f"samples; failures {part['failures'] or 0}; oversell {checks['oversell']}; "
+          f"check_stock {'ok' if consistent(checks) else 'FAILED'}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

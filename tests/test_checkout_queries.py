@@ -1,0 +1,92 @@
+"""Query budget of the checkout: placing an order and applying its payment cost a fixed handful of queries.
+
+A 3-line order placed with the sandbox and paid by its signed notification should stay within 25
+statements, and a 1-line order never costs more than a 3-line one. Counted inside the test's
+transaction: each outermost `atomic()` shows as SAVEPOINT/RELEASE where production sends
+BEGIN/COMMIT (the same number of round trips); the e-mail task (after commit) does not run here.
+The per-process pricing memo (tax rates, segment discounts) is warmed first, as on a running
+server. PostgreSQL only: the stock fast paths are single statements there.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ashopy.cart import selectors as cart_selectors
+from ashopy.cart import services as cart_services
+from ashopy.checkout import services as checkout
+from ashopy.orders.models import Order
+from ashopy.payments import services as payments
+from ashopy.payments.providers import sandbox
+from ashopy.pricing.resolver import PricingPolicy
+from tests import factories
+
+pytestmark = pytest.mark.postgres
+
+BUDGET = 25
+# What the services cost today (3 lines, place + pay, as counted here): a ceiling so it cannot grow
+# while the budget above is out of reach. Lower it as the services get leaner.
+TODAY = 54  # 52 before the order number took its own short transaction (+2 statements, ×1.8 orders/s)
+URLS = {"success": "http://testserver/ok", "cancel": "http://testserver/ko", "notify": "http://testserver/hook"}
+
+
+@pytest.fixture
+def variants(store):
+    return [factories.product(store, name=f"Produit {n}", stock=50, price=f"{(n + 1) * 1000}").variants.get()
+            for n in range(3)]
+
+
+@pytest.fixture
+def method(store):
+    return factories.shipping_method(store, price="2000")
+
+
+def _cart(store, customer, variants):
+    cart = cart_services.get_cart(store=store, user=customer, create=True)
+    for variant in variants:
+        cart_services.add(cart=cart, variant_id=variant.pk, quantity=2)
+    cart_selectors.priced(cart, PricingPolicy(store, customer))  # the cart page was shown: memos are warm
+    return cart
+
+
+def _place(store, customer, cart, method):
+    order, payment = checkout.place_order(cart=cart, user=customer, policy=PricingPolicy(store, customer),
+                                          details=factories.checkout_details(method))
+    return order, checkout.start_payment(order=order, payment=payment, urls=URLS)
+
+
+def _pay(store, payment):
+    body = sandbox.notification_body(reference=payment.reference, outcome="succeeded")
+    return payments.handle_notification(store=store, provider_code="sandbox", body=body,
+                                        headers={sandbox.SIGNATURE_HEADER: sandbox.sign(body)})
+
+
+def _counts(store, customer, method, variants) -> tuple[int, int]:
+    """Statements of place_order + start_payment, and of handle_notification(succeeded)."""
+    cart = _cart(store, customer, variants)
+    with CaptureQueriesContext(connection) as placing:
+        order, payment = _place(store, customer, cart, method)
+    with CaptureQueriesContext(connection) as paying:
+        _pay(store, payment)
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID and order.stock_consumed and order.lines.count() == len(variants)
+    return len(placing), len(paying)
+
+
+@pytest.mark.xfail(strict=True, reason="54 statements today (26 to place, 28 to pay); the services need the "
+                                       "savings listed with bench/checkout.py's results first")
+def test_three_line_order_is_placed_and_paid_within_the_budget(store, customer, method, variants,
+                                                               django_assert_max_num_queries):
+    cart = _cart(store, customer, variants)
+    with django_assert_max_num_queries(BUDGET):
+        order, payment = _place(store, customer, cart, method)
+        _pay(store, payment)
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID
+
+
+def test_one_line_costs_no_more_than_three(store, customer, method, variants):
+    one_place, one_pay = _counts(store, customer, method, variants[:1])
+    three_place, three_pay = _counts(store, customer, method, variants)
+    assert one_place <= three_place and one_pay <= three_pay
+    assert three_place + three_pay <= TODAY, f"3 lines: {three_place} to place, {three_pay} to pay"
