@@ -99,3 +99,11 @@ def test_orange_money_notification_needs_its_secret_token(client, settings, stor
 def test_a_provider_the_store_does_not_offer_is_refused(client, store, provider):
     response = client.post(f"/api/v1/payments/webhooks/{provider}/", data=b"{}", content_type="application/json")
     assert response.status_code in (400, 404) and response.json()["code"]
+
+
+def test_an_offline_method_accepts_no_notification(client, store):
+    for code in ("cash_on_delivery", "bank_transfer"):
+        response = client.post(f"/api/v1/payments/webhooks/{code}/", data=b'{"status": "paid"}',
+                               content_type="application/json")
+        assert response.status_code == 400 and response.json()["code"] == "invalid_notification"
+    assert not PaymentEvent.objects.exists()

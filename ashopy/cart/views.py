@@ -10,6 +10,7 @@ from ashopy.pricing.resolver import policy_for_request
 from ashopy.shipping.selectors import available_methods
 
 from . import selectors, services
+from . import totals as totals_module
 from .web import cart_for_request, remember_count, show
 
 
@@ -71,7 +72,7 @@ def cart_context(request, cart) -> dict:
                                 goods_total=totals.goods) if totals.lines else []
     cheapest = min(methods, key=lambda quote: quote.price, default=None)
     if cheapest is not None:
-        totals = selectors.totals.compute(policy=policy, lines=list(totals.lines), shipping=cheapest)
+        totals = totals_module.compute(policy=policy, lines=list(totals.lines), shipping=cheapest)
     covers = selectors.cover_images(line.variant.product_id for line in totals.lines)
     rows = [{"line": line, "cover": covers.get(line.variant.product_id)} for line in totals.lines]
     return {"cart": cart, "totals": totals, "rows": rows, "shipping_methods": methods}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ashopy.cart import selectors as cart_selectors
 from ashopy.cart import services as cart_services
+from ashopy.cart import totals as cart_totals
 from ashopy.cart.errors import EmptyCart, OutOfStock, UnknownVariant
 from ashopy.cart.models import Cart
 from ashopy.cart.services import Notice
@@ -90,7 +91,7 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
         destination = None
     elif not destination.get("line1") or not destination.get("city"):
         raise InvalidAddress(fields={"shipping_address": [str(InvalidAddress.message)]})
-    totals = cart_selectors.totals.compute(policy=policy, lines=list(priced.lines), shipping=shipping)
+    totals = cart_totals.compute(policy=policy, lines=list(priced.lines), shipping=shipping)
     number = orders.next_number(store)
     try:
         with transaction.atomic():

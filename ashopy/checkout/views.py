@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ashopy.accounts.models import Address
-from ashopy.cart import selectors as cart_selectors
+from ashopy.cart import totals as cart_totals
 from ashopy.cart.views import cart_context
 from ashopy.cart.web import cart_for_request, remember_count, show
 from ashopy.core.errors import DomainError
@@ -177,7 +177,7 @@ def review(request):
     if quote is None:
         messages.warning(request, _("Choose one of the shipping methods offered for this address."))
         return redirect("checkout:shipping")
-    context["totals"] = cart_selectors.totals.compute(policy=policy, lines=list(context["totals"].lines),
+    context["totals"] = cart_totals.compute(policy=policy, lines=list(context["totals"].lines),
                                                       shipping=quote)
     token = uuid.uuid4().hex  # one-time: a second submit of this form finds the order already placed
     _save(request, tokens=[*state.get("tokens", [])[-(MAX_TOKENS - 1):], token])

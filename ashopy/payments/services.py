@@ -181,5 +181,3 @@ def mark_paid_by_hand(*, order: Order, user) -> Order:
 def open_payment(order: Order) -> Payment | None:
     return Payment.objects.filter(order=order).order_by("-id").first()
 
-
-__all__ = ["InvalidNotification", "ProviderError", "handle_notification", "mark_paid_by_hand", "refund", "start"]

@@ -7,6 +7,7 @@ to refund. It never touches the database: `payments.services` turns what it retu
 Network calls happen outside database transactions (the services make sure of it).
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -93,8 +94,10 @@ class ProviderError(DomainError):
     message = _("The payment service is unavailable. Nothing was charged; please try again.")
 
 
-class Provider:
-    """Base class. Subclasses set `code` and `label` and implement the methods they support."""
+class Provider(ABC):
+    """Base class. Subclasses set `code` and `label`, implement `start`, and override the other two
+    when their service sends notifications or makes refunds; by default a provider trusts no
+    notification (offline methods have none) and refunds nothing itself."""
 
     code: str = ""
     label = ""
@@ -104,14 +107,15 @@ class Provider:
     def __init__(self, config: Mapping | None = None):
         self.config = dict(config or {})
 
+    @abstractmethod
     def start(self, request: PaymentRequest) -> Started:
-        raise NotImplementedError
+        """Open the payment on the provider's side: where to send the customer, or what to tell them."""
 
     def parse_notification(self, body: bytes, headers: Mapping[str, str]) -> Notification:
         """Verify and read one webhook call. Raise InvalidNotification when it cannot be trusted."""
-        raise NotImplementedError
+        raise InvalidNotification()
 
     def refund(self, *, provider_reference: str, amount: Decimal, currency: str, reference: str,
                data: Mapping) -> Refunded:
         """Give `amount` back. `data` is what start() and the notifications asked to keep."""
-        raise NotImplementedError
+        raise ProviderError(_("This payment method makes no refunds itself: refund the customer by hand."))
