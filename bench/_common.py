@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmarks: a scratch PostgreSQL database, manage.py, gunicorn and wrk."""
+"""Helpers shared by the benchmarks: a scratch PostgreSQL database, manage.py, gunicorn, a Celery worker and wrk."""
 
 import json
 import os
@@ -69,6 +69,34 @@ def gunicorn(env: dict, *, port: int = 8123, workers: int = 2):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextmanager
+def celery_worker(env: dict, *, concurrency: int = 2):
+    """A Celery worker of the ashopy app on the default queue, as deployed (prefork); warm shutdown on exit."""
+    command = [sys.executable, "-m", "celery", "-A", "ashopy", "worker", "--concurrency", str(concurrency),
+               "--pool", "prefork", "-Q", "celery", "--without-heartbeat", "--without-gossip", "--without-mingle",
+               "-l", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # no banner; errors on stderr
+    try:
+        yield process
+    finally:
+        process.terminate()  # SIGTERM: the worker finishes the tasks it is running, then exits
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until(condition, *, timeout: float, every: float = 0.02) -> bool:
+    """Poll `condition()` until it is true (True) or `timeout` seconds have passed (False)."""
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            return False
+        time.sleep(every)
+    return True
 
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}

@@ -5,16 +5,22 @@
 On a scratch PostgreSQL database (`ashopy_bench_checkout`): one store (answering on 127.0.0.1),
 a flat-rate shipping method, 50 products with ample stock, and one hot SKU that is in every order
 (1 unit) with a little more stock than all the orders need, so an oversell would show as units
-paid ≠ units that left the stock, or as a ledger discrepancy.
+paid ≠ units that left the stock, or as a ledger discrepancy. One customer per order to place
+(a customer has one cart per store), created in one INSERT with one password hash.
 
-Phase 1 (services): `--workers` processes, one customer each, loop: cart of 1–3 lines →
-`place_order` → `start_payment` (sandbox) → `handle_notification(succeeded)` with a signed body,
-until `--orders` orders are paid. Queries are counted with CaptureQueriesContext on one order
-in `--sample-every`. Phase 2 (HTTP): gunicorn (2 sync workers) and as many httpx clients:
-POST /api/v1/cart/lines/, POST /api/v1/checkout/ (Idempotency-Key), POST the signed webhook.
-After each phase: paid units vs stock, ledger, `stock_discrepancies()`, `manage.py check_stock`.
-Celery runs eagerly (no broker), so each paid order also renders its confirmation e-mail in the
-request (EMAIL_URL=dummymail://). Writes bench/results/checkout.json. Never run by the test suite.
+Each phase has three parts. Setup (untimed): `--workers` processes each take every M-th customer
+(HTTP: and get their JWTs). Cart filling (browsing, timed on its own between two barriers): each
+worker fills its customers' carts with 1–3 lines. The timed window (from the second barrier to the
+last worker's end): one order per cart, placed and paid. Phase 1 (services): `place_order` →
+`start_payment` (sandbox) → `handle_notification(succeeded)` with a signed body; queries counted
+with CaptureQueriesContext on one order in `--sample-every`. Phase 2 (HTTP): gunicorn (2 sync
+workers) and as many httpx clients: POST /api/v1/checkout/ (Idempotency-Key), POST the signed webhook.
+
+Celery as deployed: REDIS_URL points at Redis db 9 (flushed at the start) for the cache, the sessions
+and the broker, so a paid order only queues its confirmation e-mail. After each phase a real Celery
+worker (prefork, 2 processes, EMAIL_URL=dummymail://) drains the queue, timed apart from the window.
+Then: paid units vs stock, ledger, `stock_discrepancies()`, `manage.py check_stock`.
+Writes bench/results/checkout.json. Never run by the test suite.
 """
 
 import argparse
@@ -33,21 +39,45 @@ import uuid
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import NoReturn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import psycopg
-from _common import PG, ROOT, environment, gunicorn, manage, recreate_database, write
+import redis
+from _common import PG, ROOT, celery_worker, environment, gunicorn, manage, recreate_database, wait_until, write
 from checkout_worker import ADDRESS, http_worker, payment_reference, service_worker, setup_django, signed_notification
 
 DATABASE = "ashopy_bench_checkout"
 PASSWORD = "bench-checkout-password-9"  # noqa: S105 (scratch accounts of a scratch database)
 PRODUCTS = 50
 OTHER_STOCK = 100_000
+REDIS_URL = "redis://127.0.0.1:6379/9"  # the bench's own database: flushed at the start
+QUEUE = "celery"  # the Redis list of Celery's default queue
+SETUP_TIMEOUT = 900  # seconds for the workers to load their customers (HTTP: a token each, one password check)
 
 
-def prepare(*, workers: int, hot_stock: int) -> dict:
-    """Store, tax, warehouse, shipping, products with stock, the hot SKU, two customers per worker."""
-    from ashopy.accounts.services import register_user
+def create_customers(count: int) -> list:
+    """`count` customers as register_user makes them (lower-case e-mail, role client, no store), in one INSERT.
+
+    One password hash for all (make_password once): hashing each would take minutes for a thousand.
+    """
+    from django.contrib.auth.hashers import make_password
+
+    from ashopy.accounts.models import User
+    from ashopy.stores.models import Role
+
+    password = make_password(PASSWORD)
+    return User.objects.bulk_create(
+        [User(email=f"client{n}@bench.test", password=password, first_name="Client", last_name=str(n), phone="",
+              segment="", role=Role.CLIENT) for n in range(count)], batch_size=500)
+
+
+def prepare(*, orders: int, http_orders: int, hot_stock: int) -> dict:
+    """Store, tax, warehouse, shipping, products with stock, the hot SKU, one customer per order to place.
+
+    Phase 1 has `orders` customers, phase 2 `http_orders`, and one more places the order whose
+    requests http_query_counts() counts.
+    """
     from ashopy.catalog import services as catalog
     from ashopy.inventory import services as inventory
     from ashopy.pricing.services import set_tax_rate
@@ -71,11 +101,12 @@ def prepare(*, workers: int, hot_stock: int) -> dict:
         inventory.receive(store=store, variant=variant, warehouse=warehouse, quantity=hot_stock if hot else OTHER_STOCK,
                           unit_cost=Decimal(3000), reference="bench")
         variants.append(variant.pk)
-    customers = [register_user(email=f"client{n}@bench.test", password=PASSWORD, first_name="Client", last_name=str(n))
-                 for n in range(2 * workers)]
+    customers = create_customers(orders + http_orders + 1)
+    http, probe = customers[orders:-1], customers[-1]
     return {"store": store.pk, "method": method.pk, "hot": variants[-1], "others": variants[:-1],
-            "hot_stock": hot_stock, "customers": [user.pk for user in customers[:workers]],
-            "http_emails": [user.email for user in customers[workers:]], "password": PASSWORD}
+            "hot_stock": hot_stock, "customers": [user.pk for user in customers[:orders]],
+            "http_customers": [user.pk for user in http], "http_emails": [user.email for user in http],
+            "probe": probe.pk, "probe_email": probe.email, "password": PASSWORD}
 
 
 @contextmanager
@@ -127,53 +158,98 @@ def ms(seconds: float) -> float:
     return round(1000 * seconds, 1)
 
 
-def run(target, env: dict, ids: dict, options: dict, workers: int) -> tuple[list[dict], float]:
-    """Start `workers` processes of `target` together; (their results, wall seconds to the last one's end)."""
+def latency(seconds: list[float]) -> dict:
+    return {"p50": ms(percentile(seconds, 0.5)), "p99": ms(percentile(seconds, 0.99))}
+
+
+def per_second(count: int, seconds: float) -> float:
+    return round(count / seconds, 1) if seconds else 0.0
+
+
+@contextmanager
+def watchdog(processes: list, barrier):
+    """Break the barrier when a worker dies, so that neither this process nor the other workers wait forever."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.5):
+            if any(process.exitcode for process in processes):
+                barrier.abort()
+                return
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        yield
+    finally:
+        stop.set()
+
+
+def _stop(processes: list, target) -> NoReturn:
+    for process in processes:
+        process.terminate()
+    sys.exit(f"a {target.__name__} process failed (its traceback is above)")
+
+
+def run(target, env: dict, ids: dict, options: dict, workers: int, sampler) -> tuple[list[dict], float, float, dict]:
+    """Start `workers` processes of `target`: (their results, fill seconds, window seconds, `sampler`'s summary).
+
+    The cart filling is timed between the two barriers; the window from the second barrier to the last
+    worker's result, and `sampler` (backend_states) watches the database during the window only.
+    """
     context = multiprocessing.get_context("spawn")
-    counter, barrier, results = context.Value("i", 0), context.Barrier(workers + 1), context.Queue()
-    processes = [context.Process(target=target, args=(env, ids, options, index, counter, barrier, results))
+    barrier, results = context.Barrier(workers + 1), context.Queue()
+    options = {**options, "workers": workers}
+    processes = [context.Process(target=target, args=(env, ids, options, index, barrier, results))
                  for index in range(workers)]
     for process in processes:
         process.start()
-    barrier.wait(timeout=180)
-    started = time.perf_counter()
     outcome = []
-    while len(outcome) < workers:
+    with watchdog(processes, barrier):
         try:
-            outcome.append(results.get(timeout=1))
-        except queue.Empty:
-            if any(process.exitcode for process in processes):  # a worker died: stop the others, say so
-                for process in processes:
-                    process.terminate()
-                sys.exit(f"a {target.__name__} process failed (its traceback is above)")
-    seconds = time.perf_counter() - started
+            barrier.wait(timeout=SETUP_TIMEOUT)  # customers loaded (and logged in)
+            filling = time.perf_counter()
+            barrier.wait(timeout=SETUP_TIMEOUT)  # carts filled
+        except threading.BrokenBarrierError:
+            _stop(processes, target)
+        started = time.perf_counter()
+        with sampler as states:
+            while len(outcome) < workers:
+                try:
+                    outcome.append(results.get(timeout=1))
+                except queue.Empty:
+                    if any(process.exitcode for process in processes):
+                        _stop(processes, target)
+            seconds = time.perf_counter() - started
     for process in processes:
         process.join(timeout=30)
-    return outcome, seconds
+    return outcome, started - filling, seconds, states
 
 
-def summarise(outcome: list[dict], seconds: float) -> dict:
+def summarise(outcome: list[dict], fill_seconds: float, seconds: float) -> dict:
+    """The timed window (orders placed and paid) and, apart, the cart filling that preceded it."""
     orders = [order for out in outcome for order in out["orders"]]
+    carts = [cart for out in outcome for cart in out["fill"]]
     failures: dict[str, int] = {}
     for out in outcome:
         for key, count in out["failures"].items():
             failures[key] = failures.get(key, 0) + count
-    place_pay = [place + pay for _lines, _cart, place, pay in orders]
-    whole = [cart + place + pay for _lines, cart, place, pay in orders]
+    place_pay = [place + pay for _lines, place, pay in orders]
+    filled_lines = sum(lines for lines, _seconds in carts)
     return {
         "orders_paid": len(orders),
+        "orders_attempted": len(carts),
         "failures": failures,
         "seconds": round(seconds, 2),
-        "orders_per_second": round(len(orders) / seconds, 1),
-        "place_pay_ms": {"p50": ms(percentile(place_pay, 0.5)), "p99": ms(percentile(place_pay, 0.99)),
-                         "max": ms(max(place_pay, default=0))},
-        "order_with_cart_ms": {"p50": ms(percentile(whole, 0.5)), "p99": ms(percentile(whole, 0.99))},
-        "place_ms": {"p50": ms(percentile([o[2] for o in orders], 0.5)),
-                     "p99": ms(percentile([o[2] for o in orders], 0.99))},
-        "pay_ms": {"p50": ms(percentile([o[3] for o in orders], 0.5)),
-                   "p99": ms(percentile([o[3] for o in orders], 0.99))},
+        "orders_per_second": per_second(len(orders), seconds),
+        "place_pay_ms": {**latency(place_pay), "max": ms(max(place_pay, default=0))},
+        "place_ms": latency([place for _lines, place, _pay in orders]),
+        "pay_ms": latency([pay for _lines, _place, pay in orders]),
         "lines_per_order": {n: sum(1 for o in orders if o[0] == n) for n in (1, 2, 3)},
         "per_worker_orders": sorted(len(out["orders"]) for out in outcome),
+        "cart_fill_ms": latency([fill for _lines, fill in carts]),
+        "cart_fill_lines": filled_lines,
+        "cart_fill_seconds": round(fill_seconds, 2),
+        "cart_fill_lines_per_second": per_second(filled_lines, fill_seconds),
     }
 
 
@@ -233,14 +309,64 @@ def consistent(checks: dict) -> bool:
             and checks["check_stock_exit"] == 0 and not checks["active_reservations_after"])
 
 
+def paid_orders(customers: list[int]) -> int:
+    from ashopy.orders.models import Order
+
+    return Order.objects.filter(user_id__in=customers, state__in=Order.WAS_PAID).count()
+
+
+def email_events(customers: list[int]) -> int:
+    """E-mails the Celery task recorded (OrderEvent kind "email") for these customers' orders."""
+    from ashopy.orders.models import OrderEvent
+
+    return OrderEvent.objects.filter(kind=OrderEvent.Kind.EMAIL, order__user_id__in=customers).count()
+
+
+def drain_emails(env: dict, customers: list[int]) -> dict:
+    """The e-mail tasks the phase queued, sent by a real Celery worker (dummy backend) after the window.
+
+    Every paid order of `customers` should have queued one confirmation e-mail, recorded by the task
+    as an OrderEvent of kind "email" once sent.
+    """
+    broker = redis.Redis.from_url(REDIS_URL)
+    queued, expected = broker.llen(QUEUE), paid_orders(customers)
+    report = {"emails_queued": queued, "worker_start_seconds": 0.0, "email_drain_seconds": 0.0}
+    if queued:
+        report.update(_send_queued(env, broker, queued, lambda: email_events(customers), expected))
+    events = email_events(customers)
+    return {**report, "emails_per_second": per_second(queued, report["email_drain_seconds"]),
+            "orders_paid_in_database": expected, "email_events": events, "email_events_match": events == expected}
+
+
+def _send_queued(env: dict, broker, queued: int, events, expected: int) -> dict:
+    """Run a Celery worker until the queue is drained; timed from its first message (start-up apart).
+
+    Drained: nothing left in the queue nor unacknowledged and, when the task records its e-mails
+    (`events()`), `expected` of them recorded: the last tasks taken may still be running otherwise.
+    """
+    with celery_worker(env):
+        launched = time.perf_counter()
+        wait_until(lambda: broker.llen(QUEUE) < queued, timeout=120)  # the worker is up and consuming
+        consuming = time.perf_counter()
+        drained = wait_until(lambda: not broker.llen(QUEUE) and not broker.hlen("unacked"), timeout=600)
+        if drained and events():
+            drained = wait_until(lambda: events() >= expected, timeout=30, every=0.05)
+        done = time.perf_counter()
+    return {"worker_start_seconds": round(consuming - launched, 2), "email_drain_seconds": round(done - consuming, 2),
+            "drained": drained, "left_in_queue": broker.llen(QUEUE)}
+
+
 def http_query_counts(ids: dict) -> dict:
-    """Statements per request of one 3-line order through the API, run in this process (django.test.Client)."""
+    """Statements per request of one 3-line order through the API, run in this process (django.test.Client).
+
+    Its customer is one of its own (ids["probe"]): its cart is not one of the timed orders'.
+    """
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    token = client.post("/api/v1/auth/token/", {"email": ids["http_emails"][0], "password": ids["password"]},
+    token = client.post("/api/v1/auth/token/", {"email": ids["probe_email"], "password": ids["password"]},
                         content_type="application/json").json()["access"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     counts = {"cart_line": []}
@@ -251,7 +377,7 @@ def http_query_counts(ids: dict) -> dict:
         assert response.status_code == 200, response.content
         counts["cart_line"].append(len(captured))
     body = {"billing_address": ADDRESS, "shipping_address": ADDRESS, "shipping_method": ids["method"],
-            "payment_method": "sandbox", "email": ids["http_emails"][0]}
+            "payment_method": "sandbox", "email": ids["probe_email"]}
     with CaptureQueriesContext(connection) as captured:
         response = client.post("/api/v1/checkout/", json.dumps(body), content_type="application/json",
                                HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex, **auth)
@@ -273,13 +399,35 @@ def api_present() -> bool:
         ROOT / "ashopy" / "api" / "urls.py").read_text()
 
 
+def phase_services(env: dict, ids: dict, args) -> dict:
+    """Phase 1, then its e-mails drained and the stock verified."""
+    print(f"  phase 1: {args.workers} processes placing and paying {args.orders} orders through the services …",
+          flush=True)
+    outcome, filling, seconds, states = run(service_worker, env, ids, {"sample_every": args.sample_every},
+                                            args.workers, backend_states(DATABASE))
+    report = {**summarise(outcome, filling, seconds), "database_backends": states, "queries": query_counts(outcome)}
+    report["emails"] = drain_emails(env, ids["customers"])
+    report["checks"] = verify(env, ids)
+    return report
+
+
 def phase_http(env: dict, ids: dict, args) -> dict:
-    with gunicorn(env, port=args.port, workers=2) as base, backend_states(DATABASE) as states:
-        outcome, seconds = run(http_worker, env, ids, {"base": base, "target": args.http_orders}, args.workers)
-    report = {**summarise(outcome, seconds), "database_backends": states}
+    """Phase 2; then one more order whose requests are counted, the e-mails drained, the stock verified.
+
+    The counted order is placed before the drain, so its e-mail is among the phase's (one more than the
+    timed orders paid).
+    """
+    print(f"  phase 2: gunicorn (2 sync workers), {args.workers} httpx clients, {args.http_orders} orders …",
+          flush=True)
+    with gunicorn(env, port=args.port, workers=2) as base:
+        outcome, filling, seconds, states = run(http_worker, env, ids, {"base": base}, args.workers,
+                                                backend_states(DATABASE))
+    report = {**summarise(outcome, filling, seconds), "database_backends": states}
     requests = {name: [t for out in outcome for t in out["requests"][name]] for name in outcome[0]["requests"]}
-    report["request_ms"] = {name: {"p50": ms(percentile(times, 0.5)), "p99": ms(percentile(times, 0.99))}
-                            for name, times in requests.items()}
+    report["request_ms"] = {name: latency(times) for name, times in requests.items()}
+    report["queries"] = http_query_counts(ids)
+    report["emails"] = drain_emails(env, [*ids["http_customers"], ids["probe"]])
+    report["checks"] = verify(env, ids)
     return report
 
 
@@ -294,29 +442,22 @@ def main() -> None:
     # STATIC_ROOT: an empty directory (the API serves no static file; WhiteNoise only wants it to exist)
     with tempfile.TemporaryDirectory(prefix="ashopy-bench-static-") as static:
         bench(args, environment(DATABASE, PAYMENT_SANDBOX="1", EMAIL_URL="dummymail://", CONN_MAX_AGE="600",
-                                STATIC_ROOT=static))
+                                STATIC_ROOT=static, REDIS_URL=REDIS_URL))
 
 
 def bench(args, env: dict) -> None:
     load = os.getloadavg()
+    redis.Redis.from_url(REDIS_URL).flushdb()  # the cache, sessions, throttle counts and queue of a previous run
     print(f"building {DATABASE} …", flush=True)
     recreate_database(DATABASE)
     manage(env, "migrate", "--noinput")
-    setup_django(env)
+    setup_django(env)  # also puts REDIS_URL in os.environ: this process queues e-mails on Redis like the others
     from django.db import connection
 
-    ids = prepare(workers=args.workers, hot_stock=args.orders + args.http_orders + 100)
+    ids = prepare(orders=args.orders, http_orders=args.http_orders, hot_stock=args.orders + args.http_orders + 100)
     connection.close()
-
-    print(f"  phase 1: {args.workers} processes placing and paying {args.orders} orders through the services …",
-          flush=True)
-    with backend_states(DATABASE) as states:
-        outcome, seconds = run(service_worker, env, ids, {"target": args.orders, "sample_every": args.sample_every},
-                               args.workers)
-    services = {**summarise(outcome, seconds), "database_backends": states, "queries": query_counts(outcome),
-                "checks": verify(env, ids)}
-    report = {"services": services}
-    _print("services", services)
+    report = {"services": phase_services(env, ids, args)}
+    _print("services", report["services"])
 
     if not args.http_orders:
         report["http"] = {"skipped": "--http-orders 0"}
@@ -324,21 +465,21 @@ def bench(args, env: dict) -> None:
         report["http"] = {"skipped": "ashopy/api/checkout.py is not wired in ashopy/api/urls.py yet"}
         print(f"  phase 2 skipped: {report['http']['skipped']}", flush=True)
     else:
-        print(f"  phase 2: gunicorn (2 sync workers), {args.workers} httpx clients, {args.http_orders} orders …",
-              flush=True)
-        http = phase_http(env, ids, args)
-        http["queries"] = http_query_counts(ids)
+        report["http"] = phase_http(env, ids, args)
         connection.close()
-        http["checks"] = verify(env, ids)
-        report["http"] = http
-        _print("http", http)
+        _print("http", report["http"])
 
     report["setup"] = {
         "workers": args.workers, "products": PRODUCTS, "hot_stock": ids["hot_stock"],
+        "customers": len(ids["customers"]) + len(ids["http_customers"]) + 1,
         "basket": "the hot SKU ×1 plus 0–2 other products ×1–2", "payment": "sandbox, signed notification",
-        "notes": "phase 1: multiprocessing (spawn), one Django connection per process; phase 2: gunicorn 2 sync "
-                 "workers, httpx clients with JWT; Celery eager (confirmation e-mail rendered in-process, "
-                 "dummy backend); PostgreSQL on the same machine"}
+        "notes": "one customer per order; carts filled before the timed window (cart_fill_*), which places and "
+                 "pays one order per cart; phase 1: multiprocessing (spawn), one Django connection per process; "
+                 "phase 2: gunicorn 2 sync workers, httpx clients with a JWT per customer (X-Forwarded-For per "
+                 "customer, the token endpoint being throttled per address); Redis (db 9) for the cache, the "
+                 "sessions and the Celery broker: paid orders queue their confirmation e-mail, sent after the "
+                 "window by a Celery worker (prefork, 2 processes, dummy e-mail backend); PostgreSQL and Redis on "
+                 "the same machine"}
     report["targets"] = {"services_orders_per_second": 150, "http_orders_per_second": 80, "p99_ms": 250,
                          "place_and_pay_queries_3_lines": 25}
     report["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "load_average_at_start": load}
@@ -349,7 +490,7 @@ def bench(args, env: dict) -> None:
 
 
 def _print(name: str, part: dict) -> None:
-    queries, checks = part["queries"], part["checks"]
+    queries, checks, emails = part["queries"], part["checks"], part["emails"]
     if "mean_per_order" in queries:
         statements = f"{queries['mean_per_order']} queries per order (place+pay, mean)"
     else:
@@ -360,6 +501,12 @@ def _print(name: str, part: dict) -> None:
           f"{statements}; lock waits {part['database_backends']['lock_wait_share_of_busy']:.0%} of busy backend "
           f"samples; failures {part['failures'] or 0}; oversell {checks['oversell']}; "
           f"check_stock {'ok' if consistent(checks) else 'FAILED'}", flush=True)
+    print(f"    carts filled before: {part['cart_fill_lines']} lines in {part['cart_fill_seconds']} s = "
+          f"{part['cart_fill_lines_per_second']} lines/s, cart p50 {part['cart_fill_ms']['p50']} ms "
+          f"p99 {part['cart_fill_ms']['p99']} ms; e-mails: {emails['emails_queued']} queued, sent in "
+          f"{emails['email_drain_seconds']} s = {emails['emails_per_second']}/s; {emails['email_events']} e-mail "
+          f"events for {emails['orders_paid_in_database']} paid orders"
+          f"{'' if emails['email_events_match'] else ' (MISMATCH)'}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
-"""The processes of bench/checkout.py: one customer each, placing and paying orders until the shared count is reached.
+"""The processes of bench/checkout.py: each serves its share of the customers, one order per customer.
 
-`service_worker` calls the services in its own Django process (phase 1); `http_worker` is a client
-of the REST API served by gunicorn (phase 2). Both take a ticket from the shared counter before
-each order, so exactly `target` orders are attempted, and put one dict of timings on `results`.
+Worker i of M serves customers i, i+M, i+2M, … so that exactly one order per customer is attempted.
+Each worker loads its customers (HTTP: gets their tokens), waits on the barrier, fills their carts
+(browsing: 1–3 lines each), waits on the barrier again, then places and pays one order per cart: the
+timed window. `service_worker` calls the services in its own Django process (phase 1); `http_worker`
+is a client of the REST API served by gunicorn (phase 2). Both put one dict of timings on `results`.
 """
 
+import importlib
 import os
 import random
 import sys
@@ -13,10 +16,13 @@ import uuid
 from contextlib import nullcontext
 from pathlib import Path
 
+import httpx
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTIFY_PATH = "/api/v1/payments/webhooks/sandbox/"
 ADDRESS = {"first_name": "Awa", "last_name": "Diop", "company": "", "line1": "12 rue Carnot", "line2": "",
            "postal_code": "10000", "city": "Dakar", "country": "SN", "phone": ""}
+URLS = {"success": "http://127.0.0.1/ok", "cancel": "http://127.0.0.1/ko", "notify": f"http://127.0.0.1{NOTIFY_PATH}"}
 
 
 def setup_django(env: dict) -> None:
@@ -26,14 +32,6 @@ def setup_django(env: dict) -> None:
     import django
 
     django.setup()
-
-
-def _ticket(counter, target: int) -> bool:
-    with counter.get_lock():
-        if counter.value >= target:
-            return False
-        counter.value += 1
-        return True
 
 
 def basket(rng: random.Random, ids: dict) -> list[tuple[int, int]]:
@@ -49,60 +47,105 @@ def signed_notification(reference: str) -> tuple[bytes, dict]:
     return body, {sandbox.SIGNATURE_HEADER: sandbox.sign(body), "Content-Type": "application/json"}
 
 
-def service_worker(env: dict, ids: dict, options: dict, index: int, counter, barrier, results) -> None:
-    """Phase 1: cart → place_order → start_payment (sandbox) → handle_notification(succeeded), in-process."""
+def preload() -> None:
+    """Import what the timed parts use before the barriers: they time orders, not module loading."""
+    for name in ("ashopy.cart.services", "ashopy.checkout.services", "ashopy.payments.services",
+                 "ashopy.payments.providers.sandbox", "ashopy.pricing.resolver", "django.test.utils"):
+        importlib.import_module(name)
+
+
+def _new_outcome() -> dict:
+    """What a worker reports: carts filled (lines, s), orders paid (lines, place s, pay s), failures by cause."""
+    return {"fill": [], "orders": [], "queries": [], "failures": {},
+            "requests": {"cart_line": [], "checkout": [], "webhook": []}}
+
+
+def _fail(out: dict, key: str) -> None:
+    out["failures"][key] = out["failures"].get(key, 0) + 1
+
+
+# Phase 1: the services, in this process
+
+
+def service_worker(env: dict, ids: dict, options: dict, index: int, barrier, results) -> None:
+    """Phase 1: fill the carts (cart_services.add), then place_order → start_payment → handle_notification."""
     setup_django(env)
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from ashopy.accounts.models import User
-    from ashopy.cart import services as cart_services
-    from ashopy.checkout import services as checkout
-    from ashopy.core.errors import DomainError
-    from ashopy.payments import services as payments
-    from ashopy.pricing.resolver import PricingPolicy
     from ashopy.stores.models import Store
 
+    preload()
     store = Store.objects.get(pk=ids["store"])
-    user = User.objects.get(pk=ids["customers"][index])
-    urls = {"success": "http://127.0.0.1/ok", "cancel": "http://127.0.0.1/ko", "notify": f"http://127.0.0.1{NOTIFY_PATH}"}
+    users = list(User.objects.filter(pk__in=ids["customers"][index::options["workers"]]).order_by("pk"))
     rng = random.Random(1000 + index)
-    out = {"orders": [], "queries": [], "failures": {}}
-    barrier.wait()
-    while _ticket(counter, options["target"]):
+    out = _new_outcome()
+    barrier.wait()  # everyone loaded: the filling starts
+    carts = _fill_service_carts(store, users, rng, ids, out)
+    barrier.wait()  # every cart filled: the timed window starts
+    for n, (user, cart, lines) in enumerate(carts):
+        _place_and_pay(store, user, cart, lines, ids, n % options["sample_every"] == 0, out)
+    connection.close()
+    results.put(out)
+
+
+def _fill_service_carts(store, users, rng: random.Random, ids: dict, out: dict) -> list:
+    """Browsing, before the timed window: each customer's cart gets its lines; (user, cart, lines) of the filled."""
+    from ashopy.cart import services as cart_services
+    from ashopy.core.errors import DomainError
+
+    filled = []
+    for user in users:
         lines = basket(rng, ids)
-        sample = len(out["orders"]) % options["sample_every"] == 0
         started = time.perf_counter()
         try:
             cart = cart_services.get_cart(store=store, user=user, create=True)
             for variant, quantity in lines:
                 cart_services.add(cart=cart, variant_id=variant, quantity=quantity)
-            carted = time.perf_counter()
-            details = checkout.Details(email=user.email, billing_address=ADDRESS, shipping_address=ADDRESS,
-                                       shipping_method_id=ids["method"], payment_method="sandbox")
-            with CaptureQueriesContext(connection) if sample else nullcontext() as placing:
-                order, payment = checkout.place_order(cart=cart, user=user, policy=PricingPolicy(store, user),
-                                                      details=details, idempotency_key=uuid.uuid4().hex)
-                payment = checkout.start_payment(order=order, payment=payment, urls=urls)
-            placed = time.perf_counter()
-            body, headers = signed_notification(payment.reference)
-            with CaptureQueriesContext(connection) if sample else nullcontext() as paying:
-                event = payments.handle_notification(store=store, provider_code="sandbox", body=body, headers=headers)
-            paid = time.perf_counter()
         except DomainError as error:
-            out["failures"][error.code] = out["failures"].get(error.code, 0) + 1
-            cart.lines.all().delete()
+            _fail(out, f"cart: {error.code}")
             continue
-        if event is None:
-            out["failures"]["duplicate_notification"] = out["failures"].get("duplicate_notification", 0) + 1
-            continue
-        out["orders"].append((len(lines), carted - started, placed - carted, paid - placed))
-        if sample:
-            out["queries"].append((len(lines), len(placing), len(paying),
-                                   [q["sql"] for q in placing.captured_queries],
-                                   [q["sql"] for q in paying.captured_queries]))
-    connection.close()
-    results.put(out)
+        out["fill"].append((len(lines), time.perf_counter() - started))
+        filled.append((user, cart, len(lines)))
+    return filled
+
+
+def _place_and_pay(store, user, cart, lines: int, ids: dict, sample: bool, out: dict) -> None:
+    """One order of the timed window; its statements are captured when `sample`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ashopy.checkout import services as checkout
+    from ashopy.core.errors import DomainError
+    from ashopy.payments import services as payments
+    from ashopy.pricing.resolver import PricingPolicy
+
+    details = checkout.Details(email=user.email, billing_address=ADDRESS, shipping_address=ADDRESS,
+                               shipping_method_id=ids["method"], payment_method="sandbox")
+    started = time.perf_counter()
+    try:
+        with CaptureQueriesContext(connection) if sample else nullcontext() as placing:
+            order, payment = checkout.place_order(cart=cart, user=user, policy=PricingPolicy(store, user),
+                                                  details=details, idempotency_key=uuid.uuid4().hex)
+            payment = checkout.start_payment(order=order, payment=payment, urls=URLS)
+        placed = time.perf_counter()
+        body, headers = signed_notification(payment.reference)
+        with CaptureQueriesContext(connection) if sample else nullcontext() as paying:
+            event = payments.handle_notification(store=store, provider_code="sandbox", body=body, headers=headers)
+        paid = time.perf_counter()
+    except DomainError as error:
+        _fail(out, error.code)
+        return
+    if event is None:
+        _fail(out, "duplicate_notification")
+        return
+    out["orders"].append((lines, placed - started, paid - placed))
+    if sample:
+        out["queries"].append((lines, len(placing), len(paying), [q["sql"] for q in placing.captured_queries],
+                               [q["sql"] for q in paying.captured_queries]))
+
+
+# Phase 2: the REST API, over HTTP
 
 
 def _check(response, expected: int, what: str) -> dict:
@@ -116,45 +159,79 @@ def payment_reference(payment: dict) -> str:
     return payment.get("reference") or payment["redirect_url"].rstrip("/").rsplit("/", 1)[-1]
 
 
-def http_worker(env: dict, ids: dict, options: dict, index: int, counter, barrier, results) -> None:
-    """Phase 2: the same flow through the REST API: cart lines, checkout, the signed webhook."""
-    setup_django(env)  # settings only (the sandbox's signing secret); this process never opens the database
-    import httpx
+def client_address(n: int) -> str:
+    """A distinct address for customer n (10.x.y.z)."""
+    return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
+
+def _token(client: httpx.Client, email: str, password: str, n: int) -> dict:
+    """The customer's JWT, as an Authorization header.
+
+    The token endpoint is throttled per client address (20/min, counted in the shared Redis cache):
+    each customer says where it comes from in X-Forwarded-For, as customers behind a proxy would,
+    instead of all of them sharing 127.0.0.1.
+    """
+    answer = _check(client.post("/api/v1/auth/token/", json={"email": email, "password": password},
+                                headers={"X-Forwarded-For": client_address(n)}), 200, "token")
+    return {"Authorization": f"Bearer {answer['access']}"}
+
+
+def http_worker(env: dict, ids: dict, options: dict, index: int, barrier, results) -> None:
+    """Phase 2: tokens (untimed), the cart lines (POST /cart/lines/), then POST /checkout/ and the signed webhook."""
+    setup_django(env)  # settings only (the sandbox's signing secret); this process never opens the database
+    preload()
+    step = options["workers"]
     rng = random.Random(2000 + index)
-    out = {"orders": [], "requests": {"cart_line": [], "checkout": [], "webhook": []}, "failures": {}}
+    out = _new_outcome()
     with httpx.Client(base_url=options["base"], timeout=60) as client:
-        token = _check(client.post("/api/v1/auth/token/", json={"email": ids["http_emails"][index],
-                                                                "password": ids["password"]}), 200, "token")
-        client.headers["Authorization"] = f"Bearer {token['access']}"
-        checkout_body = {"billing_address": ADDRESS, "shipping_address": ADDRESS,
-                         "shipping_method": ids["method"], "payment_method": "sandbox",
-                         "email": ids["http_emails"][index]}
-        barrier.wait()
-        while _ticket(counter, options["target"]):
-            lines = basket(rng, ids)
-            started = time.perf_counter()
-            try:
-                for variant, quantity in lines:
-                    begun = time.perf_counter()
-                    _check(client.post("/api/v1/cart/lines/", json={"variant": variant, "quantity": quantity}),
-                           200, "cart line")
-                    out["requests"]["cart_line"].append(time.perf_counter() - begun)
-                carted = time.perf_counter()
-                answer = _check(client.post("/api/v1/checkout/", json=checkout_body,
-                                            headers={"Idempotency-Key": uuid.uuid4().hex}), 201, "checkout")
-                placed = time.perf_counter()
-                body, headers = signed_notification(payment_reference(answer["payment"]))
-                hook = _check(client.post(NOTIFY_PATH, content=body, headers=headers), 200, "webhook")
-                paid = time.perf_counter()
-            except (RuntimeError, httpx.HTTPError, KeyError) as error:
-                key = str(error)[:120]
-                out["failures"][key] = out["failures"].get(key, 0) + 1
-                continue
-            if hook.get("duplicate"):
-                out["failures"]["duplicate_notification"] = out["failures"].get("duplicate_notification", 0) + 1
-                continue
-            out["requests"]["checkout"].append(placed - carted)
-            out["requests"]["webhook"].append(paid - placed)
-            out["orders"].append((len(lines), carted - started, placed - carted, paid - placed))
+        customers = [(email, _token(client, email, ids["password"], index + k * step))
+                     for k, email in enumerate(ids["http_emails"][index::step])]
+        barrier.wait()  # every token obtained: the filling starts
+        carts = _fill_http_carts(client, customers, rng, ids, out)
+        barrier.wait()  # every cart filled: the timed window starts
+        for email, auth, lines in carts:
+            _checkout_and_pay(client, email, auth, lines, ids, out)
     results.put(out)
+
+
+def _fill_http_carts(client: httpx.Client, customers: list, rng: random.Random, ids: dict, out: dict) -> list:
+    """Browsing, before the timed window: one request per cart line; (email, auth, lines) of the filled carts."""
+    filled = []
+    for email, auth in customers:
+        lines = basket(rng, ids)
+        started = time.perf_counter()
+        try:
+            for variant, quantity in lines:
+                begun = time.perf_counter()
+                _check(client.post("/api/v1/cart/lines/", json={"variant": variant, "quantity": quantity},
+                                   headers=auth), 200, "cart line")
+                out["requests"]["cart_line"].append(time.perf_counter() - begun)
+        except (RuntimeError, httpx.HTTPError) as error:
+            _fail(out, f"cart: {str(error)[:120]}")
+            continue
+        out["fill"].append((len(lines), time.perf_counter() - started))
+        filled.append((email, auth, len(lines)))
+    return filled
+
+
+def _checkout_and_pay(client: httpx.Client, email: str, auth: dict, lines: int, ids: dict, out: dict) -> None:
+    """One order of the timed window: POST /checkout/ (Idempotency-Key), then the provider's signed webhook."""
+    body = {"billing_address": ADDRESS, "shipping_address": ADDRESS, "shipping_method": ids["method"],
+            "payment_method": "sandbox", "email": email}
+    started = time.perf_counter()
+    try:
+        answer = _check(client.post("/api/v1/checkout/", json=body,
+                                    headers={**auth, "Idempotency-Key": uuid.uuid4().hex}), 201, "checkout")
+        placed = time.perf_counter()
+        notification, headers = signed_notification(payment_reference(answer["payment"]))
+        hook = _check(client.post(NOTIFY_PATH, content=notification, headers=headers), 200, "webhook")
+        paid = time.perf_counter()
+    except (RuntimeError, httpx.HTTPError, KeyError) as error:
+        _fail(out, str(error)[:120])
+        return
+    if hook.get("duplicate"):
+        _fail(out, "duplicate_notification")
+        return
+    out["requests"]["checkout"].append(placed - started)
+    out["requests"]["webhook"].append(paid - placed)
+    out["orders"].append((lines, placed - started, paid - placed))

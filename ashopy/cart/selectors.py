@@ -1,29 +1,34 @@
 """Reading a cart: its lines with what they need to be shown and priced, in a fixed number of queries."""
 
-from ashopy.catalog.availability import with_stock
-from ashopy.catalog.models import ProductImage, Variant
+from ashopy.catalog.availability import units_available
+from ashopy.catalog.models import ProductImage
 from ashopy.pricing.resolver import PricingPolicy
 
 from . import totals
 from .models import Cart, CartLine
 
 
-def lines_of(cart: Cart | None) -> list[CartLine]:
+def lines_of(cart: Cart | None, *, lock: bool = False) -> list[CartLine]:
+    """The cart's lines with their variant and product, the variant annotated with the units available.
+
+    One query; `lock` takes the lines' rows for the caller's transaction.
+    """
     if cart is None:
         return []
-    return list(CartLine.objects.filter(cart=cart).select_related("variant__product")
-                .order_by("added_at", "id"))
-
-
-def priced(cart: Cart | None, policy: PricingPolicy, shipping=None) -> totals.Totals:
-    """The cart's lines priced for `policy`'s customer, each annotated with the units available."""
-    lines = lines_of(cart)
-    available = {}
-    if lines:
-        available = dict(with_stock(Variant.objects.filter(pk__in=[line.variant_id for line in lines]))
-                         .values_list("pk", "available"))
+    lines = (CartLine.objects.filter(cart=cart).select_related("variant__product")
+             .annotate(available=units_available("variant_id")).order_by("added_at", "id"))
+    if lock:
+        lines = lines.select_for_update(of=("self",))
+    lines = list(lines)
     for line in lines:
-        line.variant.available = available.get(line.variant_id, 0)
+        line.variant.available = line.available
+    return lines
+
+
+def priced(cart: Cart | None, policy: PricingPolicy, shipping=None, *, lines: list[CartLine] | None = None
+           ) -> totals.Totals:
+    """The cart's lines (read now unless given, as `lines_of` returns them) priced for `policy`'s customer."""
+    lines = lines_of(cart) if lines is None else lines
     priced_lines = totals.price_lines(policy, ((line.pk, line.variant, line.quantity) for line in lines))
     return totals.compute(policy=policy, lines=priced_lines, shipping=shipping)
 

@@ -9,6 +9,7 @@ cart is re-validated every time it is shown and once more before payment.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from ashopy.catalog.models import Product, Variant
 from ashopy.inventory.services import check_quantity
 from ashopy.stores.models import Store
 
+from . import selectors
 from .errors import OutOfStock, UnknownLine, UnknownVariant
 from .models import Cart, CartLine
 
@@ -131,36 +133,47 @@ def remove(*, cart: Cart, line_id) -> Notice:
     return _delete(_line(cart, line_id))
 
 
+def _changes(store_id: int, lines: list[CartLine]) -> list[tuple[CartLine, int, Notice]]:
+    """What bringing `lines` (from `selectors.lines_of`) within what is sellable now would change:
+    (line, its new quantity — 0 removes it, the notice for the customer)."""
+    changes = []
+    for line in lines:
+        variant = line.variant
+        label = product_label(variant)
+        sellable = (variant.store_id == store_id and variant.active
+                    and variant.product.status == Product.Status.PUBLISHED)
+        if not sellable:
+            changes.append((line, 0, Notice("warning", _("“{product}” removed from the cart (no longer sold).").format(
+                product=label))))
+        elif line.available <= 0:
+            changes.append((line, 0, Notice("warning", _("“{product}” removed from the cart (out of stock).").format(
+                product=label))))
+        elif line.quantity > line.available:
+            changes.append((line, line.available, Notice(
+                "warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
+                    product=label, n=line.available))))
+    return changes
+
+
+def problems(*, cart: Cart, lines: list[CartLine]) -> list[Notice]:
+    """What `revalidate` would change in these lines (read by `selectors.lines_of`), without changing it."""
+    return [notice for _line, _quantity, notice in _changes(cart.store_id, lines)]
+
+
 @transaction.atomic
 def revalidate(*, cart: Cart) -> list[Notice]:
     """Bring every line within what the store can sell now; say what changed.
 
     Out-of-stock and no-longer-sold lines are removed, lines above availability adjusted.
     """
-    lines = list(CartLine.objects.filter(cart=cart).select_for_update(of=("self",))
-                 .select_related("variant__product").order_by("id"))
-    if not lines:
-        return []
-    sellable = sellable_variants(cart.store, [line.variant_id for line in lines])
-    notices, gone = [], []
-    for line in lines:
-        label = product_label(line.variant)
-        variant = sellable.get(line.variant_id)
-        if variant is None:
-            gone.append(line.pk)
-            notices.append(Notice("warning", _("“{product}” removed from the cart (no longer sold).").format(
-                product=label)))
-        elif variant.available <= 0:
-            gone.append(line.pk)
-            notices.append(Notice("warning", _("“{product}” removed from the cart (out of stock).").format(
-                product=label)))
-        elif line.quantity > variant.available:
-            CartLine.objects.filter(pk=line.pk).update(quantity=variant.available)
-            notices.append(Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
-                product=label, n=variant.available)))
+    changes = _changes(cart.store_id, selectors.lines_of(cart, lock=True))
+    gone = [line.pk for line, quantity, _notice in changes if quantity == 0]
+    for line, quantity, _notice in changes:
+        if quantity:
+            CartLine.objects.filter(pk=line.pk).update(quantity=quantity)
     if gone:
         CartLine.objects.filter(pk__in=gone).delete()
-    return notices
+    return [notice for _line, _quantity, notice in changes]
 
 
 @transaction.atomic
@@ -199,14 +212,18 @@ def merge(*, source: Cart, into: Cart) -> list[Notice]:
     return notices
 
 
-def take_ordered(*, cart: Cart, quantities: dict[int, int]) -> None:
-    """An order from this cart is confirmed: its quantities leave the cart."""
-    gone = []
-    for line_id, variant_id, quantity in CartLine.objects.filter(
-            cart=cart, variant_id__in=list(quantities)).values_list("pk", "variant_id", "quantity"):
-        if quantity > quantities[variant_id]:
-            CartLine.objects.filter(pk=line_id).update(quantity=quantity - quantities[variant_id])
-        else:
-            gone.append(line_id)
-    if gone:
-        CartLine.objects.filter(pk__in=gone).delete()
+def take_ordered(*, cart_id: int, quantities: dict[int, int]) -> None:
+    """An order from this cart is confirmed: its quantities (per variant) leave the cart.
+
+    One statement when the cart still holds what was ordered (lines added since stay).
+    """
+    lines = CartLine.objects.filter(cart_id=cart_id)
+    whole = Q()
+    for variant_id, quantity in quantities.items():
+        whole |= Q(variant_id=variant_id, quantity__lte=quantity)
+    removed, _per_model = lines.filter(whole).delete() if quantities else (0, {})
+    if removed == len(quantities):
+        return
+    for line_id, variant_id, quantity in lines.filter(variant_id__in=list(quantities)).values_list(
+            "pk", "variant_id", "quantity"):
+        CartLine.objects.filter(pk=line_id).update(quantity=quantity - quantities[variant_id])

@@ -15,8 +15,8 @@ from .models import Availability
 
 
 class StockSource(Protocol):
-    def variant_available(self) -> Expression:
-        """Units available of the variant `OuterRef("pk")`."""
+    def variant_available(self, variant_ref: str = "pk") -> Expression:
+        """Units available of the variant `OuterRef(variant_ref)`."""
 
     def variant_low_threshold(self) -> Expression:
         """The variant's low-stock threshold (sum over warehouses)."""
@@ -38,6 +38,13 @@ def with_stock(variants: QuerySet) -> QuerySet:
     if _source is None:
         return variants.annotate(available=Value(0, IntegerField()), low_threshold=Value(0, IntegerField()))
     return variants.annotate(available=_source.variant_available(), low_threshold=_source.variant_low_threshold())
+
+
+def units_available(variant_ref: str) -> Expression:
+    """Units available of the variant `OuterRef(variant_ref)`, to annotate rows that point to one."""
+    if _source is None:
+        return Value(0, IntegerField())
+    return _source.variant_available(variant_ref)
 
 
 def in_stock():

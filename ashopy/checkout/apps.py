@@ -6,6 +6,3 @@ class CheckoutConfig(AppConfig):
     name = "ashopy.checkout"
     label = "checkout"
     verbose_name = _("Checkout")
-
-    def ready(self):
-        from . import signals  # noqa: F401

@@ -53,7 +53,7 @@ def shipping_options(*, cart: Cart | None, policy: PricingPolicy, country: str |
                              goods_total=totals.goods)
 
 
-def _existing(store, key: str, user, cart: Cart) -> Order | None:
+def _existing(store, key: str, cart: Cart) -> Order | None:
     if not key:
         return None
     order = Order.objects.filter(store=store, idempotency_key=key).first()
@@ -62,26 +62,33 @@ def _existing(store, key: str, user, cart: Cart) -> Order | None:
     return order
 
 
+def _replayed(order: Order) -> tuple[Order, Payment | None]:
+    return order, payments.open_payment(order)
+
+
 def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, idempotency_key: str = "",
                 language: str = "fr") -> tuple[Order, Payment | None]:
     """Final validation, reservation, order in pending_payment, a payment attempt created.
 
-    Returns the existing order (and its latest attempt) when the key was used before.
+    Returns the existing order (and its latest attempt) when the key was used before. The key is
+    looked up only when something is off (the cart changed or is empty — it was emptied by the
+    first order —, the stock ran out, the key's unique constraint refused the order): a first
+    submit, the common case, pays no query for it.
     """
     store = cart.store
     key = (idempotency_key or "")[:80]
-    existing = _existing(store, key, user, cart)
-    if existing is not None:
-        return existing, payments.open_payment(existing)
     if not (user is not None and user.is_authenticated) and not store.allow_guest_checkout:
         raise GuestCheckoutDisabled()
     provider = payments.provider_for(store, details.payment_method)
-    notices = cart_services.revalidate(cart=cart)
-    if notices:
-        raise CartChanged(notices)
-    priced = cart_selectors.priced(cart, policy)
-    if not priced.lines:
-        raise EmptyCart()
+    lines = cart_selectors.lines_of(cart)
+    if not lines or cart_services.problems(cart=cart, lines=lines):
+        existing = _existing(store, key, cart)
+        if existing is not None:
+            return _replayed(existing)
+        if not lines:
+            raise EmptyCart()
+        raise CartChanged(cart_services.revalidate(cart=cart))
+    priced = cart_selectors.priced(cart, policy, lines=lines)
     destination = details.shipping_address or {}
     shipping = method_quote(store=store, method_id=details.shipping_method_id, country=destination.get("country"),
                             weight_kg=priced.weight_kg, goods_total=priced.goods)
@@ -95,26 +102,27 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
     number = orders.next_number(store)
     try:
         with transaction.atomic():
-            reservation = reservations.reserve(
-                store=store, lines=[reservations.Line(line.variant.pk, line.quantity) for line in totals.lines],
-                owner=orders.owner_of(number))
+            reservation = reservations.begin(store=store, owner=orders.owner_of(number))
             order = orders.create(
                 store=store, number=number, user=user, email=details.email, language=language, totals=totals,
                 billing_address=details.billing_address, shipping_address=destination,
                 payment_method=provider.code, reservation=reservation, idempotency_key=key,
                 customer_note=details.customer_note, cart_id=cart.pk)
             payment = payments.create(order=order, provider=provider)
+            # Last: the contended stock rows stay locked only until the COMMIT that follows.
+            reservations.hold(reservation=reservation,
+                              lines=[reservations.Line(line.variant.pk, line.quantity) for line in totals.lines])
     except InsufficientStock:
-        existing = _existing(store, key, user, cart)
+        existing = _existing(store, key, cart)
         if existing is not None:  # a duplicate submit that waited for the first one: its order holds the units
-            return existing, payments.open_payment(existing)
+            return _replayed(existing)
         # Someone took the units between the validation and the reservation: show the cart again.
         raise CartChanged(cart_services.revalidate(cart=cart)) from None
     except IntegrityError:
-        existing = _existing(store, key, user, cart)
+        existing = _existing(store, key, cart)
         if existing is None:
             raise
-        return existing, payments.open_payment(existing)
+        return _replayed(existing)
     return order, payment
 
 

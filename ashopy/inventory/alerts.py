@@ -15,21 +15,21 @@ from .models import LowStockAlert, Stock
 stock_low = Signal()
 
 
-def after_change(store, rows) -> None:
+def after_change(store_id: int, rows) -> None:
     """`rows`: (id, variant_id, warehouse_id, on_hand, reserved, threshold, alerted, quantity) after a change."""
     for stock_id, _variant, _warehouse, on_hand, reserved, threshold, alerted, _quantity in rows:
         available = on_hand - reserved
         if threshold and available <= threshold and not alerted:
-            _raise_alert(store, stock_id, available, threshold)
+            _raise_alert(store_id, stock_id, available, threshold)
         elif alerted and available > threshold:
             Stock.objects.filter(pk=stock_id).update(low_stock_alerted=False)
 
 
-def _raise_alert(store, stock_id: int, available: int, threshold: int) -> None:
+def _raise_alert(store_id: int, stock_id: int, available: int, threshold: int) -> None:
     # Conditional: of two sales crossing at once, one raises the alert.
     if not Stock.objects.filter(pk=stock_id, low_stock_alerted=False).update(low_stock_alerted=True):
         return
-    alert = LowStockAlert.objects.create(store=store, stock_id=stock_id, available=available, threshold=threshold)
+    alert = LowStockAlert.objects.create(store_id=store_id, stock_id=stock_id, available=available, threshold=threshold)
 
     def notify():
         from .tasks import notify_low_stock

@@ -1,15 +1,18 @@
-"""Single-statement versions of the two hottest stock operations, for PostgreSQL.
+"""Set-based statements for the two hottest stock operations, for PostgreSQL.
 
-Reserving one line from one stock row, and consuming a one-line reservation, each run as one
-data-modifying ``WITH`` statement: the conditional stock UPDATE, the reservation (or ledger)
-INSERTs and the state change happen together, atomically, in one round trip. Outside a
-transaction the statement commits by itself, so the contended stock row is locked only while
-the statement runs — not across further round trips and a COMMIT, which is what limits how
-many buyers per second one best-selling SKU can serve (see bench/hot_sku.py).
+Holding a reservation's lines and consuming a reservation each cost two statements, whatever the
+number of lines: the first locks the stock rows in id order (so two multi-line orders never
+deadlock) and returns them as the last committed change left them; the second changes them all
+and writes the reservation lines (or the ledger). Callers make these the last statements of their
+transaction, so a best-selling SKU's row stays locked for two round trips and a COMMIT — which is
+what bounds how many buyers per second that SKU can serve (bench/hot_sku.py, bench/checkout.py).
 
-Each function returns None when its statement changed nothing (stock taken meanwhile, a
-reservation with several lines, or one no longer active): `services` then takes the general
-path, which re-reads, retries or raises the precise error. Only `services` calls this module.
+Why two and not one: in a single statement that locks a row with FOR UPDATE and then updates it,
+PostgreSQL computes the new values from the statement's snapshot, not from the version it locked —
+a change committed meanwhile would be lost. The second statement takes a new snapshot, which sees
+every committed change to rows that are now ours.
+
+Only `reservations` calls this module.
 """
 
 from django.db import connection
@@ -21,43 +24,53 @@ _STOCK = Stock._meta.db_table
 _RESERVATION = Reservation._meta.db_table
 _LINE = ReservationLine._meta.db_table
 _MOVEMENT = StockMovement._meta.db_table
-STOCK_COLUMNS = "id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted"
+CHANGED = ("stock.id, stock.variant_id, stock.warehouse_id, stock.on_hand, stock.reserved, "
+           "stock.low_stock_threshold, stock.low_stock_alerted, change.quantity")
 
-RESERVE_ONE = f"""
-WITH taken AS (
-    UPDATE {_STOCK} SET reserved = reserved + %(quantity)s
-     WHERE id = %(stock)s AND on_hand - reserved >= %(quantity)s
- RETURNING {STOCK_COLUMNS}
+TAKE = f"""
+WITH change (stock_id, quantity) AS (
+    SELECT * FROM unnest(%(stocks)s::bigint[], %(quantities)s::integer[])
+), taken AS (
+    UPDATE {_STOCK} stock SET reserved = stock.reserved + change.quantity
+      FROM change WHERE stock.id = change.stock_id
+ RETURNING {CHANGED}
 ), held AS (
-    INSERT INTO {_RESERVATION} (store_id, owner, state, expires_at, created_at)
-    SELECT %(store)s, %(owner)s, 'active', %(expires_at)s, %(now)s FROM taken
- RETURNING id
-), line AS (
     INSERT INTO {_LINE} (reservation_id, stock_id, quantity)
-    SELECT held.id, taken.id, %(quantity)s FROM held, taken
+    SELECT %(reservation)s, taken.id, taken.quantity FROM taken
 )
-SELECT held.id, taken.* FROM held, taken
+SELECT * FROM taken
 """  # noqa: S608 (table names from the models)
 
-CONSUME_ONE_LINE = f"""
+# The reservation closes (active → consumed) and its stock rows are locked in id order. No row:
+# it was not active (a reservation always holds at least one line).
+CLOSE = f"""
 WITH closed AS (
     UPDATE {_RESERVATION} SET state = 'consumed', closed_at = %(now)s
      WHERE id = %(reservation)s AND state = 'active'
-       AND (SELECT count(*) FROM {_LINE} WHERE reservation_id = %(reservation)s) = 1
- RETURNING id, store_id, owner
-), line AS (
-    SELECT held.stock_id, held.quantity FROM {_LINE} held JOIN closed ON held.reservation_id = closed.id
+ RETURNING id
+)
+SELECT held.stock_id, held.quantity
+  FROM closed
+  JOIN {_LINE} held ON held.reservation_id = closed.id
+  JOIN {_STOCK} stock ON stock.id = held.stock_id
+ ORDER BY stock.id
+   FOR UPDATE OF stock
+"""  # noqa: S608 (table names from the models)
+
+# Both counters go down by the held quantity; one sale movement per row records the balance after.
+SELL = f"""
+WITH change (stock_id, quantity) AS (
+    SELECT * FROM unnest(%(stocks)s::bigint[], %(quantities)s::integer[])
 ), moved AS (
-    UPDATE {_STOCK} stock SET on_hand = stock.on_hand - line.quantity, reserved = stock.reserved - line.quantity
-      FROM line WHERE stock.id = line.stock_id
- RETURNING stock.id, stock.variant_id, stock.warehouse_id, stock.on_hand, stock.reserved,
-           stock.low_stock_threshold, stock.low_stock_alerted, line.quantity
+    UPDATE {_STOCK} stock SET on_hand = stock.on_hand - change.quantity, reserved = stock.reserved - change.quantity
+      FROM change WHERE stock.id = change.stock_id
+ RETURNING {CHANGED}
 ), logged AS (
     INSERT INTO {_MOVEMENT} (store_id, variant_id, warehouse_id, quantity, reason, reference, user_id, note,
                              balance_after, created_at)
-    SELECT closed.store_id, moved.variant_id, moved.warehouse_id, -moved.quantity, 'sale',
-           left(coalesce(nullif(%(reference)s, ''), closed.owner), 80), %(user)s, '', moved.on_hand, %(now)s
-      FROM moved, closed
+    SELECT %(store)s, moved.variant_id, moved.warehouse_id, -moved.quantity, 'sale', %(reference)s, %(user)s, '',
+           moved.on_hand, %(now)s
+      FROM moved
 )
 SELECT * FROM moved
 """  # noqa: S608 (table names from the models)
@@ -67,25 +80,25 @@ def enabled() -> bool:
     return connection.vendor == "postgresql"
 
 
-def reserve_one(*, store, stock_id: int, quantity: int, owner: str, expires_at):
-    """Hold `quantity` units of one stock row: (reservation, changed stock row) or None."""
+def _rows(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def take(*, reservation: Reservation, allocations: list[tuple[int, int]]) -> list[tuple]:
+    """Add (stock id, quantity) to `reserved` on rows the caller has locked; write the lines."""
+    stocks, quantities = zip(*allocations, strict=True)
+    return _rows(TAKE, {"stocks": list(stocks), "quantities": list(quantities), "reservation": reservation.pk})
+
+
+def consume(*, reservation: Reservation, reference: str, user) -> list[tuple] | None:
+    """Sell an active reservation's units: the changed stock rows, or None if it was not active."""
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(RESERVE_ONE, {"quantity": quantity, "stock": stock_id, "store": store.pk, "owner": owner,
-                                     "expires_at": expires_at, "now": now})
-        row = cursor.fetchone()
-    if row is None:
+    held = _rows(CLOSE, {"reservation": reservation.pk, "now": now})
+    if not held:
         return None
-    reservation = Reservation(pk=row[0], store=store, owner=owner, state=Reservation.State.ACTIVE,
-                              expires_at=expires_at, created_at=now)
-    reservation._state.adding = False
-    return reservation, (*row[1:], quantity)
-
-
-def consume_one_line(*, reservation, reference: str, user) -> list[tuple] | None:
-    """Sell a one-line reservation's units: the changed stock rows, or None if nothing was done."""
-    with connection.cursor() as cursor:
-        cursor.execute(CONSUME_ONE_LINE, {"reservation": reservation.pk, "now": timezone.now(),
-                                          "reference": reference, "user": getattr(user, "pk", None)})
-        rows = cursor.fetchall()
-    return rows or None
+    stocks, quantities = zip(*held, strict=True)
+    return _rows(SELL, {"stocks": list(stocks), "quantities": list(quantities), "store": reservation.store_id,
+                        "reference": (reference or reservation.owner)[:80], "user": getattr(user, "pk", None),
+                        "now": now})

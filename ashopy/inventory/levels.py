@@ -6,15 +6,15 @@ from django.db.models.functions import Coalesce
 from .models import Stock
 
 
-def _per_variant(expression):
-    rows = (Stock.objects.filter(variant=OuterRef("pk"), warehouse__is_active=True)
+def _per_variant(expression, variant_ref: str = "pk"):
+    rows = (Stock.objects.filter(variant=OuterRef(variant_ref), warehouse__is_active=True)
             .order_by().values("variant").annotate(total=Sum(expression)).values("total")[:1])
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 class StockLevels:
-    def variant_available(self):
-        return _per_variant(F("on_hand") - F("reserved"))
+    def variant_available(self, variant_ref: str = "pk"):
+        return _per_variant(F("on_hand") - F("reserved"), variant_ref)
 
     def variant_low_threshold(self):
         return _per_variant(F("low_stock_threshold"))

@@ -1,11 +1,12 @@
 """Reservations and sales: the hot paths of the stock, called for every cart, checkout and till.
 
-`reserve`, `consume`, `release` and `deduct` change stock with one conditional
-``UPDATE … WHERE on_hand - reserved >= n … RETURNING`` per row, rows taken in id order: the
-database re-checks the condition after any wait, so two buyers can never take the same unit,
-and two multi-line holds never deadlock. The read that chooses warehouses takes no lock; a race
-retries, the last attempt with ``select_for_update()``. On PostgreSQL the commonest cases run
-as one statement each (fastpath.py). Every sale writes its StockMovement with the balance after.
+`hold` (after `begin`; `reserve` does both) and `consume` lock the stock rows they change in id
+order, then change them all — two statements on PostgreSQL whatever the number of lines
+(fastpath.py) — so no unit is taken twice and two multi-line orders never deadlock. `release` and
+`deduct` run one conditional ``UPDATE … WHERE on_hand - reserved >= n … RETURNING`` per row, in id
+order: the database re-checks the condition after any wait. `deduct` reads without locks and
+retries after a race, the last attempt with ``select_for_update()``. Every sale writes its
+StockMovement with the balance after.
 """
 
 from collections import defaultdict
@@ -124,49 +125,45 @@ def _take(allocations: list[tuple[int, int]], *, column_sql: str) -> list[tuple]
     return changed
 
 
-def reserve(*, store: Store, lines: Iterable[Line], owner: str, ttl: timedelta | None = None) -> Reservation:
-    """Hold stock for `owner` until it is consumed, released or lapses (the store's reservation time).
+def begin(*, store: Store, owner: str, ttl: timedelta | None = None) -> Reservation:
+    """An active reservation that holds nothing yet (the store's reservation time by default).
 
-    Lines are allocated across the store's active warehouses by priority, split when one has
-    too little. All lines or none: InsufficientStock names the first variant that falls short.
+    `hold` fills it, in the same transaction. A caller that writes rows of its own next to a
+    reservation (an order) begins it, writes them, and calls `hold` last: the contended stock rows
+    are then locked only from that statement to the COMMIT that follows.
+    """
+    return Reservation.objects.create(store=store, owner=owner[:80],
+                                      expires_at=timezone.now() + (ttl or store.reservation_ttl))
+
+
+def hold(*, reservation: Reservation, lines: Iterable[Line]) -> None:
+    """Take the units of `lines` for `reservation`: all of them or none.
+
+    The variants' stock rows are locked in id order, then each line is allocated across the
+    store's active warehouses by priority, split when one has too little. InsufficientStock names
+    the first variant that falls short; the caller's transaction must then roll back (its
+    reservation with it). Two statements on PostgreSQL whatever the number of lines.
     """
     wanted = _merged(lines)
-    owner = owner[:80]
-    expires_at = timezone.now() + (ttl or store.reservation_ttl)
-    if fastpath.enabled() and len(wanted) == 1:
-        reservation = _reserve_from_one_row(store, wanted, owner, expires_at)
-        if reservation is not None:
-            return reservation
-    for attempt in range(RESERVE_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                rows = _stock_rows(store, wanted, lock=attempt == RESERVE_ATTEMPTS - 1)
-                allocations = _allocate(rows, wanted, store)
-                reservation = Reservation.objects.create(store=store, owner=owner, expires_at=expires_at)
-                ReservationLine.objects.bulk_create(
-                    ReservationLine(reservation=reservation, stock_id=stock_id, quantity=quantity)
-                    for stock_id, quantity in allocations)
-                changed = _take(allocations, column_sql="reserved = reserved + %s")
-                alerts.after_change(store, changed)
-                return reservation
-        except _Raced:
-            continue
-    raise AssertionError("the locked attempt cannot race")
+    store = reservation.store
+    allocations = _allocate(_stock_rows(store, wanted, lock=True), wanted, store)
+    if fastpath.enabled():
+        changed = fastpath.take(reservation=reservation, allocations=allocations)
+    else:  # SQLite has one writer, and `begin` already wrote: nothing can change the rows meanwhile
+        ReservationLine.objects.bulk_create(
+            ReservationLine(reservation=reservation, stock_id=stock_id, quantity=quantity)
+            for stock_id, quantity in allocations)
+        changed = _take(allocations, column_sql="reserved = reserved + %s")
+    alerts.after_change(store.pk, changed)
 
 
-def _reserve_from_one_row(store: Store, wanted: dict[int, int], owner: str, expires_at) -> Reservation | None:
-    """One line that the first warehouse with stock (by priority) can serve alone: one statement
-    (fastpath.py). None: take the general path, which splits the line or raises."""
-    [quantity] = wanted.values()
-    row = next((row for row in _stock_rows(store, wanted) if row["on_hand"] > row["reserved"]), None)
-    if row is None or row["on_hand"] - row["reserved"] < quantity:
-        return None
-    result = fastpath.reserve_one(store=store, stock_id=row["id"], quantity=quantity, owner=owner,
-                                  expires_at=expires_at)
-    if result is None:
-        return None
-    reservation, changed = result
-    alerts.after_change(store, [changed])
+def reserve(*, store: Store, lines: Iterable[Line], owner: str, ttl: timedelta | None = None) -> Reservation:
+    """Hold stock for `owner` until it is consumed, released or lapses: `begin` and `hold` at once."""
+    lines = list(lines)
+    _merged(lines)  # a bad quantity is refused before anything is written
+    with transaction.atomic():
+        reservation = begin(store=store, owner=owner, ttl=ttl)
+        hold(reservation=reservation, lines=lines)
     return reservation
 
 
@@ -197,7 +194,7 @@ def _unreserve(lines: list[dict]) -> list[tuple]:
 def release(*, reservation: Reservation, state: str = Reservation.State.RELEASED) -> Reservation:
     """Give the held units back (a cancelled checkout, an expired hold)."""
     lines = _close(reservation, state)
-    alerts.after_change(reservation.store, _unreserve(lines))
+    alerts.after_change(reservation.store_id, _unreserve(lines))
     return reservation
 
 
@@ -211,19 +208,29 @@ def extend(*, reservation: Reservation, ttl: timedelta | None = None) -> Reserva
     return reservation
 
 
-def consume(*, reservation: Reservation, reference: str = "", user=None) -> Reservation:
-    """The held units are sold: on_hand and reserved both go down, one sale movement per line."""
+def consume(*, reservation: Reservation, reference: str = "", user=None) -> dict[int, int]:
+    """The held units are sold: on_hand and reserved both go down, one sale movement per stock row.
+
+    Returns the units sold per variant. ReservationClosed when the reservation is not active.
+    """
     if fastpath.enabled():
-        changed = fastpath.consume_one_line(reservation=reservation, reference=reference, user=user)
+        changed = fastpath.consume(reservation=reservation, reference=reference, user=user)
         if changed is not None:
             reservation.state = Reservation.State.CONSUMED
-            alerts.after_change(reservation.store, changed)
-            return reservation
+            alerts.after_change(reservation.store_id, changed)
+            return _sold(changed)
     return _consume_lines(reservation, reference=reference, user=user)
 
 
+def _sold(changed: list[tuple]) -> dict[int, int]:
+    sold: dict[int, int] = defaultdict(int)
+    for _id, variant_id, _warehouse, _on_hand, _reserved, _threshold, _alerted, quantity in changed:
+        sold[variant_id] += quantity
+    return dict(sold)
+
+
 @transaction.atomic
-def _consume_lines(reservation: Reservation, *, reference: str, user) -> Reservation:
+def _consume_lines(reservation: Reservation, *, reference: str, user) -> dict[int, int]:
     lines = _close(reservation, Reservation.State.CONSUMED)
     changed, movements = [], []
     for line in lines:
@@ -238,8 +245,8 @@ def _consume_lines(reservation: Reservation, *, reference: str, user) -> Reserva
             quantity=-line["quantity"], reason=Reason.SALE, reference=reference or reservation.owner,
             user=user, balance_after=on_hand))
     StockMovement.objects.bulk_create(movements)
-    alerts.after_change(reservation.store, changed)
-    return reservation
+    alerts.after_change(reservation.store_id, changed)
+    return _sold(changed)
 
 
 def expire_reservations(*, now=None, limit: int = 500) -> int:
@@ -262,9 +269,9 @@ def expire_reservations(*, now=None, limit: int = 500) -> int:
         lines = list(ReservationLine.objects.filter(reservation__in=due).values("stock_id", "stock__store_id")
                      .annotate(quantity=Sum("quantity")).order_by("stock_id"))
         changed = _unreserve(lines)
-        for store in Store.objects.filter(pk__in={line["stock__store_id"] for line in lines}):
-            alerts.after_change(store, [row for row, line in zip(changed, lines, strict=True)
-                                        if line["stock__store_id"] == store.pk])
+        for store_id in {line["stock__store_id"] for line in lines}:
+            alerts.after_change(store_id, [row for row, line in zip(changed, lines, strict=True)
+                                           if line["stock__store_id"] == store_id])
     return len(due)
 
 
@@ -283,7 +290,7 @@ def deduct(*, store: Store, lines: Iterable[Line], warehouse: Warehouse | None =
                     StockMovement(store=store, variant_id=variant_id, warehouse_id=warehouse_id, quantity=-quantity,
                                   reason=Reason.SALE, reference=reference, user=user, balance_after=on_hand)
                     for _id, variant_id, warehouse_id, on_hand, _r, _t, _a, quantity in changed)
-                alerts.after_change(store, changed)
+                alerts.after_change(store.pk, changed)
                 return movements
         except _Raced:
             continue

@@ -86,7 +86,7 @@ def _move(stock: Stock, delta: int, reason: str, *, reference: str = "", user=No
         store_id=stock.store_id, variant_id=stock.variant_id, warehouse_id=stock.warehouse_id, quantity=delta,
         reason=reason, reference=reference[:80], user=user, note=note[:255], balance_after=stock.on_hand,
         unit_cost=unit_cost)
-    alerts.after_change(stock.store, [(stock.pk, stock.variant_id, stock.warehouse_id, stock.on_hand, stock.reserved,
+    alerts.after_change(stock.store_id, [(stock.pk, stock.variant_id, stock.warehouse_id, stock.on_hand, stock.reserved,
                                        stock.low_stock_threshold, stock.low_stock_alerted, abs(delta))])
     return movement
 

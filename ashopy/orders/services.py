@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 from sequences import get_next_value
 
+from ashopy.cart import services as cart_services
 from ashopy.inventory import reservations
 from ashopy.inventory import services as stock
 from ashopy.inventory.errors import InsufficientStock, ReservationClosed
@@ -31,15 +32,14 @@ TRACKING_FIELDS = ("carrier", "tracking_number", "tracking_url")
 def next_number(store: Store, *, year: int | None = None) -> str:
     """CMD-2026-000123: unique and increasing per store and year.
 
-    Taken in its own short transaction, not the order's: holding the counter's row until the
-    order commits queued every checkout of the store behind one another (bench/checkout.py saw
-    85 % of lock waits there). The price is a skipped number when a checkout fails after taking
-    one (a race for the last unit); order numbers need not be gap-free — invoices will be.
+    Call it before the order's transaction: on PostgreSQL it is then one statement that commits
+    by itself, and the counter's row is not held until the order commits — which queued every
+    checkout of the store behind one another (bench/checkout.py saw 85 % of lock waits there).
+    The price is a skipped number when a checkout fails after taking one (a race for the last
+    unit); order numbers need not be gap-free — invoices will be.
     """
     year = year or timezone.localdate().year
-    with transaction.atomic():
-        value = get_next_value(f"order-{store.pk}-{year}")
-    return f"CMD-{year}-{value:06d}"
+    return f"CMD-{year}-{get_next_value(f'order-{store.pk}-{year}'):06d}"
 
 
 def owner_of(number: str) -> str:
@@ -79,14 +79,24 @@ def _locked(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("store", "reservation").get(pk=order.pk)
 
 
+def _locked_with_hold(order: Order) -> Order | None:
+    """The order and its active reservation, both locked (nothing can release it until we commit),
+    or None when it has no active reservation."""
+    return (Order.objects.select_for_update(of=("self", "reservation")).select_related("reservation")
+            .filter(pk=order.pk, reservation__state=Reservation.State.ACTIVE).first())
+
+
 def _target_label(method) -> str:
     """The state a transition leads to, as people read it (for refusals)."""
     target = next(iter(method._django_fsm.transitions.values())).target
     return Order.State(target).label if target in Order.State.values else str(target)
 
 
-def _apply(order: Order, name: str, *, user=None, note: str = "", **fields) -> Order:
-    """Run transition `name` on the locked row, save, write the event. Refuses what the machine refuses."""
+def _apply(order: Order, name: str, *, user=None, note: str = "", events=(), **fields) -> Order:
+    """Run transition `name` on the locked row, save it with `fields`, write the event after `events`.
+
+    Refuses what the machine refuses.
+    """
     method = getattr(order, name)
     if not can_proceed(method):
         raise TransitionNotAllowed(state=order.get_state_display(), target=_target_label(method))
@@ -94,8 +104,9 @@ def _apply(order: Order, name: str, *, user=None, note: str = "", **fields) -> O
     method()
     for field, value in fields.items():
         setattr(order, field, value)
-    order.save()
-    OrderEvent.objects.create(order=order, from_state=before, to_state=order.state, user=user, note=note)
+    order.save(update_fields=["state", *fields])
+    OrderEvent.objects.bulk_create([*events, OrderEvent(order=order, from_state=before, to_state=order.state,
+                                                        user=user, note=note)])
     return order
 
 
@@ -131,25 +142,57 @@ def _take_stock(order: Order, *, user=None) -> bool:
     return True
 
 
-@transaction.atomic
-def mark_paid(*, order: Order, user=None, note: str = "") -> Order:
+def _confirm(order: Order) -> None:
+    """The order is confirmed (paid, or an offline payment promised): its cart gives up what it
+    ordered, other apps hear of it, and the customer gets the confirmation after commit."""
+    if order.cart_id is not None:
+        cart_services.take_ordered(cart_id=order.cart_id, quantities=dict(
+            order.lines.filter(variant__isnull=False).values_list("variant_id", "quantity")))
+    signals.order_confirmed.send(sender=Order, order=order)
+    _after_commit(order, "confirmation")
+
+
+def _payment_event(order: Order, note: str, user) -> list[OrderEvent]:
+    return [OrderEvent(order=order, kind=OrderEvent.Kind.PAYMENT, note=note[:4000], user=user)] if note else []
+
+
+@transaction.atomic(savepoint=False)
+def mark_paid(*, order: Order, user=None, note: str = "", payment_note: str = "") -> Order:
     """The money arrived: the units are sold and the order is paid.
 
-    A payment that arrives after the hold lapsed re-reserves if the stock allows; otherwise the
-    order becomes "paid – refund needed" and the store's staff are told.
+    `payment_note` records the payment itself on the timeline. A payment that arrives after the
+    hold lapsed re-reserves if the stock allows; otherwise the order becomes "paid – refund
+    needed" and the store's staff are told.
     """
+    held = _locked_with_hold(order)
+    if held is not None and held.state == Order.State.PENDING_PAYMENT and not held.stock_consumed:
+        return _pay_from_hold(held, user=user, note=note, payment_note=payment_note)
     order = _locked(order)
     if order.state in Order.WAS_PAID:
         return order
+    events = _payment_event(order, payment_note, user)
     if order.state == Order.State.CANCELLED or not _take_stock(order, user=user):
-        order = _apply(order, "flag_refund", user=user, note=note, paid_at=timezone.now())
+        order = _apply(order, "flag_refund", user=user, note=note, events=events, paid_at=timezone.now())
         _after_commit(order, "refund_needed")
         return order
     offline = order.state == Order.State.AWAITING_PAYMENT
-    order = _apply(order, "pay", user=user, note=note, paid_at=timezone.now())
-    if not offline:
-        signals.order_confirmed.send(sender=Order, order=order)
-    _after_commit(order, "payment_received" if offline else "confirmation")
+    order = _apply(order, "pay", user=user, note=note, events=events, paid_at=timezone.now(),
+                   stock_consumed=order.stock_consumed, reservation=order.reservation)
+    if offline:
+        _after_commit(order, "payment_received")
+    else:
+        _confirm(order)
+    return order
+
+
+def _pay_from_hold(order: Order, *, user, note: str, payment_note: str) -> Order:
+    """The common case: a pending order whose hold we have locked. The units are consumed last, so
+    the contended stock rows stay locked only until the COMMIT that follows."""
+    hold = order.reservation
+    order = _apply(order, "pay", user=user, note=note, events=_payment_event(order, payment_note, user),
+                   paid_at=timezone.now(), stock_consumed=True)
+    _confirm(order)
+    reservations.consume(reservation=hold, reference=order.number, user=user)
     return order
 
 
@@ -159,9 +202,9 @@ def await_payment(*, order: Order, user=None) -> Order:
     order = _locked(order)
     if not _take_stock(order, user=user):
         raise StockGone()
-    order = _apply(order, "await_payment", user=user)
-    signals.order_confirmed.send(sender=Order, order=order)
-    _after_commit(order, "confirmation")
+    order = _apply(order, "await_payment", user=user, stock_consumed=order.stock_consumed,
+                   reservation=order.reservation)
+    _confirm(order)
     return order
 
 
@@ -199,7 +242,8 @@ def cancel(*, order: Order, user=None, note: str = "") -> Order:
     if order.stock_consumed:
         _put_back(order, user=user)
     confirmed = order.state != Order.State.PENDING_PAYMENT
-    order = _apply(order, "cancel", user=user, note=note, cancelled_at=timezone.now())
+    order = _apply(order, "cancel", user=user, note=note, cancelled_at=timezone.now(),
+                   stock_consumed=order.stock_consumed)
     if confirmed:  # a customer who backed out of the payment page needs no e-mail about it
         _after_commit(order, "cancelled")
     return order

@@ -3,5 +3,5 @@
 from django.dispatch import Signal
 
 # Sent inside the transaction when an order is confirmed: paid online, or placed with an offline
-# method. Arguments: order. The checkout empties the cart it came from.
+# method, its cart already emptied. Arguments: order.
 order_confirmed = Signal()

@@ -1,7 +1,8 @@
 """Payment attempts and the provider events that moved them."""
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -56,6 +57,32 @@ class Payment(models.Model):
         return self.reference
 
 
+class PaymentEventQuerySet(models.QuerySet):
+    def record_once(self, *, payment: Payment, provider: str, event_id: str, outcome: str, payload: dict):
+        """Insert the event unless (provider, event id) is known: the new event, or None for a replay.
+
+        One statement (INSERT … ON CONFLICT DO NOTHING); a concurrent duplicate waits for the first
+        to commit, then finds it.
+        """
+        event = PaymentEvent(payment=payment, provider=provider, event_id=event_id, outcome=outcome,
+                             payload=payload, received_at=timezone.now())
+        fields = ["payment", "provider", "event_id", "outcome", "payload", "received_at"]
+        connection = connections[self.db]
+        columns = [PaymentEvent._meta.get_field(name) for name in fields]
+        values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in columns]
+        table = connection.ops.quote_name(PaymentEvent._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(values))}) "  # noqa: S608
+                           "ON CONFLICT DO NOTHING RETURNING id", values)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        event.pk = row[0]
+        event._state.adding = False
+        return event
+
+
 class PaymentEvent(models.Model):
     """A provider notification as received: each (provider, event id) is processed once."""
 
@@ -65,6 +92,8 @@ class PaymentEvent(models.Model):
     outcome = models.CharField(max_length=12)
     payload = models.JSONField(default=dict)
     received_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PaymentEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment event")

@@ -10,7 +10,7 @@ import hmac
 import uuid
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
@@ -63,7 +63,8 @@ def start(*, payment: Payment, provider: Provider, urls: dict[str, str], descrip
 
 
 def _payment_of(store, provider: Provider, notification: Notification) -> Payment:
-    payments = Payment.objects.select_for_update().filter(store=store, provider=provider.code)
+    payments = (Payment.objects.select_for_update(of=("self",)).select_related("order")
+                .filter(store=store, provider=provider.code))
     payment = None
     if notification.reference:
         payment = payments.filter(reference=notification.reference).first()
@@ -89,14 +90,11 @@ def handle_notification(*, store, provider_code: str, body: bytes, headers) -> P
     notification = provider.parse_notification(body, headers)
     with transaction.atomic():
         payment = _payment_of(store, provider, notification)
-        try:
-            with transaction.atomic():
-                event = PaymentEvent.objects.create(
-                    payment=payment, provider=provider.code, event_id=notification.event_id[:255],
-                    outcome=notification.outcome, payload=dict(notification.raw))
-        except IntegrityError:
-            return None
-        apply_outcome(payment=payment, outcome=notification.outcome, data=notification.data)
+        event = PaymentEvent.objects.record_once(
+            payment=payment, provider=provider.code, event_id=notification.event_id[:255],
+            outcome=notification.outcome, payload=dict(notification.raw))
+        if event is not None:
+            apply_outcome(payment=payment, outcome=notification.outcome, data=notification.data)
         return event
 
 
@@ -108,9 +106,7 @@ def apply_outcome(*, payment: Payment, outcome: str, data=None) -> Payment:
     if outcome == Outcome.SUCCEEDED and payment.status != Payment.Status.SUCCEEDED:
         payment.status = Payment.Status.SUCCEEDED
         payment.save(update_fields=["status", "data", "updated_at"])
-        orders.record(order=order, kind=OrderEvent.Kind.PAYMENT,
-                      note=f"{payment.provider} {payment.reference}: {payment.amount} {payment.currency}")
-        orders.mark_paid(order=order)
+        orders.mark_paid(order=order, payment_note=_paid_note(payment))
     elif outcome in (Outcome.FAILED, Outcome.CANCELLED, Outcome.EXPIRED) and payment.status in Payment.OPEN:
         payment.status = {Outcome.FAILED: Payment.Status.FAILED, Outcome.CANCELLED: Payment.Status.CANCELLED,
                           Outcome.EXPIRED: Payment.Status.EXPIRED}[Outcome(outcome)]
@@ -127,6 +123,10 @@ def apply_outcome(*, payment: Payment, outcome: str, data=None) -> Payment:
     elif data:
         payment.save(update_fields=["data", "updated_at"])
     return payment
+
+
+def _paid_note(payment: Payment) -> str:
+    return f"{payment.provider} {payment.reference}: {payment.amount} {payment.currency}"
 
 
 def cancel_open(*, order: Order) -> None:
@@ -173,9 +173,8 @@ def mark_paid_by_hand(*, order: Order, user) -> Order:
     if payment is not None:
         payment.status = Payment.Status.SUCCEEDED
         payment.save(update_fields=["status", "updated_at"])
-    orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user,
-                  note=f"{order.payment_method}: {order.total} {order.currency}")
-    return orders.mark_paid(order=order, user=user)
+    return orders.mark_paid(order=order, user=user,
+                            payment_note=f"{order.payment_method}: {order.total} {order.currency}")
 
 
 def open_payment(order: Order) -> Payment | None:

@@ -6,3 +6,6 @@ class ShippingConfig(AppConfig):
     name = "ashopy.shipping"
     label = "shipping"
     verbose_name = _("Shipping")
+
+    def ready(self):
+        from . import signals  # noqa: F401 (connects the receivers)

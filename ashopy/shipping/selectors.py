@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from ashopy.core.cache import VersionedMemo
 from ashopy.core.money import ZERO, round_money
 from ashopy.stores.models import Store
 
@@ -26,9 +27,17 @@ class ShippingQuote:
         return self.method.name
 
 
-def _active_methods(store: Store) -> list[ShippingMethod]:
-    return list(ShippingMethod.objects.for_store(store).filter(is_active=True)
-                .prefetch_related(Prefetch("bands", queryset=WeightBand.objects.order_by("max_weight_kg"))))
+def _load_methods(store_id: int) -> tuple[ShippingMethod, ...]:
+    return tuple(ShippingMethod.objects.filter(store_id=store_id, is_active=True)
+                 .prefetch_related(Prefetch("bands", queryset=WeightBand.objects.order_by("max_weight_kg"))))
+
+
+# A store's active methods with their bands, memoised per process (signals.py drops them on change).
+active_methods = VersionedMemo("shipping-methods", _load_methods)
+
+
+def _active_methods(store: Store) -> tuple[ShippingMethod, ...]:
+    return active_methods.get(store.pk)
 
 
 def quote(method: ShippingMethod, *, country: str | None, weight_kg: Decimal, goods_total: Decimal,
