@@ -433,7 +433,9 @@ def phase_http(env: dict, ids: dict, args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workers", type=int, default=8, help="concurrent customers (processes)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count(),
+                        help="concurrent customers (processes); default one per core, as app servers are sized — "
+                             "more only queue for the CPU (the results say how many)")
     parser.add_argument("--orders", type=int, default=1000, help="orders paid through the services")
     parser.add_argument("--http-orders", type=int, default=300, help="orders paid through the API (0: skip)")
     parser.add_argument("--sample-every", type=int, default=10, help="count the queries of one order in N")

@@ -87,7 +87,6 @@ def scoped_key(request, cart, key: str) -> str:
 
 
 def checkout_result(order: Order, payment: Payment | None, *, status_code=status.HTTP_200_OK) -> Response:
-    order.refresh_from_db()  # starting the payment may have moved it (offline methods: awaiting payment)
     return Response(CheckoutResultSerializer({"order": order, "payment": payment}).data, status=status_code)
 
 

@@ -127,7 +127,8 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
 
 
 def start_payment(*, order: Order, payment: Payment, urls: dict[str, str]) -> Payment:
-    """Ask the provider for its page (outside any transaction). An offline method confirms the order now.
+    """Ask the provider for its page (outside any transaction). An offline method confirms the order now
+    (`order` is then read again).
 
     When the provider cannot be reached, the order is cancelled (its units released) and
     ProviderError is raised: nothing was charged and the cart is intact.
@@ -142,6 +143,7 @@ def start_payment(*, order: Order, payment: Payment, urls: dict[str, str]) -> Pa
         raise
     if provider.offline:
         orders.await_payment(order=order)
+        order.refresh_from_db()  # awaiting payment now, its units sold
     return payment
 
 

@@ -63,8 +63,7 @@ def start(*, payment: Payment, provider: Provider, urls: dict[str, str], descrip
 
 
 def _payment_of(store, provider: Provider, notification: Notification) -> Payment:
-    payments = (Payment.objects.select_for_update(of=("self",)).select_related("order")
-                .filter(store=store, provider=provider.code))
+    payments = Payment.objects.select_for_update().filter(store=store, provider=provider.code)
     payment = None
     if notification.reference:
         payment = payments.filter(reference=notification.reference).first()
@@ -102,7 +101,7 @@ def apply_outcome(*, payment: Payment, outcome: str, data=None) -> Payment:
     """Move the attempt and its order (the caller holds the transaction and the payment row)."""
     if data:
         payment.data = {**payment.data, **dict(data)}
-    order = payment.order
+    order = Order(pk=payment.order_id)  # a reference: the orders services lock and read the row
     if outcome == Outcome.SUCCEEDED and payment.status != Payment.Status.SUCCEEDED:
         payment.status = Payment.Status.SUCCEEDED
         payment.save(update_fields=["status", "data", "updated_at"])
