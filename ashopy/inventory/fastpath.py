@@ -3,9 +3,11 @@
 Holding a reservation's lines and consuming a reservation each cost two statements, whatever the
 number of lines: the first locks the stock rows in id order (so two multi-line orders never
 deadlock) and returns them as the last committed change left them; the second changes them all
-and writes the reservation lines (or the ledger). Callers make these the last statements of their
-transaction, so a best-selling SKU's row stays locked for two round trips and a COMMIT — which is
-what bounds how many buyers per second that SKU can serve (bench/hot_sku.py, bench/checkout.py).
+and writes the reservation lines (or the ledger). A hold that changes one row reads it without
+a lock and takes the units with one conditional UPDATE, so the row is locked one statement later.
+Callers make these the last statements of their transaction, so a best-selling SKU's row stays
+locked for at most two round trips and a COMMIT — which is what bounds how many buyers per
+second that SKU can serve (bench/hot_sku.py, bench/checkout.py).
 
 Why two and not one: in a single statement that locks a row with FOR UPDATE and then updates it,
 PostgreSQL computes the new values from the statement's snapshot, not from the version it locked —
@@ -32,7 +34,7 @@ WITH change (stock_id, quantity) AS (
     SELECT * FROM unnest(%(stocks)s::bigint[], %(quantities)s::integer[])
 ), taken AS (
     UPDATE {_STOCK} stock SET reserved = stock.reserved + change.quantity
-      FROM change WHERE stock.id = change.stock_id
+      FROM change WHERE stock.id = change.stock_id AND stock.on_hand - stock.reserved >= change.quantity
  RETURNING {CHANGED}
 ), held AS (
     INSERT INTO {_LINE} (reservation_id, stock_id, quantity)
@@ -86,10 +88,13 @@ def _rows(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def take(*, reservation: Reservation, allocations: list[tuple[int, int]]) -> list[tuple]:
-    """Add (stock id, quantity) to `reserved` on rows the caller has locked; write the lines."""
+def take(*, reservation: Reservation, allocations: list[tuple[int, int]]) -> list[tuple] | None:
+    """Add (stock id, quantity) to `reserved` and write the lines: the changed rows, or None when a
+    row no longer has room (nothing written). On rows the caller has locked it cannot fail; on one
+    row read without a lock, the database re-checks the room after any wait."""
     stocks, quantities = zip(*allocations, strict=True)
-    return _rows(TAKE, {"stocks": list(stocks), "quantities": list(quantities), "reservation": reservation.pk})
+    changed = _rows(TAKE, {"stocks": list(stocks), "quantities": list(quantities), "reservation": reservation.pk})
+    return changed or None
 
 
 def consume(*, reservation: Reservation, reference: str, user) -> list[tuple] | None:

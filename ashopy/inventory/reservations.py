@@ -139,13 +139,21 @@ def begin(*, store: Store, owner: str, ttl: timedelta | None = None) -> Reservat
 def hold(*, reservation: Reservation, lines: Iterable[Line]) -> None:
     """Take the units of `lines` for `reservation`: all of them or none.
 
-    The variants' stock rows are locked in id order, then each line is allocated across the
-    store's active warehouses by priority, split when one has too little. InsufficientStock names
-    the first variant that falls short; the caller's transaction must then roll back (its
-    reservation with it). Two statements on PostgreSQL whatever the number of lines.
+    Each line is allocated across the store's active warehouses by priority, split when one has
+    too little; InsufficientStock names the first variant that falls short, and the caller's
+    transaction must then roll back (its reservation with it). The variants' stock rows are
+    locked in id order first — except when a single row is to change: it is read without a lock
+    and changed by one conditional UPDATE, re-checked by the database after any wait (a race
+    takes the locked way). Two statements on PostgreSQL whatever the number of lines.
     """
     wanted = _merged(lines)
     store = reservation.store
+    if fastpath.enabled() and len(wanted) == 1:
+        allocations = _allocate(_stock_rows(store, wanted), wanted, store)
+        changed = fastpath.take(reservation=reservation, allocations=allocations) if len(allocations) == 1 else None
+        if changed is not None:
+            alerts.after_change(store.pk, changed)
+            return
     allocations = _allocate(_stock_rows(store, wanted, lock=True), wanted, store)
     if fastpath.enabled():
         changed = fastpath.take(reservation=reservation, allocations=allocations)
@@ -214,7 +222,8 @@ def consume(*, reservation: Reservation, reference: str = "", user=None) -> dict
     Returns the units sold per variant. ReservationClosed when the reservation is not active.
     """
     if fastpath.enabled():
-        changed = fastpath.consume(reservation=reservation, reference=reference, user=user)
+        with transaction.atomic(savepoint=False):  # its two statements commit together
+            changed = fastpath.consume(reservation=reservation, reference=reference, user=user)
         if changed is not None:
             reservation.state = Reservation.State.CONSUMED
             alerts.after_change(reservation.store_id, changed)
