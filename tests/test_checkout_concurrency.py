@@ -5,14 +5,12 @@ a barrier starts them together so that they really collide on the same rows. Wha
 interleaving, one unit is sold at most once, the ledger matches the stock and nothing goes negative.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from ashopy.cart import services as cart_services
 from ashopy.checkout import services as checkout
@@ -28,40 +26,11 @@ from ashopy.payments.models import Payment
 from ashopy.payments.providers import sandbox
 from ashopy.pricing.resolver import PricingPolicy
 from tests import factories
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 URLS = {"success": "http://testserver/ok", "cancel": "http://testserver/ko", "notify": "http://testserver/hook"}
-
-
-def run_together(count: int, work) -> list:
-    """Run `work(index)` in `count` threads started together; their results, or the first error raised."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def target(index):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            with translation.override("en"):  # the test's override is per thread
-                results[index] = work(index)
-        except BaseException as error:
-            errors.append(error)
-            barrier.abort()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    database_errors = [error for error in errors if isinstance(error, OperationalError)]
-    assert not database_errors, f"database error (deadlock?) in a thread: {database_errors[0]!r}"
-    if errors:
-        raise errors[0]
-    return results
 
 
 def _emails_ready() -> bool:

@@ -7,13 +7,11 @@ a barrier starts them together so that they really collide on the same rows.
 import io
 import random
 import re
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connection
 from django.db.models import Sum
 
 from ashopy.core.errors import DomainError
@@ -23,37 +21,9 @@ from ashopy.inventory.models import Reservation, ReservationLine, Stock, StockMo
 from ashopy.inventory.reservations import Line
 from ashopy.inventory.selectors import stock_discrepancies
 from tests import factories
+from tests.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(count: int, work) -> list:
-    """Run `work(index)` in `count` threads started together; their results, or the first error raised."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def target(index):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except BaseException as error:
-            errors.append(error)
-            barrier.abort()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    deadlocks = [error for error in errors if isinstance(error, OperationalError)]
-    assert not deadlocks, f"database error (deadlock?) in a thread: {deadlocks[0]!r}"
-    if errors:
-        raise errors[0]
-    return results
 
 
 def assert_rows_sane():
