@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -91,7 +92,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(fields=["store", "number"], name="order_number_per_store"),
             models.UniqueConstraint(fields=["store", "idempotency_key"], condition=~Q(idempotency_key=""),
                                     name="order_idempotency_key_per_store"),
-            models.CheckConstraint(condition=Q(total=models.F("total_net") + models.F("total_tax")),
+            # Rounded to the amounts' places: SQLite adds decimals as floats (0.05 + 0.01 ≠ 0.06).
+            models.CheckConstraint(condition=Q(total=Round(models.F("total_net") + models.F("total_tax"), 2)),
                                    name="order_total_is_net_plus_tax"),
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
         ]
@@ -181,7 +183,7 @@ class OrderLine(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
-            models.CheckConstraint(condition=Q(gross=models.F("net") + models.F("tax")),
+            models.CheckConstraint(condition=Q(gross=Round(models.F("net") + models.F("tax"), 2)),
                                    name="order_line_gross_is_net_plus_tax"),
         ]
 
