@@ -9,12 +9,12 @@ cart is re-validated every time it is shown and once more before payment.
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ashopy.catalog.availability import with_stock
 from ashopy.catalog.models import Product, Variant
+from ashopy.core.rows import execute
 from ashopy.inventory.services import check_quantity
 from ashopy.stores.models import Store
 
@@ -215,15 +215,16 @@ def merge(*, source: Cart, into: Cart) -> list[Notice]:
 def take_ordered(*, cart_id: int, quantities: dict[int, int]) -> None:
     """An order from this cart is confirmed: its quantities (per variant) leave the cart.
 
-    One statement when the cart still holds what was ordered (lines added since stay).
+    One statement when the cart still holds what was ordered (lines added since stay); written in
+    SQL, as every paid order runs it (core/rows.py).
     """
-    lines = CartLine.objects.filter(cart_id=cart_id)
-    whole = Q()
-    for variant_id, quantity in quantities.items():
-        whole |= Q(variant_id=variant_id, quantity__lte=quantity)
-    removed, _per_model = lines.filter(whole).delete() if quantities else (0, {})
+    if not quantities:
+        return
+    taken = " OR ".join(["(variant_id = %s AND quantity <= %s)"] * len(quantities))
+    removed = execute(f"DELETE FROM {CartLine._meta.db_table} WHERE cart_id = %s AND ({taken})",  # noqa: S608
+                      [cart_id, *(value for pair in quantities.items() for value in pair)])
     if removed == len(quantities):
         return
-    for line_id, variant_id, quantity in lines.filter(variant_id__in=list(quantities)).values_list(
-            "pk", "variant_id", "quantity"):
+    for line_id, variant_id, quantity in CartLine.objects.filter(cart_id=cart_id, variant_id__in=list(quantities)
+                                                                 ).values_list("pk", "variant_id", "quantity"):
         CartLine.objects.filter(pk=line_id).update(quantity=quantity - quantities[variant_id])

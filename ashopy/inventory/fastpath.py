@@ -20,6 +20,8 @@ Only `reservations` calls this module.
 from django.db import connection
 from django.utils import timezone
 
+from ashopy.core.rows import fetch
+
 from .models import Reservation, ReservationLine, Stock, StockMovement
 
 _STOCK = Stock._meta.db_table
@@ -82,28 +84,22 @@ def enabled() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _rows(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def take(*, reservation: Reservation, allocations: list[tuple[int, int]]) -> list[tuple] | None:
     """Add (stock id, quantity) to `reserved` and write the lines: the changed rows, or None when a
     row no longer has room (nothing written). On rows the caller has locked it cannot fail; on one
     row read without a lock, the database re-checks the room after any wait."""
     stocks, quantities = zip(*allocations, strict=True)
-    changed = _rows(TAKE, {"stocks": list(stocks), "quantities": list(quantities), "reservation": reservation.pk})
+    changed = fetch(TAKE, {"stocks": list(stocks), "quantities": list(quantities), "reservation": reservation.pk})
     return changed or None
 
 
 def consume(*, reservation: Reservation, reference: str, user) -> list[tuple] | None:
     """Sell an active reservation's units: the changed stock rows, or None if it was not active."""
     now = timezone.now()
-    held = _rows(CLOSE, {"reservation": reservation.pk, "now": now})
+    held = fetch(CLOSE, {"reservation": reservation.pk, "now": now})
     if not held:
         return None
     stocks, quantities = zip(*held, strict=True)
-    return _rows(SELL, {"stocks": list(stocks), "quantities": list(quantities), "store": reservation.store_id,
+    return fetch(SELL, {"stocks": list(stocks), "quantities": list(quantities), "store": reservation.store_id,
                         "reference": (reference or reservation.owner)[:80], "user": getattr(user, "pk", None),
                         "now": now})

@@ -14,11 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from ashopy.catalog.models import Variant
+from ashopy.core.rows import fetch, for_update
 from ashopy.stores.models import Store
 
 from . import alerts, fastpath
@@ -57,13 +58,8 @@ def _variants_of(store: Store, variant_ids) -> dict[int, Variant]:
 
 # --- hot paths: conditional updates ---------------------------------------------------------
 
-_STOCK = Stock._meta.db_table
-
-
-def _execute(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+_STOCK, _WAREHOUSE = Stock._meta.db_table, Warehouse._meta.db_table
+_STOCK_ROW = ("id", "variant_id", "on_hand", "reserved", "priority", "warehouse_id")
 
 
 def _allocate(stocks: Sequence[dict], wanted: dict[int, int], store: Store) -> list[tuple[int, int]]:
@@ -96,15 +92,22 @@ def _stock_rows(store: Store, variant_ids, warehouse: Warehouse | None = None, *
     """The variants' stock rows in active warehouses, by allocation priority.
 
     Read without locks (the conditional updates decide), or, with `lock`, locked in id order:
-    the last attempt after repeated races cannot race again.
+    the last attempt after repeated races cannot race again. Written in SQL: every checkout
+    runs it (core/rows.py).
     """
-    rows = Stock.objects.filter(store=store, variant_id__in=variant_ids, warehouse__is_active=True)
+    variant_ids = list(variant_ids)
+    params = [store.pk, *variant_ids]
+    sql = (f"SELECT stock.id, stock.variant_id, stock.on_hand, stock.reserved, warehouse.priority, "  # noqa: S608
+           f"stock.warehouse_id FROM {_STOCK} stock JOIN {_WAREHOUSE} warehouse ON warehouse.id = stock.warehouse_id "
+           f"WHERE stock.store_id = %s AND stock.variant_id IN ({', '.join(['%s'] * len(variant_ids))}) "
+           "AND warehouse.is_active")
     if warehouse is not None:
-        rows = rows.filter(warehouse=warehouse)
+        sql += " AND stock.warehouse_id = %s"
+        params.append(warehouse.pk)
     if lock:
-        rows = rows.select_for_update(of=("self",)).order_by("id")
-    found = list(rows.values("id", "variant_id", "on_hand", "reserved", "warehouse__priority", "warehouse_id"))
-    return sorted(found, key=lambda row: (row["variant_id"], row["warehouse__priority"], row["warehouse_id"]))
+        sql += f" ORDER BY stock.id{for_update('stock')}"
+    found = [dict(zip(_STOCK_ROW, row, strict=True)) for row in fetch(sql, params)]
+    return sorted(found, key=lambda row: (row["variant_id"], row["priority"], row["warehouse_id"]))
 
 
 class _Raced(Exception):
@@ -115,7 +118,7 @@ def _take(allocations: list[tuple[int, int]], *, column_sql: str) -> list[tuple]
     """Apply conditional updates in stock id order; raise _Raced if one no longer fits."""
     changed = []
     for stock_id, quantity in allocations:
-        rows = _execute(
+        rows = fetch(
             f"UPDATE {_STOCK} SET {column_sql} WHERE id = %s AND on_hand - reserved >= %s "  # noqa: S608
             "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
             [quantity, stock_id, quantity])
@@ -190,7 +193,7 @@ def _close(reservation: Reservation, state: str) -> list[dict]:
 def _unreserve(lines: list[dict]) -> list[tuple]:
     changed = []
     for line in lines:
-        rows = _execute(
+        rows = fetch(
             f"UPDATE {_STOCK} SET reserved = reserved - %s WHERE id = %s "  # noqa: S608
             "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
             [line["quantity"], line["stock_id"]])
@@ -243,7 +246,7 @@ def _consume_lines(reservation: Reservation, *, reference: str, user) -> dict[in
     lines = _close(reservation, Reservation.State.CONSUMED)
     changed, movements = [], []
     for line in lines:
-        rows = _execute(
+        rows = fetch(
             f"UPDATE {_STOCK} SET on_hand = on_hand - %s, reserved = reserved - %s WHERE id = %s "  # noqa: S608
             "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
             [line["quantity"], line["quantity"], line["stock_id"]])

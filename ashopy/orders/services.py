@@ -16,6 +16,7 @@ from django_fsm import can_proceed
 from sequences import get_next_value
 
 from ashopy.cart import services as cart_services
+from ashopy.core.rows import Columns, fetch, for_update
 from ashopy.inventory import reservations
 from ashopy.inventory import services as stock
 from ashopy.inventory.errors import InsufficientStock, ReservationClosed
@@ -79,11 +80,22 @@ def _locked(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("store", "reservation").get(pk=order.pk)
 
 
+_ORDER = Columns(Order, "orders")
+_HOLD = Columns(Reservation, "hold", start=_ORDER.end)
+
+
 def _locked_with_hold(order: Order) -> Order | None:
     """The order and its active reservation, both locked (nothing can release it until we commit),
-    or None when it has no active reservation."""
-    return (Order.objects.select_for_update(of=("self", "reservation")).select_related("reservation")
-            .filter(pk=order.pk, reservation__state=Reservation.State.ACTIVE).first())
+    or None when it has no active reservation. Written in SQL: every payment runs it (core/rows.py)."""
+    rows = fetch(f"SELECT {_ORDER.sql}, {_HOLD.sql} FROM {Order._meta.db_table} orders "  # noqa: S608
+                 f"JOIN {Reservation._meta.db_table} hold ON hold.id = orders.reservation_id "
+                 f"WHERE orders.id = %s AND hold.state = %s{for_update('orders', 'hold')}",
+                 [order.pk, Reservation.State.ACTIVE])
+    if not rows:
+        return None
+    locked = _ORDER.instance(rows[0])
+    locked.reservation = _HOLD.instance(rows[0])
+    return locked
 
 
 def _target_label(method) -> str:
@@ -142,12 +154,14 @@ def _take_stock(order: Order, *, user=None) -> bool:
     return True
 
 
-def _confirm(order: Order) -> None:
+def _confirm(order: Order, *, quantities: dict[int, int] | None = None) -> None:
     """The order is confirmed (paid, or an offline payment promised): its cart gives up what it
-    ordered, other apps hear of it, and the customer gets the confirmation after commit."""
+    ordered (`quantities` per variant when the caller knows them), other apps hear of it, and the
+    customer gets the confirmation after commit."""
     if order.cart_id is not None:
-        cart_services.take_ordered(cart_id=order.cart_id, quantities=dict(
-            order.lines.filter(variant__isnull=False).values_list("variant_id", "quantity")))
+        if quantities is None:
+            quantities = dict(order.lines.filter(variant__isnull=False).values_list("variant_id", "quantity"))
+        cart_services.take_ordered(cart_id=order.cart_id, quantities=quantities)
     signals.order_confirmed.send(sender=Order, order=order)
     _after_commit(order, "confirmation")
 
@@ -186,13 +200,14 @@ def mark_paid(*, order: Order, user=None, note: str = "", payment_note: str = ""
 
 
 def _pay_from_hold(order: Order, *, user, note: str, payment_note: str) -> Order:
-    """The common case: a pending order whose hold we have locked. The units are consumed last, so
-    the contended stock rows stay locked only until the COMMIT that follows."""
+    """The common case: a pending order whose hold we have locked. The units are consumed near the
+    end, so the contended stock rows stay locked only for the cart's update and the COMMIT; what
+    was sold is what the order's cart gives up (the hold was taken from the same lines)."""
     hold = order.reservation
     order = _apply(order, "pay", user=user, note=note, events=_payment_event(order, payment_note, user),
                    paid_at=timezone.now(), stock_consumed=True)
-    _confirm(order)
-    reservations.consume(reservation=hold, reference=order.number, user=user)
+    sold = reservations.consume(reservation=hold, reference=order.number, user=user)
+    _confirm(order, quantities=sold)
     return order
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from ashopy.core.rows import Columns, fetch, for_update
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 
@@ -62,17 +63,27 @@ def start(*, payment: Payment, provider: Provider, urls: dict[str, str], descrip
     return payment
 
 
+_PAYMENT = Columns(Payment, "payment")
+
+
+def _locked_payment(store, provider: Provider, column: str, value: str) -> Payment | None:
+    """The store's attempt with `provider` whose `column` is `value`, locked. Written in SQL: every
+    notification runs it (core/rows.py)."""
+    rows = fetch(f"SELECT {_PAYMENT.sql} FROM {Payment._meta.db_table} payment "  # noqa: S608
+                 f"WHERE payment.store_id = %s AND payment.provider = %s AND payment.{column} = %s "
+                 f"ORDER BY payment.id LIMIT 1{for_update()}", [store.pk, provider.code, value])
+    return _PAYMENT.instance(rows[0]) if rows else None
+
+
 def _payment_of(store, provider: Provider, notification: Notification) -> Payment:
-    payments = Payment.objects.select_for_update().filter(store=store, provider=provider.code)
-    payment = None
-    if notification.reference:
-        payment = payments.filter(reference=notification.reference).first()
-    if payment is None and notification.provider_reference:
-        payment = payments.filter(provider_reference=notification.provider_reference).first()
-    if payment is None and notification.verification_token:
-        # Orange Money names no payment: its secret notif_token, given to us at start, is the key.
-        payment = payments.filter(verification_token=notification.verification_token).first()
-    if payment is None:
+    # Orange Money names no payment: its secret notif_token, given to us at start, is the key.
+    for column, value in (("reference", notification.reference),
+                          ("provider_reference", notification.provider_reference),
+                          ("verification_token", notification.verification_token)):
+        payment = _locked_payment(store, provider, column, value) if value else None
+        if payment is not None:
+            break
+    else:
         raise InvalidNotification()
     if payment.verification_token and not hmac.compare_digest(
             payment.verification_token.encode(), (notification.verification_token or "").encode()):
