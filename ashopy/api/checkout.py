@@ -143,7 +143,6 @@ class CheckoutView(APIView):
         if cart is None:
             raise EmptyCart()
         key = scoped_key(request, cart, key)
-        replay = Order.objects.filter(store=request.store, idempotency_key=key).exists()
         details = checkout.Details(
             email=data["email"], billing_address=dict(data["billing_address"]),
             shipping_address=dict(data["shipping_address"]), shipping_method_id=data["shipping_method"],
@@ -154,7 +153,8 @@ class CheckoutView(APIView):
         if payment is not None:
             payment = checkout.start_payment(order=order, payment=payment,
                                              urls=payment_urls(request, order, payment))
-        return checkout_result(order, payment, status_code=status.HTTP_200_OK if replay else status.HTTP_201_CREATED)
+        return checkout_result(order, payment,
+                               status_code=status.HTTP_200_OK if order.replayed else status.HTTP_201_CREATED)
 
 
 def order_of_caller(request, token) -> Order:

@@ -17,6 +17,7 @@ from ashopy.checkout.services import ADDRESS_FIELDS
 from ashopy.inventory.services import MAX_QUANTITY
 
 from .catalog_serializers import AdjustmentSerializer, absolute_media_url, money
+from .prebuilt import PrebuiltFields
 
 
 class Rate(serializers.DecimalField):
@@ -49,7 +50,7 @@ def country_code(value: str) -> str:
     return code
 
 
-class CheckoutAddressSerializer(serializers.ModelSerializer):
+class CheckoutAddressSerializer(PrebuiltFields, serializers.ModelSerializer):
     """An address as the checkout stores it on the order (a plain dict): the address book's fields and rules.
 
     The country is a plain code here, not the address book's enum: the same field name with a choice set
@@ -69,7 +70,7 @@ class CheckoutAddressSerializer(serializers.ModelSerializer):
         return country_code(value)
 
 
-class CheckoutInputSerializer(serializers.Serializer):
+class CheckoutInputSerializer(PrebuiltFields, serializers.Serializer):
     email = serializers.EmailField(max_length=254, required=False,
                                    help_text="Required for guests; a signed-in customer's own e-mail is used.")
     billing_address = CheckoutAddressSerializer()

@@ -16,6 +16,7 @@ from ashopy.orders.models import Order, OrderEvent, OrderLine
 from ashopy.payments.models import Payment
 
 from .commerce_serializers import CheckoutAddressSerializer, Rate, TaxAmountSerializer
+from .prebuilt import PrebuiltFields
 
 
 class Amount(serializers.DecimalField):
@@ -51,7 +52,7 @@ class EventKindField(serializers.CharField):
     pass
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(PrebuiltFields, serializers.ModelSerializer):
     status = PaymentStatusField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     amount = Amount()
@@ -80,7 +81,7 @@ class OrderTotalsMixin(serializers.Serializer):
     total = Amount()
 
 
-class CheckoutOrderSerializer(OrderTotalsMixin, serializers.ModelSerializer):
+class CheckoutOrderSerializer(PrebuiltFields, OrderTotalsMixin, serializers.ModelSerializer):
     state = OrderStateField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 

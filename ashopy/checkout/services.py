@@ -63,6 +63,7 @@ def _existing(store, key: str, cart: Cart) -> Order | None:
 
 
 def _replayed(order: Order) -> tuple[Order, Payment | None]:
+    order.replayed = True
     return order, payments.open_payment(order)
 
 
@@ -70,10 +71,10 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
                 language: str = "fr") -> tuple[Order, Payment | None]:
     """Final validation, reservation, order in pending_payment, a payment attempt created.
 
-    Returns the existing order (and its latest attempt) when the key was used before. The key is
-    looked up only when something is off (the cart changed or is empty — it was emptied by the
-    first order —, the stock ran out, the key's unique constraint refused the order): a first
-    submit, the common case, pays no query for it.
+    Returns the existing order (and its latest attempt), marked `replayed`, when the key was used
+    before. The key is looked up only when something is off (the cart changed or is empty — it was
+    emptied by the first order —, the stock ran out, the key's unique constraint refused the
+    order): a first submit, the common case, pays no query for it.
     """
     store = cart.store
     key = (idempotency_key or "")[:80]

@@ -10,12 +10,17 @@ converts it (decimals, dates, JSON), so callers cannot tell the difference.
     cursor.execute(f"SELECT {columns.sql} FROM cart_cartline line WHERE …")
     line = columns.instance(row)          # row[0:len(columns)]
 
+Writes on the same path go through `insert` (one INSERT … RETURNING for new instances of one
+model) and `update` (one row's fields), with the values the ORM would write, without its query
+compiler.
+
 `for_update(...)` is the locking clause where the database has one (SQLite locks the whole file
 when it writes, and has none).
 
 Several models in one row: `Columns(Variant, "variant", start=len(lines))`, and so on.
 """
 
+from collections.abc import Sequence
 from functools import cached_property
 
 from django.db import connection
@@ -76,3 +81,47 @@ def for_update(*aliases: str) -> str:
     if not connection.features.has_select_for_update:
         return ""
     return f" FOR UPDATE OF {', '.join(aliases)}" if aliases else " FOR UPDATE"
+
+
+def insert(objects: Sequence[Model], *, ignore_conflicts: bool = False) -> int:
+    """Write new instances of one model in one statement and give them their primary keys.
+
+    What `bulk_create` does (no `save()`, no signals; `auto_now_add` filled), for the hot path.
+    With `ignore_conflicts` (one object), a row that a unique constraint refuses is skipped:
+    the object then has no primary key. Returns how many rows were written.
+    """
+    model = type(objects[0])
+    if ignore_conflicts and len(objects) != 1:
+        raise ValueError("ignore_conflicts takes one object: the ids returned could not be matched")
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    values, params = [], []
+    for instance in objects:
+        params.extend(field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields)
+        values.append(f"({', '.join(['%s'] * len(fields))})")
+    columns = ", ".join(quote(field.column) for field in fields)
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 (names from the model)
+           f"VALUES {', '.join(values)}{' ON CONFLICT DO NOTHING' if ignore_conflicts else ''} "
+           f"RETURNING {quote(model._meta.pk.column)}")
+    ids = fetch(sql, params)
+    for instance, (pk,) in zip(objects, ids, strict=False):
+        instance.pk = pk
+        instance._state.adding, instance._state.db = False, connection.alias
+    return len(ids)
+
+
+def update(instance: Model, fields: Sequence[str], **expected) -> bool:
+    """Write `fields` of a saved instance (`auto_now` ones refreshed), as `save(update_fields=…)`
+    does, where its row still has the `expected` column values: whether it did."""
+    model, quote = type(instance), connection.ops.quote_name
+    changed = [model._meta.get_field(name) for name in fields]
+    params = [field.get_db_prep_save(field.pre_save(instance, add=False), connection) for field in changed]
+    conditions = [f"{quote(model._meta.pk.column)} = %s"]
+    params.append(instance.pk)
+    for name, value in expected.items():
+        field = model._meta.get_field(name)
+        conditions.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_value(value, connection))
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in changed)
+    return execute(f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608 (names from the model)
+                   f"WHERE {' AND '.join(conditions)}", params) == 1

@@ -19,7 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ashopy.catalog.models import Variant
-from ashopy.core.rows import fetch, for_update
+from ashopy.core.rows import fetch, for_update, insert
 from ashopy.stores.models import Store
 
 from . import alerts, fastpath
@@ -135,8 +135,9 @@ def begin(*, store: Store, owner: str, ttl: timedelta | None = None) -> Reservat
     reservation (an order) begins it, writes them, and calls `hold` last: the contended stock rows
     are then locked only from that statement to the COMMIT that follows.
     """
-    return Reservation.objects.create(store=store, owner=owner[:80],
-                                      expires_at=timezone.now() + (ttl or store.reservation_ttl))
+    reservation = Reservation(store=store, owner=owner[:80], expires_at=timezone.now() + (ttl or store.reservation_ttl))
+    insert([reservation])
+    return reservation
 
 
 def hold(*, reservation: Reservation, lines: Iterable[Line]) -> None:

@@ -106,6 +106,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
     CANCELLABLE = (State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.PAID, State.PROCESSING)
     CUSTOMER_CANCELLABLE = (State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.PAID)
     WAS_PAID = (State.PAID, State.REFUND_NEEDED, State.PROCESSING, State.SHIPPED, State.DELIVERED)
+    # Not stored: True on the order that checkout.place_order answers again for a repeated key.
+    replayed = False
 
     @property
     def is_paid(self) -> bool:

@@ -12,11 +12,11 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import can_proceed
+from django_fsm import ConcurrentTransition, can_proceed
 from sequences import get_next_value
 
 from ashopy.cart import services as cart_services
-from ashopy.core.rows import Columns, fetch, for_update
+from ashopy.core.rows import Columns, fetch, for_update, insert, update
 from ashopy.inventory import reservations
 from ashopy.inventory import services as stock
 from ashopy.inventory.errors import InsufficientStock, ReservationClosed
@@ -53,7 +53,7 @@ def create(*, store: Store, number: str, user, email: str, language: str, totals
            idempotency_key: str = "", customer_note: str = "", cart_id: int | None = None) -> Order:
     """Store the priced snapshot (the caller holds the transaction and has reserved the stock)."""
     shipping = totals.shipping
-    order = Order.objects.create(
+    order = Order(
         store=store, number=number, user=user if user is not None and user.is_authenticated else None,
         email=email, language=language, currency=totals.currency, prices_include_tax=totals.includes_tax,
         billing_address=billing_address, shipping_address=shipping_address,
@@ -64,15 +64,16 @@ def create(*, store: Store, number: str, user, email: str, language: str, totals
         total=totals.total, payment_method=payment_method, reservation=reservation,
         expires_at=reservation.expires_at if reservation else None, idempotency_key=idempotency_key,
         customer_note=customer_note, cart_id=cart_id)
-    OrderLine.objects.bulk_create(
-        OrderLine(order=order, variant=line.variant, product_id=line.variant.product_id,
+    # rows.insert: the ORM's create() and bulk_create(), without the query compiler (every checkout)
+    insert([order])
+    insert([OrderLine(order=order, variant=line.variant, product_id=line.variant.product_id,
                   product_name=line.variant.product.name, variant_name=line.variant.name, sku=line.variant.sku,
                   quantity=line.quantity, unit_base=line.unit.base, unit_price=line.unit.price,
                   discount=line.price.discount,
                   discount_labels=", ".join(str(adjustment.label) for adjustment in line.unit.adjustments)[:255],
                   tax_rate=line.unit.tax_rate, net=line.price.net, tax=line.price.tax, gross=line.price.gross)
-        for line in totals.lines)
-    OrderEvent.objects.create(order=order, to_state=order.state, user=order.user)
+            for line in totals.lines])
+    insert([OrderEvent(order=order, to_state=order.state, user=order.user)])
     return order
 
 
@@ -116,9 +117,12 @@ def _apply(order: Order, name: str, *, user=None, note: str = "", events=(), **f
     method()
     for field, value in fields.items():
         setattr(order, field, value)
-    order.save(update_fields=["state", *fields])
-    OrderEvent.objects.bulk_create([*events, OrderEvent(order=order, from_state=before, to_state=order.state,
-                                                        user=user, note=note)])
+    # What save(update_fields=…) with django-fsm's ConcurrentTransitionMixin does, in one statement
+    # without the query compiler (every payment runs it): the row must still be in `before`.
+    if not update(order, ["state", *fields], state=before):
+        raise ConcurrentTransition(f"order {order.pk} left {before} meanwhile")
+    order._update_initial_state()
+    insert([*events, OrderEvent(order=order, from_state=before, to_state=order.state, user=user, note=note)])
     return order
 
 

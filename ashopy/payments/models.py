@@ -1,12 +1,12 @@
 """Payment attempts and the provider events that moved them."""
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ashopy.core.money import ZERO
+from ashopy.core.rows import insert
 from ashopy.orders.models import AMOUNT, Order
 from ashopy.stores.models import Store, StoreOwnedQuerySet
 
@@ -64,23 +64,8 @@ class PaymentEventQuerySet(models.QuerySet):
         One statement (INSERT … ON CONFLICT DO NOTHING); a concurrent duplicate waits for the first
         to commit, then finds it.
         """
-        event = PaymentEvent(payment=payment, provider=provider, event_id=event_id, outcome=outcome,
-                             payload=payload, received_at=timezone.now())
-        fields = ["payment", "provider", "event_id", "outcome", "payload", "received_at"]
-        connection = connections[self.db]
-        columns = [PaymentEvent._meta.get_field(name) for name in fields]
-        values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in columns]
-        table = connection.ops.quote_name(PaymentEvent._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(values))}) "  # noqa: S608
-                           "ON CONFLICT DO NOTHING RETURNING id", values)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        event.pk = row[0]
-        event._state.adding = False
-        return event
+        event = PaymentEvent(payment=payment, provider=provider, event_id=event_id, outcome=outcome, payload=payload)
+        return event if insert([event], ignore_conflicts=True) else None
 
 
 class PaymentEvent(models.Model):

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ashopy.core.rows import Columns, fetch, for_update
+from ashopy.core.rows import Columns, fetch, for_update, insert, update
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 
@@ -31,9 +31,10 @@ def provider_for(store, code: str) -> Provider:
 
 def create(*, order: Order, provider: Provider) -> Payment:
     """A new attempt for the order's total (the caller's transaction)."""
-    return Payment.objects.create(store_id=order.store_id, order=order, provider=provider.code,
-                                  reference=f"PAY-{uuid.uuid4().hex[:20]}", amount=order.total,
-                                  currency=order.currency)
+    payment = Payment(store_id=order.store_id, order=order, provider=provider.code,
+                      reference=f"PAY-{uuid.uuid4().hex[:20]}", amount=order.total, currency=order.currency)
+    insert([payment])
+    return payment
 
 
 def start(*, payment: Payment, provider: Provider, urls: dict[str, str], description: str = "") -> Payment:
@@ -58,8 +59,8 @@ def start(*, payment: Payment, provider: Provider, urls: dict[str, str], descrip
     payment.instructions = started.instructions
     payment.verification_token = started.verification_token
     payment.data = {**payment.data, **dict(started.data)}
-    payment.save(update_fields=["status", "provider_reference", "redirect_url", "instructions",
-                                "verification_token", "data", "updated_at"])
+    update(payment, ["status", "provider_reference", "redirect_url", "instructions", "verification_token", "data",
+                     "updated_at"])
     return payment
 
 
@@ -115,7 +116,7 @@ def apply_outcome(*, payment: Payment, outcome: str, data=None) -> Payment:
     order = Order(pk=payment.order_id)  # a reference: the orders services lock and read the row
     if outcome == Outcome.SUCCEEDED and payment.status != Payment.Status.SUCCEEDED:
         payment.status = Payment.Status.SUCCEEDED
-        payment.save(update_fields=["status", "data", "updated_at"])
+        update(payment, ["status", "data", "updated_at"])
         orders.mark_paid(order=order, payment_note=_paid_note(payment))
     elif outcome in (Outcome.FAILED, Outcome.CANCELLED, Outcome.EXPIRED) and payment.status in Payment.OPEN:
         payment.status = {Outcome.FAILED: Payment.Status.FAILED, Outcome.CANCELLED: Payment.Status.CANCELLED,
