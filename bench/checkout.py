@@ -9,12 +9,14 @@ paid ≠ units that left the stock, or as a ledger discrepancy. One customer per
 (a customer has one cart per store), created in one INSERT with one password hash.
 
 Each phase has three parts. Setup (untimed): `--workers` processes each take every M-th customer
-(HTTP: and get their JWTs). Cart filling (browsing, timed on its own between two barriers): each
-worker fills its customers' carts with 1–3 lines. The timed window (from the second barrier to the
-last worker's end): one order per cart, placed and paid. Phase 1 (services): `place_order` →
-`start_payment` (sandbox) → `handle_notification(succeeded)` with a signed body; queries counted
-with CaptureQueriesContext on one order in `--sample-every`. Phase 2 (HTTP): gunicorn (2 sync
-workers) and as many httpx clients: POST /api/v1/checkout/ (Idempotency-Key), POST the signed webhook.
+(HTTP: with a JWT that this process issued, as the token endpoint would). Cart filling (browsing,
+timed on its own between two barriers): each worker fills its customers' carts with 1–3 lines.
+The timed window (from the second barrier to the last worker's end): one order per cart, placed
+and paid. Phase 1 (services): `place_order` → `start_payment` (sandbox) →
+`handle_notification(succeeded)` with a signed body; queries counted with CaptureQueriesContext
+on one order in `--sample-every`. Phase 2 (HTTP), as many orders by default: gunicorn (2 sync
+workers) and `--workers` httpx clients: POST /api/v1/checkout/ (Idempotency-Key), POST the
+signed webhook.
 
 Celery as deployed: REDIS_URL points at Redis db 9 (flushed at the start) for the cache, the sessions
 and the broker, so a paid order only queues its confirmation e-mail. After each phase a real Celery
@@ -53,7 +55,7 @@ PRODUCTS = 50
 OTHER_STOCK = 100_000
 REDIS_URL = "redis://127.0.0.1:6379/9"  # the bench's own database: flushed at the start
 QUEUE = "celery"  # the Redis list of Celery's default queue
-SETUP_TIMEOUT = 900  # seconds for the workers to load their customers (HTTP: a token each, one password check)
+SETUP_TIMEOUT = 900  # seconds for the workers to load their customers
 
 
 def create_customers(count: int) -> list:
@@ -206,7 +208,7 @@ def run(target, env: dict, ids: dict, options: dict, workers: int, sampler) -> t
     outcome = []
     with watchdog(processes, barrier):
         try:
-            barrier.wait(timeout=SETUP_TIMEOUT)  # customers loaded (and logged in)
+            barrier.wait(timeout=SETUP_TIMEOUT)  # customers loaded
             filling = time.perf_counter()
             barrier.wait(timeout=SETUP_TIMEOUT)  # carts filled
         except threading.BrokenBarrierError:
@@ -356,6 +358,16 @@ def _send_queued(env: dict, broker, queued: int, events, expected: int) -> dict:
             "drained": drained, "left_in_queue": broker.llen(QUEUE)}
 
 
+def access_tokens(user_ids: list[int]) -> list[str]:
+    """A JWT per customer, in `user_ids` order, as POST /api/v1/auth/token/ issues them (valid 5 minutes)."""
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from ashopy.accounts.models import User
+
+    users = User.objects.in_bulk(user_ids)
+    return [str(AccessToken.for_user(users[user_id])) for user_id in user_ids]
+
+
 def http_query_counts(ids: dict) -> dict:
     """Statements per request of one 3-line order through the API, run in this process (django.test.Client).
 
@@ -419,6 +431,7 @@ def phase_http(env: dict, ids: dict, args) -> dict:
     """
     print(f"  phase 2: gunicorn (2 sync workers), {args.workers} httpx clients, {args.http_orders} orders …",
           flush=True)
+    ids = {**ids, "http_tokens": access_tokens(ids["http_customers"])}
     with gunicorn(env, port=args.port, workers=2) as base:
         outcome, filling, seconds, states = run(http_worker, env, ids, {"base": base}, args.workers,
                                                 backend_states(DATABASE))
@@ -437,7 +450,7 @@ def main() -> None:
                         help="concurrent customers (processes); default one per core, as app servers are sized — "
                              "more only queue for the CPU (the results say how many)")
     parser.add_argument("--orders", type=int, default=1000, help="orders paid through the services")
-    parser.add_argument("--http-orders", type=int, default=300, help="orders paid through the API (0: skip)")
+    parser.add_argument("--http-orders", type=int, default=1000, help="orders paid through the API (0: skip)")
     parser.add_argument("--sample-every", type=int, default=10, help="count the queries of one order in N")
     parser.add_argument("--port", type=int, default=8131)
     args = parser.parse_args()
@@ -477,8 +490,8 @@ def bench(args, env: dict) -> None:
         "basket": "the hot SKU ×1 plus 0–2 other products ×1–2", "payment": "sandbox, signed notification",
         "notes": "one customer per order; carts filled before the timed window (cart_fill_*), which places and "
                  "pays one order per cart; phase 1: multiprocessing (spawn), one Django connection per process; "
-                 "phase 2: gunicorn 2 sync workers, httpx clients with a JWT per customer (X-Forwarded-For per "
-                 "customer, the token endpoint being throttled per address); Redis (db 9) for the cache, the "
+                 "phase 2: gunicorn 2 sync workers, httpx clients with a JWT per customer (issued by the bench "
+                 "before the phase, as the token endpoint issues them); Redis (db 9) for the cache, the "
                  "sessions and the Celery broker: paid orders queue their confirmation e-mail, sent after the "
                  "window by a Celery worker (prefork, 2 processes, dummy e-mail backend); PostgreSQL and Redis on "
                  "the same machine"}
