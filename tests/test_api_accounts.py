@@ -144,3 +144,30 @@ def test_another_users_address_is_404_and_untouched(api, customer):
     assert client.delete(url).status_code == 404
     theirs.refresh_from_db()
     assert theirs.city == "Dakar" and theirs.user == other
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_does_not_reset_the_throttle(api, customer, monkeypatch):
+    """Without proxies of ours (NUM_PROXIES=0), X-Forwarded-For is ignored: a client cannot pick its throttle key."""
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "anon-auth", "3/min")
+    for n in range(3):
+        api.post(TOKEN, {"email": "client@example.com", "password": "wrong"}, format="json",
+                 HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+    limited = api.post(TOKEN, {"email": "client@example.com", "password": factories.PASSWORD}, format="json",
+                       HTTP_X_FORWARDED_FOR="10.0.0.99")
+    assert limited.status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_the_address_it_saw_is_the_key(api, customer, monkeypatch, settings):
+    """With NUM_PROXIES=1, the last X-Forwarded-For entry (written by our proxy) tells clients apart."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "anon-auth", "3/min")
+    for _ in range(3):
+        api.post(TOKEN, {"email": "client@example.com", "password": "wrong"}, format="json",
+                 HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.1")
+    assert api.post(TOKEN, {"email": "client@example.com", "password": "wrong"}, format="json",
+                    HTTP_X_FORWARDED_FOR="9.9.9.9, 10.0.0.1").status_code == 429
+    other = api.post(TOKEN, {"email": "client@example.com", "password": factories.PASSWORD}, format="json",
+                     HTTP_X_FORWARDED_FOR="10.0.0.2")
+    assert other.status_code == 200

@@ -37,3 +37,14 @@ def test_a_success_before_the_limit_resets_the_count(client, target):
     for _ in range(2):
         client.post(url, {"username": "cible@example.com", "password": "wrong-password"})
     assert client.post(url, {"username": "cible@example.com", "password": factories.PASSWORD}).status_code == 302
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_lock(client, target):
+    """Lock-outs are per e-mail and address; the address is the connection's, whatever X-Forwarded-For says."""
+    url = reverse("accounts:login")
+    for n in range(3):
+        client.post(url, {"username": "cible@example.com", "password": "wrong-password"},
+                    HTTP_X_FORWARDED_FOR=f"10.1.1.{n}")
+    response = client.post(url, {"username": "cible@example.com", "password": factories.PASSWORD},
+                           HTTP_X_FORWARDED_FOR="10.1.1.200")
+    assert response.status_code == 429
