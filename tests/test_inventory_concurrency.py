@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum
 
 from ashopy.core.errors import DomainError
@@ -271,3 +272,32 @@ def test_consume_racing_expiry_has_exactly_one_winner(store, main):
     assert on_hand(variant) == 40 - winners["consumed"]
     assert StockMovement.objects.filter(reason="sale").count() == winners["consumed"]
     assert stock_discrepancies() == []
+
+
+def test_a_sale_that_fails_halfway_leaves_the_hold_intact(store, main):
+    """consume is two statements (close the hold and lock its rows; move the stock and write the ledger).
+
+    Called outside any transaction, they still commit together: when the second fails (here the
+    database refuses the ledger row), the reservation is still active and the stock untouched.
+    """
+    variant = variant_of(store, "Casque")
+    services.receive(store=store, variant=variant, warehouse=main, quantity=5)
+    hold = reservations.reserve(store=store, lines=[Line(variant.pk, 2)], owner="order:halfway")
+    table = StockMovement._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE FUNCTION refuse_movement() RETURNS trigger LANGUAGE plpgsql AS "
+                       "$$ BEGIN RAISE EXCEPTION 'ledger refused'; END $$")
+        cursor.execute(f"CREATE TRIGGER refuse_movement BEFORE INSERT ON {table} "
+                       "FOR EACH ROW EXECUTE FUNCTION refuse_movement()")
+    try:
+        with pytest.raises(Exception, match="ledger refused"):
+            reservations.consume(reservation=hold, reference="CMD-HALFWAY")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER refuse_movement ON {table}")
+            cursor.execute("DROP FUNCTION refuse_movement()")
+    hold.refresh_from_db()
+    assert hold.state == Reservation.State.ACTIVE
+    assert (on_hand(variant), held(variant)) == (5, 2)
+    reservations.consume(reservation=hold, reference="CMD-HALFWAY")
+    assert (on_hand(variant), held(variant)) == (3, 0)
