@@ -1,4 +1,4 @@
-"""Model instances from hand-written SQL, for the few reads on the checkout's hot path.
+"""Hand-written SQL for the few reads and writes on the checkout's hot path.
 
 The ORM spends more time building and compiling a query than the database spends running it
 (bench/checkout.py: 1.7 ms of Python for the cart's lines, 0.2 ms to run the same SQL). The
@@ -7,8 +7,8 @@ turned into ordinary model instances here — every concrete field, converted th
 converts it (decimals, dates, JSON), so callers cannot tell the difference.
 
     columns = Columns(CartLine, "line")
-    cursor.execute(f"SELECT {columns.sql} FROM cart_cartline line WHERE …")
-    line = columns.instance(row)          # row[0:len(columns)]
+    rows = fetch(f"SELECT {columns.sql} FROM cart_cartline line WHERE …", params)
+    line = columns.instance(rows[0])      # row[0:len(columns)]
 
 Writes on the same path go through `insert` (one INSERT … RETURNING for new instances of one
 model) and `update` (one row's fields), with the values the ORM would write, without its query
@@ -23,7 +23,7 @@ Several models in one row: `Columns(Variant, "variant", start=len(lines))`, and 
 from collections.abc import Sequence
 from functools import cached_property
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
 
@@ -93,6 +93,8 @@ def insert(objects: Sequence[Model], *, ignore_conflicts: bool = False) -> int:
     model = type(objects[0])
     if ignore_conflicts and len(objects) != 1:
         raise ValueError("ignore_conflicts takes one object: the ids returned could not be matched")
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return _insert_with_the_orm(model, objects, ignore_conflicts)
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     values, params = [], []
@@ -108,6 +110,21 @@ def insert(objects: Sequence[Model], *, ignore_conflicts: bool = False) -> int:
         instance.pk = pk
         instance._state.adding, instance._state.db = False, connection.alias
     return len(ids)
+
+
+def _insert_with_the_orm(model, objects: Sequence[Model], ignore_conflicts: bool) -> int:
+    """A database that cannot return the ids of an INSERT (SQLite before 3.35): one save per object."""
+    if not ignore_conflicts:
+        for instance in objects:
+            instance.save(force_insert=True)
+        return len(objects)
+    try:
+        with transaction.atomic():
+            objects[0].save(force_insert=True)
+    except IntegrityError:
+        objects[0].pk = None
+        return 0
+    return 1
 
 
 def update(instance: Model, fields: Sequence[str], **expected) -> bool:
