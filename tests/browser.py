@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -28,3 +29,6 @@ def page(live_server, settings, monkeypatch):
         yield context.new_page()
         context.close()
         browser.close()
+        # Under Playwright's event loop the test's queries ran on a connection of their own (Django
+        # keys connections by async context): close it here, or dropping the test database fails.
+        connections.close_all()
