@@ -107,6 +107,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool("DATABASE_
     # was half of PostgreSQL's time per order (bench/checkout.py). Turn off behind a pooler in
     # transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+    DATABASES["default"]["ENGINE"] = "ashopy.core.postgresql"  # Django's, bulk writes batched under 65,535 params
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

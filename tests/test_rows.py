@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django_fsm import ConcurrentTransition
 
+from ashopy.catalog.models import Product
 from ashopy.core.rows import Columns, fetch, insert, update
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
@@ -91,3 +92,20 @@ def test_without_returning_the_orm_writes_the_rows(store, customer, monkeypatch)
     assert insert([first], ignore_conflicts=True) == 1 and first.pk is not None
     assert insert([again], ignore_conflicts=True) == 0
     assert order.pk is not None and payment.pk is not None
+
+
+@pytest.mark.postgres
+def test_bulk_writes_beyond_the_protocol_parameter_limit(store):
+    """Bound by the server, one statement takes at most 65,535 parameters: the backend batches under it.
+
+    Products cannot take Django's one-array-per-column INSERT (their search vector has its own
+    placeholder), so each row costs a parameter per column — as when a catalogue is generated.
+    """
+    assert connection.features.uses_server_side_binding  # DATABASE_PREPARED_STATEMENTS is on by default
+    count = 65_535 // (len(Product._meta.concrete_fields) - 1) + 10
+    template = factories.product(store, "Modèle")
+    Product.objects.non_polymorphic().bulk_create([
+        Product(store=store, category_id=template.category_id, name=f"Lot {n}", slug=f"lot-{n}",
+                polymorphic_ctype_id=template.polymorphic_ctype_id)
+        for n in range(count)])
+    assert Product.objects.filter(store=store, slug__startswith="lot-").count() == count
