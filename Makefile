@@ -40,7 +40,9 @@ test: install lint
 	DATABASE_URL=$$DATABASE_URL CONN_MAX_AGE=0 DEBUG=0 SECRET_KEY=test-only-secret-key-long-enough-for-hs256-signing SECURE_SSL_REDIRECT=0 \
 	  $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# wrk (Debian's package) loads the storefront in bench/catalog.py.
 bench: install
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(PY) bench/catalog.py
 	$(PY) bench/hot_sku.py
 	$(PY) bench/checkout.py
