@@ -15,7 +15,7 @@ The timed window (from the second barrier to the last worker's end): one order p
 and paid. Phase 1 (services): `place_order` → `start_payment` (sandbox) →
 `handle_notification(succeeded)` with a signed body; queries counted with CaptureQueriesContext
 on one order in `--sample-every`. Phase 2 (HTTP), as many orders by default: gunicorn (2 sync
-workers) and `--workers` httpx clients: POST /api/v1/checkout/ (Idempotency-Key), POST the
+workers) and `--workers` HTTP clients (http.client): POST /api/v1/checkout/ (Idempotency-Key), POST the
 signed webhook.
 
 Celery as deployed: REDIS_URL points at Redis db 9 (flushed at the start) for the cache, the sessions
@@ -432,7 +432,7 @@ def phase_http(env: dict, ids: dict, args) -> dict:
     The counted order is placed before the drain, so its e-mail is among the phase's (one more than the
     timed orders paid).
     """
-    print(f"  phase 2: gunicorn (2 sync workers), {args.workers} httpx clients, {args.http_orders} orders …",
+    print(f"  phase 2: gunicorn (2 sync workers), {args.workers} HTTP clients, {args.http_orders} orders …",
           flush=True)
     ids = {**ids, "http_tokens": access_tokens(ids["http_customers"])}
     with gunicorn(env, port=args.port, workers=2) as base:
@@ -493,7 +493,7 @@ def bench(args, env: dict) -> None:
         "basket": "the hot SKU ×1 plus 0–2 other products ×1–2", "payment": "sandbox, signed notification",
         "notes": "one customer per order; carts filled before the timed window (cart_fill_*), which places and "
                  "pays one order per cart; phase 1: multiprocessing (spawn), one Django connection per process; "
-                 "phase 2: gunicorn 2 sync workers, httpx clients with a JWT per customer (issued by the bench "
+                 "phase 2: gunicorn 2 sync workers, http.client clients with a JWT per customer (issued by the bench "
                  "before the phase, as the token endpoint issues them); Redis (db 9) for the cache, the "
                  "sessions and the Celery broker: paid orders queue their confirmation e-mail, sent after the "
                  "window by a Celery worker (prefork, 2 processes, dummy e-mail backend); PostgreSQL and Redis on "

@@ -171,3 +171,15 @@ def test_behind_one_proxy_the_address_it_saw_is_the_key(api, customer, monkeypat
     other = api.post(TOKEN, {"email": "client@example.com", "password": factories.PASSWORD}, format="json",
                      HTTP_X_FORWARDED_FOR="10.0.0.2")
     assert other.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_token_of_a_deactivated_or_deleted_account_is_refused(api, customer):
+    access = tokens(api)["access"]
+    assert bearer(APIClient(), access).get(ME).status_code == 200
+    User.objects.filter(pk=customer.pk).update(is_active=False)
+    inactive = bearer(APIClient(), access).get(ME)
+    assert inactive.status_code == 401 and "inactive" in inactive.content.decode()
+    User.objects.filter(pk=customer.pk).delete()
+    gone = bearer(APIClient(), access).get(ME)
+    assert gone.status_code == 401 and "not found" in gone.content.decode()
