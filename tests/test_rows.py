@@ -45,13 +45,18 @@ def test_several_rows_in_one_insert_get_their_own_ids(store, customer):
     assert {event.pk: event.note for event in events} == dict(OrderEvent.objects.values_list("pk", "note"))
 
 
-def test_a_conflicting_insert_is_skipped_when_asked(store, customer):
-    order = _order(store, customer)
-    payment = Payment(store=store, order=order, provider="sandbox", reference="PAY-1", amount=order.total,
+def _the_same_event_twice(store, order) -> tuple[PaymentEvent, PaymentEvent]:
+    """A payment of `order` written with `insert`, and two unsaved copies of one provider event."""
+    payment = Payment(store=store, order=order, provider="sandbox", reference=f"PAY-{order.pk}", amount=order.total,
                       currency="XOF")
     insert([payment])
-    first = PaymentEvent(payment=payment, provider="sandbox", event_id="evt-1", outcome="succeeded", payload={})
-    again = PaymentEvent(payment=payment, provider="sandbox", event_id="evt-1", outcome="succeeded", payload={})
+    assert payment.pk is not None
+    return tuple(PaymentEvent(payment=payment, provider="sandbox", event_id=f"evt-{order.pk}", outcome="succeeded",
+                              payload={}) for _ in range(2))
+
+
+def test_a_conflicting_insert_is_skipped_when_asked(store, customer):
+    first, again = _the_same_event_twice(store, _order(store, customer))
     assert insert([first], ignore_conflicts=True) == 1 and first.pk is not None
     assert insert([again], ignore_conflicts=True) == 0 and again.pk is None
     assert PaymentEvent.objects.count() == 1
@@ -84,14 +89,10 @@ def test_without_returning_the_orm_writes_the_rows(store, customer, monkeypatch)
     order = _order(store, customer)
     events = [OrderEvent(order=order, to_state="pending_payment", note=f"n{n}") for n in range(2)]
     assert insert(events) == 2 and OrderEvent.objects.filter(order=order).count() == 2
-    payment = Payment(store=store, order=order, provider="sandbox", reference="PAY-2", amount=order.total,
-                      currency="XOF")
-    insert([payment])
-    first = PaymentEvent(payment=payment, provider="sandbox", event_id="evt-2", outcome="succeeded", payload={})
-    again = PaymentEvent(payment=payment, provider="sandbox", event_id="evt-2", outcome="succeeded", payload={})
+    first, again = _the_same_event_twice(store, order)
     assert insert([first], ignore_conflicts=True) == 1 and first.pk is not None
-    assert insert([again], ignore_conflicts=True) == 0
-    assert order.pk is not None and payment.pk is not None
+    assert insert([again], ignore_conflicts=True) == 0 and again.pk is None
+    assert order.pk is not None and PaymentEvent.objects.count() == 1
 
 
 @pytest.mark.postgres
