@@ -89,3 +89,9 @@ def other_manager(other_store):
 def _payment_providers(settings):
     """Every store offers the sandbox and the offline methods unless a test configures others."""
     settings.PAYMENT_PROVIDERS = {"*": {"sandbox": {}, "cash_on_delivery": {}, "bank_transfer": {"iban": "SN08 0001"}}}
+
+
+@pytest.fixture
+def both_store_hosts(settings):
+    """Requests may name store B's domain ("b.test") as well as "testserver"."""
+    settings.ALLOWED_HOSTS = ["testserver", "b.test"]

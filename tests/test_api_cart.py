@@ -7,31 +7,16 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from ashopy.cart import services as cart_services
 from ashopy.cart.models import Cart, CartLine
 from ashopy.inventory import services as inventory
 from tests import factories
+from tests.api import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_store_hosts")]
 
 CART, LINES = "/api/v1/cart/", "/api/v1/cart/lines/"
-
-
-def client_for(user=None, host="testserver", token=None) -> APIClient:
-    client = APIClient(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="en")
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    if token is not None:
-        client.defaults["HTTP_CART_TOKEN"] = str(token)
-    return client
-
-
-@pytest.fixture(autouse=True)
-def _hosts(settings):
-    settings.ALLOWED_HOSTS = ["testserver", "b.test"]
 
 
 @pytest.fixture

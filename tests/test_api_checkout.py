@@ -4,8 +4,6 @@ sandbox webhook (verified, applied once), giving up, and the refusals that chang
 import uuid
 
 import pytest
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from ashopy.cart.models import CartLine
 from ashopy.inventory import services as inventory
@@ -14,24 +12,11 @@ from ashopy.orders.models import Order
 from ashopy.payments.models import Payment, PaymentEvent
 from ashopy.payments.providers import sandbox
 from tests import factories
+from tests.api import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_store_hosts")]
 
 CHECKOUT, LINES, WEBHOOK = "/api/v1/checkout/", "/api/v1/cart/lines/", "/api/v1/payments/webhooks/sandbox/"
-
-
-def client_for(user=None, token=None) -> APIClient:
-    client = APIClient(HTTP_HOST="testserver", HTTP_ACCEPT_LANGUAGE="en")
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    if token is not None:
-        client.defaults["HTTP_CART_TOKEN"] = str(token)
-    return client
-
-
-@pytest.fixture(autouse=True)
-def _hosts(settings):
-    settings.ALLOWED_HOSTS = ["testserver", "b.test"]
 
 
 @pytest.fixture

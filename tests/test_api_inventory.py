@@ -8,30 +8,17 @@ import pytest
 import yaml
 from django.utils import timezone
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from ashopy.inventory import reservations, services
 from ashopy.inventory.models import Stock, StockMovement, VariantCost, Warehouse
 from tests import factories
+from tests.api import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_store_hosts")]
 
 BASE = "/api/v1/inventory/"
 ADJUST, TRANSFER, COUNT, RECEIVE = (f"{BASE}stock/{name}/" for name in ("adjust", "transfer", "count", "receive"))
 READS = ["warehouses/", "stock/", "movements/", "low-stock/", "value/"]
-
-
-def client_for(user=None, host="testserver") -> APIClient:
-    """An API client on `host`, in English so that messages can be asserted whatever the store's language."""
-    client = APIClient(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="en")
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    return client
-
-
-@pytest.fixture(autouse=True)
-def _hosts(settings):
-    settings.ALLOWED_HOSTS = ["testserver", "b.test"]
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from ashopy.cart import services as cart_services
 from ashopy.checkout import services as checkout
@@ -16,23 +14,12 @@ from ashopy.payments.models import Payment
 from ashopy.payments.providers import sandbox
 from ashopy.pricing.resolver import PricingPolicy
 from tests import factories
+from tests.api import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_store_hosts")]
 
 MINE, STAFF = "/api/v1/orders/", "/api/v1/staff/orders/"
 URLS = {"success": "http://testserver/ok", "cancel": "http://testserver/ko", "notify": "http://testserver/hook"}
-
-
-def client_for(user=None, host="testserver") -> APIClient:
-    client = APIClient(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="en")
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    return client
-
-
-@pytest.fixture(autouse=True)
-def _hosts(settings):
-    settings.ALLOWED_HOSTS = ["testserver", "b.test"]
 
 
 @pytest.fixture

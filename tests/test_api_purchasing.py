@@ -3,27 +3,14 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from ashopy.inventory import purchasing
 from ashopy.inventory.models import PurchaseOrder, Stock, StockMovement, Supplier, SupplierItem, Warehouse
 from tests import factories
+from tests.api import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_store_hosts")]
 API = "/api/v1/purchasing"
-
-
-def client_for(user=None, host="testserver") -> APIClient:
-    client = APIClient(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="en")
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    return client
-
-
-@pytest.fixture(autouse=True)
-def _hosts(settings):
-    settings.ALLOWED_HOSTS = ["testserver", "b.test"]
 
 
 @pytest.fixture

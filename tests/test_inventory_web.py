@@ -16,12 +16,7 @@ from ashopy.inventory import reservations, services
 from ashopy.inventory.models import LowStockAlert, Stock, StockMovement, Warehouse
 from tests import factories
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _hosts(settings):
-    settings.ALLOWED_HOSTS = ["testserver", "b.test"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_store_hosts")]
 
 
 @pytest.fixture

@@ -16,14 +16,9 @@ from ashopy.pricing.resolver import PricingPolicy
 from ashopy.stores.models import Store
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_store_hosts")]
 
 URLS = {"success": "http://testserver/ok", "cancel": "http://testserver/ko", "notify": "http://testserver/hook"}
-
-
-@pytest.fixture(autouse=True)
-def _hosts(settings):
-    settings.ALLOWED_HOSTS = ["testserver", "b.test"]
 
 
 @pytest.fixture
