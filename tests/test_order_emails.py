@@ -6,7 +6,7 @@ from ashopy.cart import services as cart_services
 from ashopy.checkout import services as checkout
 from ashopy.core.money import format_money
 from ashopy.orders import services as orders
-from ashopy.orders import tasks
+from ashopy.orders import emails
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import services as payments
 from ashopy.payments.providers import sandbox
@@ -53,7 +53,7 @@ def place(store, variant, method, *, payment_method="sandbox", paid=False, langu
 def sent(mailoutbox, order, kind):
     """Send `kind` and answer (message, text, html), checking the parts and the timeline event."""
     mailoutbox.clear()
-    tasks.send_order_email(order.pk, kind)
+    emails.send(order.pk, kind)
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     [(html, mimetype)] = message.alternatives
@@ -159,10 +159,10 @@ def test_store_names_are_not_escaped_in_text_parts(mailoutbox, store, variant, m
 
 
 def test_no_email_for_a_missing_order_or_kind(mailoutbox):
-    tasks.send_order_email(10**9, "confirmation")
+    emails.send(10**9, "confirmation")
     assert mailoutbox == []
     with pytest.raises(ValueError):
-        tasks.send_order_email(10**9, "spam")
+        emails.send(10**9, "spam")
 
 
 # --- the real flow: e-mails leave after the commit ------------------------------------------

@@ -1,18 +1,15 @@
 """Low-stock alerts: once per crossing of a stock row's threshold, not on every sale.
 
 Services pass the rows they changed (as returned by their UPDATEs); only a row whose
-available quantity crossed its threshold costs a query here. Alerts are e-mailed to the
-store's stock managers by a Celery task after the transaction commits, and other apps
-hear of them through the `stock_low` signal.
+available quantity crossed its threshold costs a query here. Each alert is a `stock_low`
+domain event (core/events.py): its consumers — the e-mail to the store's stock managers
+(inventory/consumers.py) — run after the transaction commits, never while the stock rows
+are locked.
 """
 
-from django.db import transaction
-from django.dispatch import Signal
+from ashopy.core import events
 
 from .models import LowStockAlert, Stock
-
-# Sent after commit with `alert` (a LowStockAlert).
-stock_low = Signal()
 
 
 def after_change(store_id: int, rows) -> None:
@@ -30,11 +27,4 @@ def _raise_alert(store_id: int, stock_id: int, available: int, threshold: int) -
     if not Stock.objects.filter(pk=stock_id, low_stock_alerted=False).update(low_stock_alerted=True):
         return
     alert = LowStockAlert.objects.create(store_id=store_id, stock_id=stock_id, available=available, threshold=threshold)
-
-    def notify():
-        from .tasks import notify_low_stock
-
-        stock_low.send(sender=LowStockAlert, alert=alert)
-        notify_low_stock.delay(alert.pk)
-
-    transaction.on_commit(notify)
+    events.publish("stock_low", alert_id=alert.pk, store_id=store_id, stock_id=stock_id)

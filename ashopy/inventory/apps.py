@@ -10,6 +10,7 @@ class InventoryConfig(AppConfig):
     def ready(self):
         from ashopy.catalog import availability
 
+        from . import consumers  # noqa: F401  (registers the low-stock e-mail as an event consumer)
         from .levels import StockLevels
 
         availability.register(StockLevels())

@@ -26,6 +26,7 @@ from django_fsm import can_proceed
 from sequences import get_next_value
 
 from ashopy.catalog.models import Variant
+from ashopy.core import events
 from ashopy.stores.models import Store
 
 from . import services
@@ -273,6 +274,8 @@ def receive(*, purchase_order: PurchaseOrder, quantities: Mapping[int, int], use
     PurchaseOrderLine.objects.bulk_update(received, ["received_quantity"])
     summary = ", ".join(f"{line.variant.sku} × {wanted[line.pk]}" for line in received)
     complete = all(line.outstanding == 0 for line in lines.values())
+    events.publish("purchase_order_received", purchase_order_id=order.pk, store_id=order.store_id,
+                   lines={str(line.pk): wanted[line.pk] for line in received}, complete=complete)
     return _apply(order, order.record_receipt, complete=complete, user=user,
                   note=note or _("Received: %(lines)s") % {"lines": summary})
 

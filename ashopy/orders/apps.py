@@ -6,3 +6,6 @@ class OrdersConfig(AppConfig):
     name = "ashopy.orders"
     label = "orders"
     verbose_name = _("Orders")
+
+    def ready(self):
+        from . import consumers  # noqa: F401  (registers the order e-mails as event consumers)

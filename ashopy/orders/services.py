@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from sequences import get_next_value
 
 from ashopy.cart import services as cart_services
+from ashopy.core import events
 from ashopy.core.rows import Columns, fetch, for_update, insert, update
 from ashopy.inventory import reservations
 from ashopy.inventory import services as stock
@@ -23,7 +24,6 @@ from ashopy.inventory.errors import InsufficientStock, ReservationClosed
 from ashopy.inventory.models import Reason, Reservation, StockMovement, Warehouse
 from ashopy.stores.models import Store
 
-from . import signals, tasks
 from .errors import NoteRequired, NotShipped, StockGone, TransitionNotAllowed
 from .models import Order, OrderEvent, OrderLine
 
@@ -74,6 +74,7 @@ def create(*, store: Store, number: str, user, email: str, language: str, totals
                   tax_rate=line.unit.tax_rate, net=line.price.net, tax=line.price.tax, gross=line.price.gross)
             for line in totals.lines])
     insert([OrderEvent(order=order, to_state=order.state, user=order.user)])
+    events.publish("order_placed", order_id=order.pk, store_id=store.pk)
     return order
 
 
@@ -105,8 +106,9 @@ def _target_label(method) -> str:
     return Order.State(target).label if target in Order.State.values else str(target)
 
 
-def _apply(order: Order, name: str, *, user=None, note: str = "", events=(), **fields) -> Order:
-    """Run transition `name` on the locked row, save it with `fields`, write the event after `events`.
+def _apply(order: Order, name: str, *, user=None, note: str = "", timeline=(), **fields) -> Order:
+    """Run transition `name` on the locked row, save it with `fields`, write its event after the
+    `timeline` rows (a payment note).
 
     Refuses what the machine refuses.
     """
@@ -122,14 +124,14 @@ def _apply(order: Order, name: str, *, user=None, note: str = "", events=(), **f
     if not update(order, ["state", *fields], state=before):
         raise ConcurrentTransition(f"order {order.pk} left {before} meanwhile")
     order._update_initial_state()
-    insert([*events, OrderEvent(order=order, from_state=before, to_state=order.state, user=user, note=note)])
+    insert([*timeline, OrderEvent(order=order, from_state=before, to_state=order.state, user=user, note=note)])
     return order
 
 
-def _after_commit(order: Order, kind: str) -> None:
-    order_id = order.pk
-    # robust: an e-mail that cannot be sent never turns a committed payment into an error answer
-    transaction.on_commit(lambda: tasks.send_order_email.delay(order_id, kind), robust=True)
+def _publish(order: Order, *names: str, from_state: str = "") -> None:
+    """Tell the other apps what happened to `order`, once this transaction commits."""
+    payload = {"order_id": order.pk, "store_id": order.store_id, "from_state": from_state}
+    events.publish_together(*((name, payload) for name in names))
 
 
 def _take_stock(order: Order, *, user=None) -> bool:
@@ -158,16 +160,18 @@ def _take_stock(order: Order, *, user=None) -> bool:
     return True
 
 
-def _confirm(order: Order, *, quantities: dict[int, int] | None = None) -> None:
+def _confirm(order: Order, *, quantities: dict[int, int] | None = None, paid_from: str = "") -> None:
     """The order is confirmed (paid, or an offline payment promised): its cart gives up what it
-    ordered (`quantities` per variant when the caller knows them), other apps hear of it, and the
-    customer gets the confirmation after commit."""
+    ordered (`quantities` per variant when the caller knows them) and other apps hear of it
+    (`order_paid` too when the money came with it, from state `paid_from`)."""
     if order.cart_id is not None:
         if quantities is None:
             quantities = dict(order.lines.filter(variant__isnull=False).values_list("variant_id", "quantity"))
         cart_services.take_ordered(cart_id=order.cart_id, quantities=quantities)
-    signals.order_confirmed.send(sender=Order, order=order)
-    _after_commit(order, "confirmation")
+    if paid_from:
+        _publish(order, "order_paid", "order_confirmed", from_state=paid_from)
+    else:
+        _publish(order, "order_confirmed")
 
 
 def _payment_event(order: Order, note: str, user) -> list[OrderEvent]:
@@ -188,18 +192,18 @@ def mark_paid(*, order: Order, user=None, note: str = "", payment_note: str = ""
     order = _locked(order)
     if order.state in Order.WAS_PAID:
         return order
-    events = _payment_event(order, payment_note, user)
+    before = order.state
+    timeline = _payment_event(order, payment_note, user)
     if order.state == Order.State.CANCELLED or not _take_stock(order, user=user):
-        order = _apply(order, "flag_refund", user=user, note=note, events=events, paid_at=timezone.now())
-        _after_commit(order, "refund_needed")
+        order = _apply(order, "flag_refund", user=user, note=note, timeline=timeline, paid_at=timezone.now())
+        _publish(order, "order_refund_needed", from_state=before)
         return order
-    offline = order.state == Order.State.AWAITING_PAYMENT
-    order = _apply(order, "pay", user=user, note=note, events=events, paid_at=timezone.now(),
+    order = _apply(order, "pay", user=user, note=note, timeline=timeline, paid_at=timezone.now(),
                    stock_consumed=order.stock_consumed, reservation=order.reservation)
-    if offline:
-        _after_commit(order, "payment_received")
+    if before == Order.State.AWAITING_PAYMENT:  # confirmed when it was placed
+        _publish(order, "order_paid", from_state=before)
     else:
-        _confirm(order)
+        _confirm(order, paid_from=before)
     return order
 
 
@@ -208,10 +212,10 @@ def _pay_from_hold(order: Order, *, user, note: str, payment_note: str) -> Order
     end, so the contended stock rows stay locked only for the cart's update and the COMMIT; what
     was sold is what the order's cart gives up (the hold was taken from the same lines)."""
     hold = order.reservation
-    order = _apply(order, "pay", user=user, note=note, events=_payment_event(order, payment_note, user),
+    order = _apply(order, "pay", user=user, note=note, timeline=_payment_event(order, payment_note, user),
                    paid_at=timezone.now(), stock_consumed=True)
     sold = reservations.consume(reservation=hold, reference=order.number, user=user)
-    _confirm(order, quantities=sold)
+    _confirm(order, quantities=sold, paid_from=Order.State.PENDING_PAYMENT)
     return order
 
 
@@ -260,11 +264,10 @@ def cancel(*, order: Order, user=None, note: str = "") -> Order:
     _release(order)
     if order.stock_consumed:
         _put_back(order, user=user)
-    confirmed = order.state != Order.State.PENDING_PAYMENT
+    before = order.state
     order = _apply(order, "cancel", user=user, note=note, cancelled_at=timezone.now(),
                    stock_consumed=order.stock_consumed)
-    if confirmed:  # a customer who backed out of the payment page needs no e-mail about it
-        _after_commit(order, "cancelled")
+    _publish(order, "order_cancelled", from_state=before)
     return order
 
 
@@ -275,7 +278,9 @@ def expire(*, order: Order) -> Order:
     if order.state != Order.State.PENDING_PAYMENT:
         return order
     _release(order)
-    return _apply(order, "expire")
+    order = _apply(order, "expire")
+    _publish(order, "order_expired", from_state=Order.State.PENDING_PAYMENT)
+    return order
 
 
 def expire_due(*, now: datetime | None = None, limit: int = 200) -> int:
@@ -306,13 +311,15 @@ def ship(*, order: Order, user=None, carrier: str = "", tracking_number: str = "
          note: str = "") -> Order:
     tracking = _tracking({"carrier": carrier, "tracking_number": tracking_number, "tracking_url": tracking_url})
     order = _apply(_locked(order), "ship", user=user, note=note, shipped_at=timezone.now(), **tracking)
-    _after_commit(order, "shipped")
+    _publish(order, "order_shipped")
     return order
 
 
 @transaction.atomic
 def deliver(*, order: Order, user=None, note: str = "") -> Order:
-    return _apply(_locked(order), "deliver", user=user, note=note, delivered_at=timezone.now())
+    order = _apply(_locked(order), "deliver", user=user, note=note, delivered_at=timezone.now())
+    _publish(order, "order_delivered")
+    return order
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from ashopy.core import events
 from ashopy.core.rows import Columns, fetch, for_update, insert, update
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
@@ -129,11 +130,18 @@ def apply_outcome(*, payment: Payment, outcome: str, data=None) -> Payment:
             else:
                 orders.cancel(order=order, note=f"{payment.provider}: {outcome}")
     elif outcome == Outcome.REFUNDED and payment.status == Payment.Status.SUCCEEDED:
+        refunded = payment.amount - payment.refunded_amount
         payment.status, payment.refunded_amount = Payment.Status.REFUNDED, payment.amount
         payment.save(update_fields=["status", "refunded_amount", "data", "updated_at"])
+        _refunded(payment, refunded)
     elif data:
         payment.save(update_fields=["data", "updated_at"])
     return payment
+
+
+def _refunded(payment: Payment, amount: Decimal) -> None:
+    events.publish("payment_refunded", payment_id=payment.pk, order_id=payment.order_id,
+                   amount=str(amount), currency=payment.currency)
 
 
 def _paid_note(payment: Payment) -> str:
@@ -170,6 +178,7 @@ def refund(*, order: Order, user=None, amount: Decimal | None = None) -> list[Pa
             locked.save(update_fields=["refunded_amount", "status", "data", "updated_at"])
             orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user,
                           note=f"refund {result.provider_reference}: {due} {payment.currency}")
+            _refunded(locked, due)
         refunded.append(locked)
     return refunded
 
