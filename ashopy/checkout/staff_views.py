@@ -23,8 +23,6 @@ from ashopy.orders.models import Order
 from ashopy.payments import services as payments
 from ashopy.payments.models import Payment
 from ashopy.stores.decorators import SALES_ROLES, store_staff_required
-from ashopy.stores.models import Role
-from ashopy.stores.selectors import staff_role
 
 from . import services as checkout
 from .staff_forms import AddNoteForm, NoteForm, OrderFilterForm, ShipForm, TrackingForm, payment_method_choices
@@ -170,9 +168,6 @@ def order_action(request, number, action):
         raise Http404
     order = _order(request, number)
     form_class, run = ACTIONS[action]
-    if action == "cancel" and order.paid_at and staff_role(request.user, request.store) == Role.VENDEUR:
-        messages.error(request, _("A paid order is refunded when cancelled: a manager or an admin cancels it."))
-        return redirect("checkout_staff:order_detail", number=order.number)
     values = {}
     if form_class is not None:
         form = form_class(request.POST, prefix=action)

@@ -24,6 +24,7 @@ from ashopy.inventory.errors import InsufficientStock, ReservationClosed
 from ashopy.inventory.models import Reason, Reservation, StockMovement, Warehouse
 from ashopy.stores.models import Store
 
+from . import rules
 from .errors import NoteRequired, NotShipped, StockGone, TransitionNotAllowed
 from .models import Order, OrderEvent, OrderLine
 
@@ -184,8 +185,11 @@ def mark_paid(*, order: Order, user=None, note: str = "", payment_note: str = ""
 
     `payment_note` records the payment itself on the timeline. A payment that arrives after the
     hold lapsed re-reserves if the stock allows; otherwise the order becomes "paid – refund
-    needed" and the store's staff are told.
+    needed" and the store's staff are told. `user`: the staff member who received the money,
+    or None for a provider's notification.
     """
+    if user is not None:
+        rules.authorize(user=user, order=order, action="mark_paid")
     held = _locked_with_hold(order)
     if held is not None and held.state == Order.State.PENDING_PAYMENT and not held.stock_consumed:
         return _pay_from_hold(held, user=user, note=note, payment_note=payment_note)
@@ -259,6 +263,7 @@ def _put_back(order: Order, *, user=None) -> None:
 def cancel(*, order: Order, user=None, note: str = "") -> Order:
     """Cancel: held units are released, sold ones put back. Refunds are the payments app's part."""
     order = _locked(order)
+    rules.authorize(user=user, order=order, action="cancel")
     if order.state not in (*Order.CANCELLABLE, Order.State.REFUND_NEEDED):
         raise TransitionNotAllowed(state=order.get_state_display(), target=Order.State.CANCELLED.label)
     _release(order)
@@ -299,7 +304,9 @@ def expire_due(*, now: datetime | None = None, limit: int = 200) -> int:
 
 @transaction.atomic
 def process(*, order: Order, user=None, note: str = "") -> Order:
-    return _apply(_locked(order), "process", user=user, note=note)
+    order = _locked(order)
+    rules.authorize(user=user, order=order, action="process")
+    return _apply(order, "process", user=user, note=note)
 
 
 def _tracking(fields: dict) -> dict:
@@ -310,14 +317,18 @@ def _tracking(fields: dict) -> dict:
 def ship(*, order: Order, user=None, carrier: str = "", tracking_number: str = "", tracking_url: str = "",
          note: str = "") -> Order:
     tracking = _tracking({"carrier": carrier, "tracking_number": tracking_number, "tracking_url": tracking_url})
-    order = _apply(_locked(order), "ship", user=user, note=note, shipped_at=timezone.now(), **tracking)
+    order = _locked(order)
+    rules.authorize(user=user, order=order, action="ship")
+    order = _apply(order, "ship", user=user, note=note, shipped_at=timezone.now(), **tracking)
     _publish(order, "order_shipped")
     return order
 
 
 @transaction.atomic
 def deliver(*, order: Order, user=None, note: str = "") -> Order:
-    order = _apply(_locked(order), "deliver", user=user, note=note, delivered_at=timezone.now())
+    order = _locked(order)
+    rules.authorize(user=user, order=order, action="deliver")
+    order = _apply(order, "deliver", user=user, note=note, delivered_at=timezone.now())
     _publish(order, "order_delivered")
     return order
 
@@ -327,6 +338,7 @@ def set_tracking(*, order: Order, user=None, carrier: str = "", tracking_number:
                  tracking_url: str = "") -> Order:
     """Correct the carrier or tracking number of a shipped order (an event records it)."""
     order = _locked(order)
+    rules.authorize(user=user, order=order, action="set_tracking")
     if order.state not in (Order.State.SHIPPED, Order.State.DELIVERED):
         raise NotShipped()
     tracking = _tracking({"carrier": carrier, "tracking_number": tracking_number, "tracking_url": tracking_url})
@@ -339,6 +351,7 @@ def set_tracking(*, order: Order, user=None, carrier: str = "", tracking_number:
 
 
 def add_note(*, order: Order, user, note: str) -> OrderEvent:
+    rules.authorize(user=user, order=order, action="add_note")
     note = (note or "").strip()
     if not note:
         raise NoteRequired(fields={"note": [str(NoteRequired.message)]})

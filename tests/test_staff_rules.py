@@ -1,0 +1,98 @@
+"""Who may move an order: every staff transition × role × channel (back office and API) gives one answer.
+
+The rule is decided by the order services; the web page and the API only translate a refusal.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ashopy.orders import services as orders
+from ashopy.orders.models import Order
+from tests import factories
+from tests.api import client_for
+from tests.test_staff_orders import place
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_store_hosts")]
+
+ROLES = ("client", "vendeur", "gestionnaire", "admin", "other_store")
+# action → (how the order is prepared, the state it reaches when the action is allowed)
+ACTIONS = {
+    "process": ("paid", Order.State.PROCESSING),
+    "ship": ("processing", Order.State.SHIPPED),
+    "deliver": ("shipped", Order.State.DELIVERED),
+    "mark_paid": ("awaiting", Order.State.PAID),
+    "cancel_unpaid": ("awaiting", Order.State.CANCELLED),
+    "cancel_paid": ("paid", Order.State.CANCELLED),
+}
+ALLOWED = {
+    "client": set(),
+    "other_store": set(),
+    "vendeur": {"process", "ship", "deliver", "mark_paid", "cancel_unpaid"},
+    "gestionnaire": set(ACTIONS),
+    "admin": set(ACTIONS),
+}
+
+
+@pytest.fixture
+def variant(store):
+    return factories.product(store, "ThinkPad X1", stock=100, price="10000").variants.get()
+
+
+@pytest.fixture
+def method(store):
+    return factories.shipping_method(store, price="2000")
+
+
+def prepared(store, variant, method, how: str) -> Order:
+    if how == "awaiting":
+        return place(store, variant, method, payment_method="cash_on_delivery")
+    order = place(store, variant, method, paid=True)
+    if how in ("processing", "shipped"):
+        order = orders.process(order=order)
+    if how == "shipped":
+        order = orders.ship(order=order, carrier="DHL", tracking_number="42")
+    return order
+
+
+def actor(role: str, store, other_store):
+    if role == "client":
+        return factories.UserFactory(email="someone@example.com")
+    if role == "other_store":
+        return factories.staff(other_store, "admin", email="admin@paris.example.com")
+    return factories.staff(store, role, email=f"{role}@example.com")
+
+
+def through_web(user, order: Order, action: str, settings) -> int:
+    client = Client(HTTP_HOST="testserver")
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    name = {"mark_paid": "mark-paid", "cancel_unpaid": "cancel", "cancel_paid": "cancel"}.get(action, action)
+    fields = {"ship-carrier": "DHL", "ship-tracking_number": "42"} if action == "ship" else {}
+    return client.post(reverse("checkout_staff:order_action", args=[order.number, name]), fields).status_code
+
+
+def through_api(user, order: Order, action: str) -> int:
+    name = {"cancel_unpaid": "cancel", "cancel_paid": "cancel"}.get(action, action)
+    fields = {"carrier": "DHL", "tracking_number": "42"} if action == "ship" else {}
+    return client_for(user).post(f"/api/v1/staff/orders/{order.number}/transition/", {"action": name, **fields},
+                                 format="json").status_code
+
+
+@pytest.mark.parametrize("channel", ["web", "api"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_every_transition_role_and_channel(store, other_store, variant, method, settings, action, role, channel):
+    how, target = ACTIONS[action]
+    order = prepared(store, variant, method, how)
+    before = order.state
+    user = actor(role, store, other_store)
+    status = through_web(user, order, action, settings) if channel == "web" else through_api(user, order, action)
+    order.refresh_from_db()
+    if action in ALLOWED[role]:
+        assert order.state == target, (status, order.state)
+        assert status in (200, 302)
+    else:
+        assert order.state == before, f"{role} could {action} through {channel}"
+        expected = {"web": {403, 302}, "api": {403, 404}}[channel] if role != "client" or channel == "api" else {403}
+        assert status in expected
