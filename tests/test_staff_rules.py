@@ -1,12 +1,19 @@
-"""Who may move an order: every staff transition × role × channel (back office and API) gives one answer.
+"""Who may do staff work: every order transition × role × channel (back office and API) gives one
+answer, and the stock and purchasing services refuse whoever lacks the role in the store.
 
-The rule is decided by the order services; the web page and the API only translate a refusal.
+The rules are decided by the services; the web pages and the API only translate a refusal.
 """
+
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from ashopy.core.errors import PermissionDenied
+from ashopy.inventory import purchasing
+from ashopy.inventory import services as stock
+from ashopy.inventory.models import Stock, StockMovement, Supplier
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order
 from tests import factories
@@ -96,3 +103,37 @@ def test_every_transition_role_and_channel(store, other_store, variant, method, 
         assert order.state == before, f"{role} could {action} through {channel}"
         expected = {"web": {403, 302}, "api": {403, 404}}[channel] if role != "client" or channel == "api" else {403}
         assert status in expected
+
+
+# --- stock and purchasing: the services refuse whoever is not a stock manager or admin of the store ---
+
+STOCK_OPERATIONS = {
+    "receive": lambda store, v, w, user: stock.receive(store=store, variant=v, warehouse=w, quantity=2, user=user),
+    "adjust": lambda store, v, w, user: stock.adjust(store=store, variant=v, warehouse=w, quantity_change=-1,
+                                                     note="broken", user=user),
+    "count": lambda store, v, w, user: stock.count(store=store, variant=v, warehouse=w, counted=3, user=user),
+    "set_levels": lambda store, v, w, user: stock.set_levels(stock=Stock.objects.get(variant=v, warehouse=w),
+                                                             low_stock_threshold=7, user=user),
+    "save_warehouse": lambda store, v, w, user: stock.save_warehouse(store=store, warehouse=w, name="Renamed",
+                                                                     user=user),
+    "save_supplier": lambda store, v, w, user: purchasing.save_supplier(store=store, name="Sonatel", user=user),
+    "purchase_order": lambda store, v, w, user: purchasing.create_purchase_order(
+        store=store, supplier=purchasing.save_supplier(store=store, name="CFAO"), warehouse=w,
+        lines=[purchasing.OrderLine(v, 5, Decimal("1000"))], user=user),
+}
+
+
+@pytest.mark.parametrize("role", ["vendeur", "client", "other_store", "gestionnaire", "admin"])
+@pytest.mark.parametrize("operation", list(STOCK_OPERATIONS))
+def test_stock_and_purchasing_services_check_the_role(store, other_store, variant, role, operation):
+    warehouse = Stock.objects.filter(variant=variant).select_related("warehouse").first().warehouse
+    user = actor(role, store, other_store)
+    movements = StockMovement.objects.count()
+    if role in ("gestionnaire", "admin"):
+        STOCK_OPERATIONS[operation](store, variant, warehouse, user)
+        return
+    with pytest.raises(PermissionDenied):
+        STOCK_OPERATIONS[operation](store, variant, warehouse, user)
+    warehouse.refresh_from_db()
+    assert StockMovement.objects.count() == movements and warehouse.name != "Renamed"
+    assert not Supplier.objects.filter(name="Sonatel").exists()

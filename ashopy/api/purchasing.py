@@ -90,20 +90,20 @@ class SupplierViewSet(PurchasingViewSet):
 
     def create(self, request):
         data = self.valid_input(SupplierSerializer).validated_data
-        supplier = purchasing.save_supplier(store=request.store, **data)
+        supplier = purchasing.save_supplier(store=request.store, user=request.user, **data)
         return self.output(SupplierSerializer, supplier, status_code=status.HTTP_201_CREATED)
 
     def update(self, request, pk=None, partial=False):
         supplier = self.get_object()
         data = self.valid_input(SupplierSerializer, partial=partial).validated_data
         return self.output(SupplierSerializer, purchasing.save_supplier(store=request.store, supplier=supplier,
-                                                                        **data))
+                                                                        user=request.user, **data))
 
     def partial_update(self, request, pk=None):
         return self.update(request, pk, partial=True)
 
     def destroy(self, request, pk=None):
-        purchasing.delete_supplier(supplier=self.get_object())
+        purchasing.delete_supplier(supplier=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -143,7 +143,8 @@ class SupplierItemViewSet(PurchasingViewSet):
 
     def create(self, request, supplier_pk=None):
         data = self.valid_input(SupplierItemSerializer).validated_data
-        item = purchasing.save_supplier_item(store=request.store, supplier=self.supplier, **data)
+        item = purchasing.save_supplier_item(store=request.store, supplier=self.supplier, user=request.user,
+                                             **data)
         return self.output(SupplierItemSerializer, item, status_code=status.HTTP_201_CREATED)
 
     def partial_update(self, request, supplier_pk=None, pk=None):
@@ -152,13 +153,13 @@ class SupplierItemViewSet(PurchasingViewSet):
         if data.get("variant", item.variant) != item.variant:
             raise ValidationError({"variant": [_("The variant of an item cannot change: add a new item.")]})
         item = purchasing.save_supplier_item(
-            store=request.store, supplier=self.supplier, variant=item.variant,
+            store=request.store, supplier=self.supplier, variant=item.variant, user=request.user,
             unit_cost=data.get("unit_cost", item.unit_cost), supplier_sku=data.get("supplier_sku", item.supplier_sku),
             is_preferred=data.get("is_preferred"))
         return self.output(SupplierItemSerializer, item)
 
     def destroy(self, request, supplier_pk=None, pk=None):
-        purchasing.delete_supplier_item(item=self.get_object())
+        purchasing.delete_supplier_item(item=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -197,7 +198,7 @@ class PurchaseOrderViewSet(PurchasingViewSet):
         state, supplier = request.query_params.get("state", ""), request.query_params.get("supplier", "")
         if state and state not in PurchaseOrder.State.values:
             raise ValidationError({"state": [_("Unknown state.")]})
-        if supplier and not supplier.isdigit():
+        if supplier and not supplier.isdecimal():
             raise ValidationError({"supplier": [_("Give a supplier id.")]})
         found = Supplier.objects.for_store(request.store).filter(pk=supplier).first() if supplier else None
         if supplier and found is None:

@@ -52,7 +52,7 @@ class WarehouseAdmin(StoreScopedAdmin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name != "store"}
-        services.save_warehouse(store=obj.store, warehouse=obj if change else None, **fields)
+        services.save_warehouse(store=obj.store, warehouse=obj if change else None, user=request.user, **fields)
 
 
 @admin.register(Stock)
@@ -79,7 +79,7 @@ class StockAdmin(StoreScopedAdmin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.set_levels(stock=obj, low_stock_threshold=form.cleaned_data["low_stock_threshold"],
                             reorder_point=form.cleaned_data["reorder_point"],
-                            reorder_quantity=form.cleaned_data["reorder_quantity"])
+                            reorder_quantity=form.cleaned_data["reorder_quantity"], user=request.user)
 
 
 @admin.register(StockMovement)

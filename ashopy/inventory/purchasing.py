@@ -28,6 +28,7 @@ from sequences import get_next_value
 from ashopy.catalog.models import Variant
 from ashopy.core import events
 from ashopy.stores.models import Store
+from ashopy.stores.rules import STOCK_ROLES, require_role
 
 from . import services
 from .errors import InactiveWarehouse, WrongStore
@@ -65,8 +66,9 @@ class OrderLine(NamedTuple):
 # --- suppliers ------------------------------------------------------------------------------
 
 @transaction.atomic
-def save_supplier(*, store: Store, supplier: Supplier | None = None, **fields: Any) -> Supplier:
+def save_supplier(*, store: Store, supplier: Supplier | None = None, user=None, **fields: Any) -> Supplier:
     """Create or update one of the store's suppliers; its currency defaults to the store's."""
+    require_role(user=user, store=store, roles=STOCK_ROLES)
     if unknown := set(fields) - SUPPLIER_FIELDS:
         raise TypeError(f"unknown supplier fields: {sorted(unknown)}")
     if supplier is not None and supplier.store_id != store.pk:
@@ -81,8 +83,9 @@ def save_supplier(*, store: Store, supplier: Supplier | None = None, **fields: A
 
 
 @transaction.atomic
-def delete_supplier(*, supplier: Supplier) -> None:
+def delete_supplier(*, supplier: Supplier, user=None) -> None:
     """Delete a supplier that never had a purchase order (its items go with it)."""
+    require_role(user=user, store=supplier.store, roles=STOCK_ROLES)
     if supplier.purchase_orders.exists():
         raise SupplierInUse()
     supplier.delete()
@@ -90,13 +93,14 @@ def delete_supplier(*, supplier: Supplier) -> None:
 
 @transaction.atomic
 def save_supplier_item(*, store: Store, supplier: Supplier, variant: Variant, unit_cost: Decimal,
-                       supplier_sku: str = "", is_preferred: bool | None = None) -> SupplierItem:
+                       supplier_sku: str = "", is_preferred: bool | None = None, user=None) -> SupplierItem:
     """Record that `supplier` sells `variant` at `unit_cost` (one item per pair: saved again, it updates).
 
     A variant has one preferred supplier: a preferred item takes over from the previous one.
     `is_preferred=None` keeps an existing item's choice, and makes a new item preferred when the
     variant has no preferred supplier yet.
     """
+    require_role(user=user, store=store, roles=STOCK_ROLES)
     if supplier.store_id != store.pk or variant.store_id != store.pk:
         raise WrongStore()
     unit_cost = _checked_cost(unit_cost)
@@ -114,7 +118,8 @@ def save_supplier_item(*, store: Store, supplier: Supplier, variant: Variant, un
 
 
 @transaction.atomic
-def delete_supplier_item(*, item: SupplierItem) -> None:
+def delete_supplier_item(*, item: SupplierItem, user=None) -> None:
+    require_role(user=user, store=item.supplier.store, roles=STOCK_ROLES)
     item.delete()
 
 
@@ -188,6 +193,7 @@ def _apply(order: PurchaseOrder, transition, *, user=None, note: str = "", **kwa
 def create_purchase_order(*, store: Store, supplier: Supplier, warehouse: Warehouse, lines: Iterable = (),
                           expected_at: date | None = None, note: str = "", user=None) -> PurchaseOrder:
     """A draft order to `supplier`, delivered to `warehouse`; lines are (variant, quantity, unit_cost)."""
+    require_role(user=user, store=store, roles=STOCK_ROLES)
     _check_parties(store, supplier, warehouse)
     built = _built_lines(store, supplier, lines)
     order = PurchaseOrder.objects.create(store=store, supplier=supplier, warehouse=warehouse,
@@ -206,6 +212,7 @@ def update_purchase_order(*, purchase_order: PurchaseOrder, lines: Iterable | No
                           note: str | None = None, user=None) -> PurchaseOrder:
     """Change a draft: its lines (replaced as a whole when given), warehouse, expected date, note."""
     order = _locked(purchase_order)
+    require_role(user=user, store=order.store, roles=STOCK_ROLES)
     if order.state != PurchaseOrder.State.DRAFT:
         raise NotDraft(state=order.get_state_display())
     if warehouse is not None:
@@ -229,6 +236,7 @@ def update_purchase_order(*, purchase_order: PurchaseOrder, lines: Iterable | No
 def send(*, purchase_order: PurchaseOrder, user=None, note: str = "") -> PurchaseOrder:
     """Draft → sent: the order is final and its quantities count as expected."""
     order = _locked(purchase_order)
+    require_role(user=user, store=order.store, roles=STOCK_ROLES)
     if order.state != PurchaseOrder.State.DRAFT:
         raise SendNotAllowed(state=order.get_state_display())
     if not can_proceed(order.send):
@@ -261,6 +269,7 @@ def receive(*, purchase_order: PurchaseOrder, quantities: Mapping[int, int], use
     id order so that two receipts never lock the same rows in opposite orders.
     """
     order = _locked(purchase_order)
+    require_role(user=user, store=order.store, roles=STOCK_ROLES)
     if not can_proceed(order.record_receipt):
         raise NotReceivable(state=order.get_state_display())
     lines = {line.pk: line for line in order.lines.select_for_update(of=("self",)).select_related("variant")}
@@ -284,6 +293,7 @@ def receive(*, purchase_order: PurchaseOrder, quantities: Mapping[int, int], use
 def cancel(*, purchase_order: PurchaseOrder, user=None, note: str = "") -> PurchaseOrder:
     """Nothing more is expected from this order; units already received stay in stock."""
     order = _locked(purchase_order)
+    require_role(user=user, store=order.store, roles=STOCK_ROLES)
     if not can_proceed(order.cancel):
         raise CancelNotAllowed(state=order.get_state_display())
     return _apply(order, order.cancel, user=user, note=note)

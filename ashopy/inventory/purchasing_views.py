@@ -49,7 +49,8 @@ def supplier_edit(request, pk=None):
                                  prefix="item")
     if action == "save" and form.is_valid():
         try:
-            saved = purchasing.save_supplier(store=request.store, supplier=supplier, **form.cleaned_data)
+            saved = purchasing.save_supplier(store=request.store, supplier=supplier, user=request.user,
+                                            **form.cleaned_data)
         except ValidationError as refused:
             add_service_errors(form, refused)
         else:
@@ -57,7 +58,8 @@ def supplier_edit(request, pk=None):
             return redirect("inventory:supplier_edit", pk=saved.pk)
     elif action == "add_item" and item_form.is_valid():
         try:
-            purchasing.save_supplier_item(store=request.store, supplier=supplier, **item_form.cleaned_data)
+            purchasing.save_supplier_item(store=request.store, supplier=supplier, user=request.user,
+                                          **item_form.cleaned_data)
         except DomainError as refused:
             item_form.add_error(None, str(refused))
         else:
@@ -65,7 +67,7 @@ def supplier_edit(request, pk=None):
             return redirect("inventory:supplier_edit", pk=supplier.pk)
     elif action == "remove_item":
         item = get_object_or_404(SupplierItem, supplier=supplier, pk=_int(request.POST.get("item")))
-        purchasing.delete_supplier_item(item=item)
+        purchasing.delete_supplier_item(item=item, user=request.user)
         messages.success(request, _("Item removed."))
         return redirect("inventory:supplier_edit", pk=supplier.pk)
     items = purchasing_selectors.supplier_items(supplier=supplier) if supplier else []

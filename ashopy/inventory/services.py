@@ -3,7 +3,10 @@ settings. With reservations.py (carts, checkouts, the till), the only code that 
 StockMovement and Reservation rows.
 
 These lock their rows with ``select_for_update()`` in id order and change on_hand through `_move`,
-which writes one StockMovement (append-only) with the balance after it.
+which writes one StockMovement (append-only) with the balance after it. Each staff operation
+takes the acting `user` and refuses anyone who is not a stock manager or an admin of the store
+(`user=None`: ashopy itself). `restock` is not a staff operation of its own: it puts back what a
+cancelled order or a return gives back, which their own services authorised.
 """
 
 from collections.abc import Sequence
@@ -14,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ashopy.catalog.models import Variant
 from ashopy.stores.models import Store
+from ashopy.stores.rules import STOCK_ROLES, require_role
 
 from . import alerts
 from .errors import (
@@ -104,6 +108,7 @@ def _update_average_cost(variant: Variant, quantity: int, unit_cost: Decimal, on
 def receive(*, store: Store, variant: Variant, warehouse: Warehouse, quantity: int, unit_cost: Decimal | None = None,
             reference: str = "", user=None, note: str = "") -> StockMovement:
     """Units arrive (a delivery, a purchase order): on_hand goes up; the average cost follows."""
+    require_role(user=user, store=store, roles=STOCK_ROLES)
     check_quantity(quantity)
     _check_variant(store, variant)
     check_warehouse(store, warehouse)
@@ -131,6 +136,7 @@ def restock(*, store: Store, variant: Variant, warehouse: Warehouse, quantity: i
 def adjust(*, store: Store, variant: Variant, warehouse: Warehouse, quantity_change: int, note: str,
            user=None, reference: str = "") -> StockMovement:
     """A correction (damage, loss, found units): signed change, a note saying why."""
+    require_role(user=user, store=store, roles=STOCK_ROLES)
     if isinstance(quantity_change, bool) or not isinstance(quantity_change, int) or quantity_change == 0:
         raise InvalidQuantity(_("Enter a non-zero whole number of units."))
     check_quantity(abs(quantity_change))
@@ -148,6 +154,7 @@ def adjust(*, store: Store, variant: Variant, warehouse: Warehouse, quantity_cha
 def count(*, store: Store, variant: Variant, warehouse: Warehouse, counted: int, user=None,
           note: str = "") -> StockMovement | None:
     """A physical count: the difference with on_hand becomes a count movement (None when they agree)."""
+    require_role(user=user, store=store, roles=STOCK_ROLES)
     check_quantity(counted, allow_zero=True)
     _check_variant(store, variant)
     check_warehouse(store, warehouse)
@@ -161,6 +168,7 @@ def count(*, store: Store, variant: Variant, warehouse: Warehouse, counted: int,
 def transfer(*, store: Store, variant: Variant, source: Warehouse, destination: Warehouse, quantity: int,
              user=None, note: str = "") -> tuple[StockMovement, StockMovement]:
     """Move units between two of the store's warehouses: two movements, one transaction."""
+    require_role(user=user, store=store, roles=STOCK_ROLES)
     check_quantity(quantity)
     if source.pk == destination.pk:
         raise SameWarehouse()
@@ -180,7 +188,8 @@ def transfer(*, store: Store, variant: Variant, source: Warehouse, destination: 
 # --- settings of the stock, not quantities --------------------------------------------------
 
 @transaction.atomic
-def save_warehouse(*, store: Store, warehouse: Warehouse | None = None, **fields) -> Warehouse:
+def save_warehouse(*, store: Store, warehouse: Warehouse | None = None, user=None, **fields) -> Warehouse:
+    require_role(user=user, store=store, roles=STOCK_ROLES)
     warehouse = warehouse or Warehouse(store=store)
     if warehouse.store_id != store.pk:
         raise WrongStore()
@@ -193,8 +202,9 @@ def save_warehouse(*, store: Store, warehouse: Warehouse | None = None, **fields
 
 @transaction.atomic
 def set_levels(*, stock: Stock, low_stock_threshold: int | None = None, reorder_point: int | None = None,
-               reorder_quantity: int | None = None) -> Stock:
+               reorder_quantity: int | None = None, user=None) -> Stock:
     """Thresholds of one stock row; a new threshold re-arms its low-stock alert."""
+    require_role(user=user, store=stock.store, roles=STOCK_ROLES)
     for name, value in (("low_stock_threshold", low_stock_threshold), ("reorder_point", reorder_point),
                         ("reorder_quantity", reorder_quantity)):
         if value is not None:

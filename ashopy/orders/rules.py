@@ -8,14 +8,13 @@ provider's notification, the sweep of lapsed holds — and is always allowed.
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.core.errors import PermissionDenied
-from ashopy.stores.models import Role
+from ashopy.stores.rules import SALES_ROLES, STOCK_ROLES
 from ashopy.stores.selectors import staff_role
 
 from .errors import OrderNotFound, TransitionNotAllowed
 from .models import Order
 
-SELLERS = frozenset({Role.VENDEUR, Role.GESTIONNAIRE, Role.ADMIN})
-MANAGERS = frozenset({Role.GESTIONNAIRE, Role.ADMIN})
+SELLERS, MANAGERS = SALES_ROLES, STOCK_ROLES
 
 # What each staff action needs. Cancelling a paid order refunds it: that is a manager's call.
 STAFF_ACTIONS = {

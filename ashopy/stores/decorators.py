@@ -5,11 +5,10 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from .models import Role
+from .rules import SALES_ROLES, STOCK_ROLES
 from .selectors import staff_role
 
-STOCK_ROLES = frozenset({Role.ADMIN, Role.GESTIONNAIRE})
-SALES_ROLES = frozenset({Role.ADMIN, Role.GESTIONNAIRE, Role.VENDEUR})
+__all__ = ["SALES_ROLES", "STOCK_ROLES", "store_staff_required"]
 
 
 def store_staff_required(roles=STOCK_ROLES):
