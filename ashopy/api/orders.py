@@ -8,7 +8,6 @@ or `payments.services.mark_paid_by_hand`, which refuse what the state machine re
 
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,11 +18,10 @@ from rest_framework.views import APIView
 
 from ashopy.checkout import services as checkout
 from ashopy.core.errors import DomainError
+from ashopy.orders import selectors
 from ashopy.orders import services as orders
-from ashopy.orders.errors import OrderNotFound
-from ashopy.orders.models import Order, OrderEvent
+from ashopy.orders.models import Order
 from ashopy.payments import services as payments
-from ashopy.payments.models import Payment
 from ashopy.stores.models import STAFF_ROLES
 from ashopy.stores.selectors import staff_role
 
@@ -57,25 +55,12 @@ class StoreStaff(BasePermission):
                     and staff_role(request.user, request.store) in STAFF_ROLES)
 
 
-def _with_quantity(queryset):
-    """Units per order; the ordering is explicit because Meta.ordering is dropped from GROUP BY queries."""
-    return queryset.annotate(quantity=Sum("lines__quantity")).order_by("-created_at", "-id")
+def _own(request, number: str) -> Order:
+    return selectors.order_with_history(store=request.store, number=number, user=request.user)
 
 
-def order_detail(store, number: str, *, user=None, staff: bool = False) -> Order:
-    """One order with its lines, events and payments in a fixed number of queries; 404 when not the caller's."""
-    events = OrderEvent.objects.select_related("user") if staff else OrderEvent.objects.all()
-    queryset = (Order.objects.filter(store=store, number=number)
-                .prefetch_related("lines", Prefetch("events", queryset=events),
-                                  Prefetch("payments", queryset=Payment.objects.order_by("-id"))))
-    if staff:
-        queryset = queryset.select_related("user")
-    else:
-        queryset = queryset.filter(user=user) if user is not None and user.is_authenticated else queryset.none()
-    order = queryset.first()
-    if order is None:
-        raise OrderNotFound()
-    return order
+def _store_order(request, number: str) -> Order:
+    return selectors.order_with_history(store=request.store, number=number, staff=True)
 
 
 # --- the customer's own orders ----------------------------------------------------------------
@@ -91,7 +76,7 @@ class OrderListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Order.objects.none()
-        return _with_quantity(Order.objects.of_customer(self.request.store, self.request.user))
+        return selectors.with_quantity(selectors.customer_orders(store=self.request.store, user=self.request.user))
 
 
 class OrderDetailView(APIView):
@@ -101,7 +86,7 @@ class OrderDetailView(APIView):
                    responses={200: OrderDetailSerializer, **error_responses(401, 404)},
                    description="Another customer's order, or another store's, is a 404.")
     def get(self, request, number):
-        order = order_detail(request.store, number, user=request.user)
+        order = _own(request, number)
         return Response(OrderDetailSerializer(order).data)
 
 
@@ -113,11 +98,11 @@ class OrderCancelView(APIView):
                    description="Allowed until the shop starts preparing it (`can_cancel`); a paid order is refunded "
                                "through its payment. Later, 409 not_cancellable.")
     def post(self, request, number):
-        order = order_detail(request.store, number, user=request.user)
+        order = _own(request, number)
         if not checkout.customer_can_cancel(order):
             raise NotCancellable()
         checkout.cancel_order(order=order, user=request.user, note="cancelled by the customer")
-        return Response(OrderDetailSerializer(order_detail(request.store, number, user=request.user)).data)
+        return Response(OrderDetailSerializer(_own(request, number)).data)
 
 
 # --- staff ------------------------------------------------------------------------------------
@@ -146,23 +131,15 @@ class StaffOrderListView(StaffAPI, generics.ListAPIView):
             return Order.objects.none()
         query = StaffOrderFilterSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        filters = query.validated_data
-        rows = Order.objects.filter(store=self.request.store)
-        for name, lookup in (("state", "state"), ("payment_method", "payment_method"),
-                             ("created_after", "created_at__date__gte"),
-                             ("created_before", "created_at__date__lte")):
-            if filters.get(name):
-                rows = rows.filter(**{lookup: filters[name]})
-        if filters.get("q"):
-            rows = rows.filter(Q(number__icontains=filters["q"]) | Q(email__icontains=filters["q"]))
-        return _with_quantity(rows)
+        filters = selectors.OrderFilters(**query.validated_data)
+        return selectors.with_quantity(selectors.store_orders(store=self.request.store, filters=filters))
 
 
 class StaffOrderDetailView(StaffAPI, APIView):
     @extend_schema(summary="One order of the store", tags=["staff orders"],
                    responses={200: StaffOrderDetailSerializer, **error_responses(401, 403, 404)})
     def get(self, request, number):
-        return Response(StaffOrderDetailSerializer(order_detail(request.store, number, staff=True)).data)
+        return Response(StaffOrderDetailSerializer(_store_order(request, number)).data)
 
 
 class StaffOrderTransitionView(StaffAPI, APIView):
@@ -176,7 +153,7 @@ class StaffOrderTransitionView(StaffAPI, APIView):
         serializer = TransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        order = order_detail(request.store, number, staff=True)
+        order = _store_order(request, number)
         action, user, note = data["action"], request.user, data["note"]
         if action == "process":
             orders.process(order=order, user=user, note=note)
@@ -191,4 +168,4 @@ class StaffOrderTransitionView(StaffAPI, APIView):
             payments.mark_paid_by_hand(order=order, user=user)
             if note.strip():
                 orders.add_note(order=order, user=user, note=note)
-        return Response(StaffOrderDetailSerializer(order_detail(request.store, number, staff=True)).data)
+        return Response(StaffOrderDetailSerializer(_store_order(request, number)).data)

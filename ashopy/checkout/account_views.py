@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from ashopy.cart.web import cart_for_request, remember_count, show
 from ashopy.core.errors import DomainError
+from ashopy.orders import selectors
+from ashopy.orders.errors import OrderNotFound
 from ashopy.orders.models import Order, OrderEvent
 
 from . import services
@@ -18,15 +20,15 @@ PAGE_SIZE = 20
 
 
 def _own(request, number) -> Order:
-    order = Order.objects.of_customer(request.store, request.user).filter(number=number).first()
-    if order is None:
-        raise Http404
-    return order
+    try:
+        return selectors.order_with_history(store=request.store, number=number, user=request.user)
+    except OrderNotFound as missing:
+        raise Http404 from missing
 
 
 @login_required
 def order_list(request):
-    orders = Order.objects.of_customer(request.store, request.user).order_by("-created_at", "-id")
+    orders = selectors.customer_orders(store=request.store, user=request.user)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "checkout/account/order_list.html", {"page": page, "orders": page.object_list,
                                                                  "account_section": "orders"})
@@ -35,11 +37,11 @@ def order_list(request):
 @login_required
 def order_detail(request, number):
     order = _own(request, number)
-    timeline = order.events.filter(kind=OrderEvent.Kind.TRANSITION).order_by("created_at", "id")
+    timeline = [event for event in order.events.all() if event.kind == OrderEvent.Kind.TRANSITION]
     return render(request, "checkout/account/order_detail.html", {
         "order": order, "lines": list(order.lines.all()), "timeline": list(timeline),
         "can_cancel": services.customer_can_cancel(order),
-        "payment": order.payments.order_by("-id").first(), "account_section": "orders"})
+        "payment": next(iter(order.payments.all()), None), "account_section": "orders"})
 
 
 @login_required

@@ -4,14 +4,13 @@ The forms only check the input; the views hand the cleaned values to the service
 """
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.accounts.forms import BootstrapMixin
 from ashopy.orders.models import Order
+from ashopy.orders.selectors import OrderFilters
 from ashopy.payments import providers
 
-SEARCH_WORDS = 5  # more words than this add nothing but query cost
 NOTE_LENGTH = 4000  # what orders.services keeps of a note
 
 
@@ -39,23 +38,12 @@ class OrderFilterForm(BootstrapMixin, forms.Form):
             data.pop("date_to", None)
         return data
 
-    def filter(self, orders):
-        """Apply the valid filters (dates in the current time zone: the view sets the store's)."""
+    def filters(self) -> OrderFilters:
+        """The valid filters (dates in the current time zone: the view sets the store's)."""
         data = self.cleaned_data if self.is_bound else {}
-        if data.get("state"):
-            orders = orders.filter(state=data["state"])
-        if data.get("payment_method"):
-            orders = orders.filter(payment_method=data["payment_method"])
-        if data.get("date_from"):
-            orders = orders.filter(created_at__date__gte=data["date_from"])
-        if data.get("date_to"):
-            orders = orders.filter(created_at__date__lte=data["date_to"])
-        for word in (data.get("q") or "").split()[:SEARCH_WORDS]:
-            orders = orders.filter(
-                Q(number__icontains=word) | Q(email__icontains=word)
-                | Q(billing_address__first_name__icontains=word) | Q(billing_address__last_name__icontains=word)
-                | Q(billing_address__company__icontains=word))
-        return orders
+        return OrderFilters(state=data.get("state") or "", payment_method=data.get("payment_method") or "",
+                            created_after=data.get("date_from"), created_before=data.get("date_to"),
+                            q=data.get("q") or "")
 
 
 class NoteForm(BootstrapMixin, forms.Form):

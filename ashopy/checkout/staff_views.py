@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_fsm import can_proceed
 
 from ashopy.core.errors import DomainError
+from ashopy.orders import selectors
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order
 from ashopy.payments import services as payments
@@ -57,7 +58,7 @@ def order_list(request):
     """The store's orders, newest first, filtered; one page costs the same queries whatever its rows."""
     form = OrderFilterForm(request.store, request.GET or None)
     _notice_invalid(request, form)
-    rows = form.filter(Order.objects.for_store(request.store)).order_by("-created_at", "-id")
+    rows = selectors.store_orders(store=request.store, filters=form.filters())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     methods = dict(payment_method_choices(request.store))
     for order in page.object_list:
