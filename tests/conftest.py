@@ -61,8 +61,9 @@ def other_store(db):
 
 
 @pytest.fixture
-def customer(db):
-    return factories.UserFactory(email="client@example.com")
+def customer(store):
+    """A customer of store A (registered on it): the store's staff deal with them."""
+    return factories.UserFactory(email="client@example.com", registered_store=store)
 
 
 @pytest.fixture

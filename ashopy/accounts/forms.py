@@ -54,7 +54,8 @@ class RegistrationForm(BootstrapMixin, forms.Form):
                                 widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
     phone = PhoneNumberField(label=_("Phone"), help_text=_("Local number, or international with the + prefix."))
     segment = forms.ChoiceField(label=_("I am"), required=False,
-                                choices=[("", _("An individual")), *Segment.choices])
+                                choices=[("", _("An individual")), *Segment.choices],
+                                help_text=_("The shop checks it before it gives any discount."))
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                help_text=lazy(password_validation.password_validators_help_text_html, str)())

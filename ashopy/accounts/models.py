@@ -82,8 +82,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLIENT)
+    # The segment that prices is only ever set by the shop; what the customer claims at sign-up is kept apart.
     segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices, blank=True,
                                help_text=_("Empty for individuals."))
+    declared_segment = models.CharField(
+        _("declared segment"), max_length=20, choices=Segment.choices, blank=True,
+        help_text=_("What the customer said at sign-up; it gives no discount until the shop sets the segment."))
+    registered_store = models.ForeignKey(Store, verbose_name=_("registered on"), on_delete=models.SET_NULL,
+                                         null=True, blank=True, related_name="registered_customers")
     partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.SET_NULL,
                                 null=True, blank=True, related_name="members")
     email_verified = models.BooleanField(_("e-mail verified"), default=False)

@@ -1,4 +1,10 @@
-"""Account use cases: registration, e-mail verification, addresses, roles."""
+"""Account use cases: registration, e-mail verification, addresses, roles, and staff changing accounts.
+
+Who may change what on someone else's account is decided here (`editable_fields`), for the admin and the
+API alike: a store's staff deal only with its customers (see `selectors`), a salesperson changes a customer's
+contact details only, and what lowers prices (segment, partner, e-mail verification), what hands over the
+account (e-mail, password) and anything about a colleague belongs to the store's administrator.
+"""
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
@@ -9,10 +15,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from ashopy.core.errors import DomainError
+from ashopy.core.errors import DomainError, NotFound, PermissionDenied
 from ashopy.stores.models import Membership, Role, Store
+from ashopy.stores.selectors import staff_role
 
 from .models import Address, Partner, User
+from .selectors import is_customer_of, is_staff_of
 
 VERIFY_SALT = "ashopy.accounts.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
@@ -25,14 +33,18 @@ class InvalidToken(DomainError):
 
 @transaction.atomic
 def register_user(*, email: str, password: str, first_name: str = "", last_name: str = "",
-                  phone: str = "", segment: str = "") -> User:
-    """Create a customer account. Field errors raise ValidationError keyed by field."""
+                  phone: str = "", segment: str = "", store: Store | None = None) -> User:
+    """Create a customer account of `store` (the store they signed up on). Field errors raise ValidationError
+    keyed by field.
+
+    The `segment` a customer gives is only declared: it lowers no price until the shop sets their segment.
+    """
     email = User.objects.normalize_email(email).strip().lower()
     errors: dict[str, list[str]] = {}
     if User.objects.filter(email__iexact=email).exists():
         errors["email"] = [_("An account with this e-mail address already exists.")]
     user = User(email=email, first_name=first_name, last_name=last_name, phone=phone,
-                segment=segment, role=Role.CLIENT)
+                declared_segment=segment, registered_store=store, role=Role.CLIENT)
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
@@ -41,7 +53,7 @@ def register_user(*, email: str, password: str, first_name: str = "", last_name:
         user.full_clean(exclude=["password", "email"] if "email" in errors else ["password"])
     except ValidationError as error:
         for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+            errors.setdefault("segment" if field == "declared_segment" else field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     user.set_password(password)
@@ -173,8 +185,95 @@ def save_partner(*, store: Store, name: str, **fields) -> Partner:
 
 @transaction.atomic
 def set_customer_terms(*, user: User, segment: str = "", partner: Partner | None = None) -> User:
-    """What the shop decides about a customer: their segment (discount) and partner organisation."""
+    """What the shop decides about a customer: their verified segment (discount) and partner organisation.
+
+    Trusted callers only (data loads, commands): staff go through `update_account`, which checks their role.
+    """
     user.segment, user.partner = segment, partner
     user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in ("segment", "partner")])
     user.save(update_fields=["segment", "partner"])
+    return user
+
+
+# Staff changing someone else's account ---------------------------------------------------------------------
+
+CONTACT_FIELDS = frozenset({"first_name", "last_name", "phone"})
+#: A changed e-mail lets its new owner reset the password; a deactivated account locks its owner out.
+ACCESS_FIELDS = frozenset({"email", "is_active"})
+#: What the shop vouches for about a customer: segment and partner lower prices, and a verified
+#: address is what a segment or partner claim is checked against.
+TERMS_FIELDS = frozenset({"segment", "partner", "email_verified"})
+PASSWORD = "password"  # noqa: S105 (the right to set one, not a password)
+OWN_FIELDS = CONTACT_FIELDS | {PASSWORD}
+ADMIN_FIELDS = CONTACT_FIELDS | ACCESS_FIELDS | TERMS_FIELDS | {PASSWORD}
+SUPERUSER_FIELDS = ADMIN_FIELDS | {"is_staff", "is_superuser"}
+#: What `update_account` changes (a password is set on its own page, with its own form).
+ACCOUNT_FIELDS = SUPERUSER_FIELDS - {PASSWORD}
+#: Store role → what it may change on one of the store's customers (a stock manager only reads them).
+CUSTOMER_RIGHTS = {Role.ADMIN: ADMIN_FIELDS, Role.VENDEUR: CONTACT_FIELDS}
+
+
+class AccountNotFound(NotFound):
+    """An account no store of the caller deals with: answered as if it did not exist."""
+
+
+def _administers_every_store_of(actor: User, member: User) -> bool:
+    """A colleague's account is global: changing it is for whoever administers every store they work in."""
+    if member.is_superuser:
+        return False
+    stores = set(Membership.objects.filter(user=member).values_list("store", flat=True))
+    administered = set(Membership.objects.filter(user=actor, role=Role.ADMIN).values_list("store", flat=True))
+    return bool(stores) and stores <= administered
+
+
+def editable_fields(*, actor: User, store: Store | None, user: User) -> frozenset[str]:
+    """What `actor`, acting for `store`, may change on `user`'s account ("password": may set it).
+
+    Raises PermissionDenied when `actor` is not staff of `store`, AccountNotFound when `user` is none of
+    the store's business (neither its customer, a colleague, nor `actor` themselves).
+    """
+    if actor.is_superuser:
+        return SUPERUSER_FIELDS
+    role = staff_role(actor, store)
+    if role is None:
+        raise PermissionDenied(_("Only this store's staff may see and change its customers."))
+    if user.pk == actor.pk:
+        return ADMIN_FIELDS if role == Role.ADMIN else OWN_FIELDS
+    if is_customer_of(store=store, user=user):
+        return CUSTOMER_RIGHTS.get(role, frozenset())
+    if is_staff_of(store=store, user=user):
+        return ADMIN_FIELDS if _administers_every_store_of(actor, user) else frozenset()
+    raise AccountNotFound(_("No such customer in this store."))
+
+
+@transaction.atomic
+def update_account(*, actor: User, store: Store | None, user: User, **fields) -> User:
+    """Change `user`'s account as `actor`, staff of `store` (None: a superuser, anywhere).
+
+    Every field `actor` may not change is refused (PermissionDenied naming them) and nothing is saved.
+    The segment set here is the verified one, the one that prices.
+    """
+    unknown = set(fields) - ACCOUNT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown account fields: {sorted(unknown)}")
+    refused = sorted(set(fields) - editable_fields(actor=actor, store=store, user=user))
+    if refused:
+        message = _("You may not change this for this account.")
+        raise PermissionDenied(_("You may not change these details of this account."),
+                               fields={name: [message] for name in refused})
+    partner = fields.get("partner")
+    if partner is not None and not actor.is_superuser and partner.store_id != store.pk:
+        raise DomainError(_("Choose one of this store's partners."),
+                          fields={"partner": [_("Choose one of this store's partners.")]})
+    if "email" in fields:
+        fields["email"] = User.objects.normalize_email(fields["email"]).strip().lower()
+    for name, value in fields.items():
+        setattr(user, name, value)
+    try:
+        user.full_clean(exclude=[field.name for field in User._meta.fields if field.name not in fields])
+    except ValidationError:
+        user.refresh_from_db(fields=list(fields))
+        raise
+    if fields:
+        user.save(update_fields=list(fields))
     return user

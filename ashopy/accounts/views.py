@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import forms, services
+from . import forms, limits, services
 from .models import Address
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,14 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            limits.check(limits.REGISTRATION, request=request, email=data["email"])
+        except limits.TooManyAttempts as refusal:
+            return _refused(request, "accounts/register.html", form, refusal)
+        try:
             user = services.register_user(
                 email=data["email"], password=data["password"], first_name=data["first_name"],
-                last_name=data["last_name"], phone=str(data["phone"]), segment=data["segment"])
+                last_name=data["last_name"], phone=str(data["phone"]), segment=data["segment"],
+                store=request.store)
         except ValidationError as error:
             forms.add_service_errors(form, error)
         except IntegrityError:  # the same e-mail signed up a moment ago, between the check and the insert
@@ -65,6 +70,14 @@ def register(request):
                                  % {"email": user.email})
             return redirect("accounts:profile")
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _refused(request, template_name: str, form, refusal: limits.TooManyAttempts, context=None):
+    """The form again, saying why nothing was done: 429, with the wait in Retry-After."""
+    form.add_error(None, str(refusal))
+    response = render(request, template_name, {"form": form, **(context or {})}, status=refusal.status)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 class InvalidFormIs400Mixin:
@@ -99,6 +112,11 @@ class PasswordResetView(InvalidFormIs400Mixin, auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        """Counted whether or not the e-mail has an account: the answer is the same either way."""
+        try:
+            limits.check(limits.PASSWORD_RESET, request=self.request, email=form.cleaned_data["email"])
+        except limits.TooManyAttempts as refusal:
+            return _refused(self.request, self.template_name, form, refusal, self.get_context_data(form=form))
         self.extra_email_context = {"store_name": self.request.store.name}
         return super().form_valid(form)
 

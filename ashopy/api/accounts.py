@@ -1,7 +1,8 @@
 """Sign-up, JWT tokens, the caller's profile and address book.
 
 Registration and token endpoints are throttled per client (scope ``anon-auth``):
-they are where passwords get guessed and mailboxes flooded.
+they are where passwords get guessed and mailboxes flooded. Sign-ups are also limited per client
+and per e-mail over longer windows, in one count with the web pages (`ashopy.accounts.limits`).
 """
 
 import logging
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import IsAuthenticated
@@ -20,9 +21,10 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 
-from ashopy.accounts import services
+from ashopy.accounts import limits, services
 from ashopy.accounts.models import Address, User
 
+from .authentication import token_user
 from .errors import error_responses
 
 logger = logging.getLogger(__name__)
@@ -37,7 +39,8 @@ class AuthThrottled:
 class UserSerializer(serializers.ModelSerializer):
     """The caller's account. Only names and phone can be changed here."""
 
-    partner = serializers.CharField(source="partner.name", default=None, read_only=True)
+    partner = serializers.CharField(source="partner.name", default=None, allow_null=True, read_only=True,
+                                    help_text="The partner company's name; null without one.")
 
     class Meta:
         model = User
@@ -68,7 +71,8 @@ class RegisterView(AuthThrottled, APIView):
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.register_user(**serializer.validated_data)
+        limits.check(limits.REGISTRATION, request=request, email=serializer.validated_data["email"])
+        user = services.register_user(**serializer.validated_data, store=request.store)
         self._send_verification(request, user)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
@@ -98,11 +102,27 @@ class TokenObtainView(AuthThrottled, jwt_views.TokenObtainPairView):
             raise
 
 
+@extend_schema_serializer(component_name="TokenRefresh")
+class RefreshSerializer(TokenRefreshSerializer):
+    """simplejwt's refresh, after the checks every API request makes (`token_user`).
+
+    The library's own check let a deleted user's token fail with a 500 and never compared the
+    password claim: a refresh token issued before a password change kept minting access tokens.
+    """
+
+    def validate(self, attrs):
+        token_user(self.token_class(attrs["refresh"]))
+        try:
+            return super().validate(attrs)
+        except User.DoesNotExist as error:  # deleted between the two reads
+            raise AuthenticationFailed(_("User not found"), code="user_not_found") from error
+
+
 @extend_schema_view(post=extend_schema(summary="Trade a refresh token for a new pair (the old one is blacklisted)",
-                                       responses={200: TokenRefreshSerializer,
+                                       responses={200: RefreshSerializer,
                                                   **error_responses(400, 401, 429)}))
 class TokenRefreshView(AuthThrottled, jwt_views.TokenRefreshView):
-    pass
+    serializer_class = RefreshSerializer
 
 
 class LogoutView(jwt_views.TokenBlacklistView):

@@ -87,7 +87,7 @@ def _wipe(store: Store) -> None:
     """
     inventory.delete_store_stock(store=store)
     Product.objects.filter(store=store).non_polymorphic().delete()
-    for category in Category.objects.filter(store=store, depth=1):
+    for category in Category.objects.filter(store=store, depth=Category.TOP_DEPTH):
         catalog.delete_category(category=category)
     for brand in Brand.objects.filter(store=store):
         catalog.delete_brand(brand=brand)
@@ -222,7 +222,7 @@ def _people(stores: dict[str, Store]) -> list[Login]:
     _reset_password(admin)
     logins = [Login(email, "superuser", "")]
     for email, first_name, last_name, phone, role, slug, segment, member in structure.PEOPLE:
-        user = _person(email, first_name, last_name, phone)
+        user = _person(email, first_name, last_name, phone, stores[slug])
         accounts.assign_role(user=user, store=stores[slug], role=role)
         accounts.set_customer_terms(user=user, segment=segment, partner=partner if member else None)
         if role == Role.CLIENT and email in structure.ADDRESSES and not user.addresses.exists():
@@ -235,11 +235,11 @@ def _people(stores: dict[str, Store]) -> list[Login]:
     return logins
 
 
-def _person(email: str, first_name: str, last_name: str, phone: str) -> User:
+def _person(email: str, first_name: str, last_name: str, phone: str, store: Store) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = accounts.register_user(email=email, password=structure.DEMO_PASSWORD, first_name=first_name,
-                                      last_name=last_name, phone=phone)
+                                      last_name=last_name, phone=phone, store=store)
     else:
         accounts.update_profile(user=user, first_name=first_name, last_name=last_name, phone=phone)
         _reset_password(user)
