@@ -1,6 +1,7 @@
 """Every API error as JSON ``{"code", "detail", "fields"}`` with a 4xx status."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
@@ -20,6 +21,14 @@ class InUse(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "in_use"
     default_detail = gettext_lazy("Other records still use this; it cannot be deleted.")
+
+
+class RequestTooLarge(exceptions.APIException):
+    """A body longer than DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is read whole."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+    default_detail = gettext_lazy("The request body is too large.")
 
 
 def _flatten(detail):
@@ -61,6 +70,8 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(fields)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = InUse()
     elif isinstance(exc, Http404):

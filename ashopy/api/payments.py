@@ -9,15 +9,16 @@ from rest_framework.views import APIView
 from ashopy.payments import providers, services
 
 from .errors import error_responses
+from .parsers import read_limited
 
 
 class RawBody(BaseParser):
-    """The body is verified byte for byte: it is read as is, never parsed by DRF."""
+    """The body is verified byte for byte: it is read as is (up to DATA_UPLOAD_MAX_MEMORY_SIZE), never parsed by DRF."""
 
     media_type = "*/*"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        return stream.read() if stream is not None else b""
+        return read_limited(stream)
 
 
 class WebhookAnswer(serializers.Serializer):

@@ -272,7 +272,10 @@ class ReorderDraftView(APIView):
     permission_classes = [StockStaffOnly]
 
     @extend_schema(summary="Draft purchase orders from the suggestions", request=ReorderDraftInputSerializer,
-                   responses={201: PurchaseOrderSerializer(many=True), **error_responses(400, 401, 403)},
+                   responses={201: PurchaseOrderSerializer(many=True),
+                              200: OpenApiResponse(PurchaseOrderSerializer(many=True),
+                                                   description="Nothing to draft: an empty list."),
+                              **error_responses(400, 401, 403)},
                    description="One draft per (supplier, warehouse); an empty list when there is nothing to draft.")
     def post(self, request):
         serializer = ReorderDraftInputSerializer(data=request.data)

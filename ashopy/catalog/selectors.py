@@ -106,7 +106,7 @@ def _search(products: QuerySet, q: str) -> QuerySet:
 def _attribute_matches(slug: str, values: list[str]) -> QuerySet:
     """Values of attribute `slug` on the outer product equal to one of `values` (as typed by its kind)."""
     match = Q(value_choice__slug__in=values) | Q(value_text__in=values)
-    integers = [int(v) for v in values if v.lstrip("-").isdigit() and len(v) < 18]
+    integers = [int(v) for v in values if v.removeprefix("-").isdecimal() and len(v) < 18]
     if integers:
         match |= Q(value_integer__in=integers) | Q(value_decimal__in=integers)
     booleans = [v == "true" for v in values if v in ("true", "false")]

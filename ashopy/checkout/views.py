@@ -80,8 +80,9 @@ def _address_part(request, prefix: str, choices, initial):
                          initial=initial or None)
     if request.method != "POST":
         return None, form, chosen
-    if chosen != NEW:
-        return _saved_address(request, chosen), form, chosen
+    if chosen != NEW:  # one of the customer's own addresses, by the id the page offered, or none
+        offered = chosen in {value for value, _label in choices}
+        return (_saved_address(request, int(chosen)) if offered else None), form, chosen
     return (form.as_address() if form.is_valid() else None), form, chosen
 
 
@@ -250,12 +251,23 @@ def done(request, token):
                                                   "lines": list(order.lines.all())})
 
 
+@require_http_methods(["GET", "POST"])
 def cancelled(request, token):
-    """Back from the provider without paying: the units go back, the cart is as it was."""
-    order = services.cancel_payment(order=_order(request, token))
+    """Back from the provider without paying: the units go back, the cart is as it was.
+
+    The provider sends the customer here with a GET, which a link preview or a prefetch can make
+    as well: it only shows a page whose form (CSRF-protected, sent at once by checkout/return.js)
+    cancels with a POST.
+    """
+    order = _order(request, token)
+    failed = (request.POST if request.method == "POST" else request.GET).get("failed")
+    if request.method == "POST":
+        order = services.cancel_payment(order=order)
+    elif order.state == Order.State.PENDING_PAYMENT:
+        return render(request, "checkout/cancelled.html", {"order": order, "failed": bool(failed)})
     if order.state in Order.WAS_PAID or order.state == Order.State.AWAITING_PAYMENT:
         return redirect("checkout:done", token=order.token)
-    if request.GET.get("failed"):
+    if failed:
         messages.warning(request, _("The payment failed. Your items are still in the cart."))
     else:
         messages.info(request, _("Payment cancelled. Your items are still in the cart."))

@@ -35,7 +35,7 @@ def parse_product(store, value: str):
     """A product of `store` by id or slug, or a variant's product by SKU; None when nothing matches."""
     value = (value or "").strip()
     products = Product.objects.filter(store=store).non_polymorphic()
-    if value.isdigit():
+    if value.isdecimal():
         found = products.filter(pk=int(value)).first()
         if found:
             return found

@@ -147,7 +147,7 @@ def variant_movements(request, variant_id):
 def _initial(request) -> dict:
     """Pre-selected variant and warehouse, from the stock list's links."""
     return {name: request.GET[name] for name in ("variant", "warehouse", "source")
-            if request.GET.get(name, "").isdigit()}
+            if request.GET.get(name, "").isdecimal()}
 
 
 def _operation(request, form_class, template: str, title: str):

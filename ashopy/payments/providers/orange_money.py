@@ -8,7 +8,6 @@ Configuration: `merchant_key`, the OAuth client credentials as `client_id` and `
 """
 
 import base64
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -16,6 +15,8 @@ from decimal import Decimal
 
 import httpx
 from django.utils.translation import gettext_lazy
+
+from ashopy.core import json_input
 
 from .base import InvalidNotification, Notification, Outcome, PaymentRequest, Provider, ProviderError, Refunded, Started
 
@@ -128,7 +129,7 @@ class OrangeMoney(Provider):
         the `notif_token` kept from start() in constant time (hmac.compare_digest).
         """
         try:
-            payload = json.loads(body)
+            payload = json_input.loads(body)
         except ValueError as error:
             raise InvalidNotification() from error
         if not isinstance(payload, dict):

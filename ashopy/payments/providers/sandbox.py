@@ -15,6 +15,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from ashopy.core import json_input
+
 from .base import InvalidNotification, Notification, Outcome, Provider, Refunded, Started
 
 SIGNATURE_HEADER = "X-Sandbox-Signature"
@@ -55,7 +57,7 @@ class Sandbox(Provider):
                 sign(body, timestamp), f"t={timestamp},v1={parts.get('v1', '')}"):
             raise InvalidNotification()
         try:
-            payload = json.loads(body)
+            payload = json_input.loads(body)
             outcome = Outcome(payload["outcome"])
             return Notification(event_id=str(payload["id"]), outcome=outcome, reference=str(payload["reference"]),
                                 raw=payload)

@@ -7,7 +7,6 @@ fake) and `timeout` (seconds, 10).
 
 import hashlib
 import hmac
-import json
 import logging
 import time
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from urllib.parse import quote
 import httpx
 from django.utils.translation import gettext_lazy
 
+from ashopy.core import json_input
 from ashopy.core.money import quantum
 
 from .base import InvalidNotification, Notification, Outcome, PaymentRequest, Provider, ProviderError, Refunded, Started
@@ -70,7 +70,7 @@ class Wave(Provider):
     def parse_notification(self, body: bytes, headers: Mapping[str, str]) -> Notification:
         self._verify(body, _header(headers, "Wave-Signature"))
         try:
-            event = json.loads(body)
+            event = json_input.loads(body)
             session = event["data"]
             event_id, event_type = str(event["id"]), str(event["type"])
         except (ValueError, KeyError, TypeError) as error:
@@ -106,7 +106,7 @@ class Wave(Provider):
         parts = [part.strip().split("=", 1) for part in header.split(",") if "=" in part]
         timestamps = [value for key, value in parts if key == "t"]
         signatures = [value for key, value in parts if key == "v1"]
-        if len(timestamps) != 1 or not signatures or not timestamps[0].isdigit():
+        if len(timestamps) != 1 or not signatures or not timestamps[0].isdecimal():
             raise InvalidNotification()
         if abs(time.time() - int(timestamps[0])) > SIGNATURE_TOLERANCE:
             raise InvalidNotification()
