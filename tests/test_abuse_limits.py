@@ -65,6 +65,7 @@ def _assert_api_refusal(response) -> None:
     assert response.status_code == 429
     body = response.json()
     assert body["code"] == "throttled" and body["detail"].startswith("Too many attempts.") and body["fields"] == {}
+    assert int(response["Retry-After"]) > 0
 
 
 # Registration -------------------------------------------------------------------------------------------------

@@ -159,6 +159,7 @@ def test_a_deleted_users_refresh_token_is_a_401(api, customer):
     refreshed = _refresh(api, pair["refresh"])
     assert refreshed.status_code == 401, refreshed.content
     assert refreshed.json()["detail"] == "User not found" and "access" not in refreshed.json()
+    assert refreshed.json()["code"] == "user_not_found"
     assert _me(pair["access"]).status_code == 401
 
 

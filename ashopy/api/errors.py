@@ -56,17 +56,18 @@ def _first_message(fields) -> str:
 def _code_and_detail(exc) -> tuple[str, str]:
     detail = getattr(exc, "detail", str(exc))
     code = getattr(exc, "default_code", "error")
-    if isinstance(detail, dict):  # simplejwt's {"detail", "code", "messages"}
-        code = detail.get("code", code)
-        detail = detail.get("detail", next(iter(detail.values()), ""))
-    elif isinstance(detail, list):
+    if isinstance(detail, dict):  # simplejwt's {"detail", "code", "messages"}: its code says why
+        return str(detail.get("code", code)), str(detail.get("detail", next(iter(detail.values()), "")))
+    if isinstance(detail, list):
         detail = " ".join(_flatten(detail))
     return str(getattr(detail, "code", None) or code), str(detail)
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "detail": str(exc), "fields": _flatten(exc.fields)}, status=exc.status)
+        retry_after = getattr(exc, "retry_after", None)  # a rate limit says when to come back
+        return Response({"code": exc.code, "detail": str(exc), "fields": _flatten(exc.fields)}, status=exc.status,
+                        headers={"Retry-After": str(retry_after)} if retry_after else None)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(fields)
