@@ -145,7 +145,8 @@ class OrderEventSerializer(serializers.ModelSerializer):
 
 
 class StaffOrderEventSerializer(OrderEventSerializer):
-    user = serializers.EmailField(source="user.email", default=None, read_only=True)
+    user = serializers.EmailField(source="user.email", default=None, allow_null=True, read_only=True,
+                                  help_text="Who did it; null when no one signed in did (a payment notice, an expiry).")
 
     class Meta(OrderEventSerializer.Meta):
         fields = [*OrderEventSerializer.Meta.fields, "note", "user"]
@@ -205,7 +206,7 @@ class OrderDetailSerializer(OrderTotalsMixin, serializers.ModelSerializer):
 class StaffOrderDetailSerializer(OrderDetailSerializer):
     """Staff also see every event with its note and author, every payment attempt, and the stock state."""
 
-    customer = serializers.EmailField(source="user.email", default=None, read_only=True,
+    customer = serializers.EmailField(source="user.email", default=None, allow_null=True, read_only=True,
                                       help_text="The customer's account; null for a guest.")
     payments = PaymentSerializer(many=True, read_only=True, help_text="Every attempt, newest first.")
 

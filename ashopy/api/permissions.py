@@ -19,6 +19,7 @@ class CatalogueStaffOrReadOnly(BasePermission):
     """
 
     message = _("Only this store's administrators and stock managers may change the catalogue.")
+    anonymous_methods = SAFE_METHODS  # read by the OpenAPI schema (ashopy.api.schema)
 
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
