@@ -51,4 +51,4 @@ messages: install
 	cd ashopy && DEBUG=1 ../$(PY) ../manage.py makemessages -l fr --no-obsolete && DEBUG=1 ../$(PY) ../manage.py compilemessages -l fr
 
 clean:
-	rm -rf $(VENV) .test-db.sqlite3 staticfiles
+	rm -rf $(VENV) .test-db.sqlite3 staticfiles tmp/cache

@@ -1,4 +1,11 @@
-"""Reading a cart: its lines with what they need to be shown and priced, in a fixed number of queries."""
+"""Reading a cart: its lines with what they need to be shown and priced, in a fixed number of queries.
+
+Units held for the cart's own pending orders (a customer gone to pay, or trying again) are
+available to that cart: the app that turns carts into orders tells which at start-up
+(`register_own_holds`), as the cart sits below the orders and cannot ask them.
+"""
+
+from collections.abc import Callable
 
 from ashopy.catalog.availability import units_available_sql
 from ashopy.catalog.models import Product, ProductImage, Variant
@@ -24,11 +31,30 @@ def _lines_sql(lock: bool) -> str:
             f"WHERE line.cart_id = %s ORDER BY line.added_at, line.id{locking}")
 
 
+_own_holds: Callable[[Cart], dict[int, int]] | None = None
+
+
+def register_own_holds(source: Callable[[Cart], dict[int, int]]) -> None:
+    """`source(cart)`: the units per variant that the cart's own pending orders hold."""
+    global _own_holds
+    _own_holds = source
+
+
+def own_holds(cart: Cart) -> dict[int, int]:
+    """Units per variant held for `cart`'s own pending orders: not sellable to others, but to this cart.
+
+    Callers ask only when a quantity exceeds the free units (one query then, none on the common path).
+    """
+    return _own_holds(cart) if _own_holds is not None else {}
+
+
 def lines_of(cart: Cart | None, *, lock: bool = False) -> list[CartLine]:
     """The cart's lines (oldest first) with their variant and product; the line and the variant
-    carry `available`, the units available now.
+    carry `available`, the units available to this cart now, and the line `own_held`, how many of
+    those its own pending orders hold.
 
-    One query; `lock` takes the lines' rows for the caller's transaction.
+    One query, and a second when a line asks for more than the free units: those its own pending
+    orders hold are then counted in. `lock` takes the lines' rows for the caller's transaction.
     """
     if cart is None:
         return []
@@ -36,8 +62,14 @@ def lines_of(cart: Cart | None, *, lock: bool = False) -> list[CartLine]:
     for row in fetch(_lines_sql(lock), [cart.pk]):
         line, variant, product = _LINE.instance(row), _VARIANT.instance(row), _PRODUCT.instance(row)
         line.available = variant.available = row[-1]
+        line.own_held = 0
         variant.product, line.variant, line.cart = product, variant, cart
         lines.append(line)
+    if any(line.quantity > line.available for line in lines):
+        held = own_holds(cart)
+        for line in lines:
+            line.own_held = held.get(line.variant_id, 0)
+            line.available = line.variant.available = line.available + line.own_held
     return lines
 
 

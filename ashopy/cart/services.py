@@ -3,7 +3,9 @@ in the words the customer reads (a `Notice` for the messages framework or the AP
 
 The cart itself reserves nothing: a unit is held only when the customer proceeds to payment
 (checkout). So quantities are capped by what is available at the time of each change, and the
-cart is re-validated every time it is shown and once more before payment.
+cart is re-validated every time it is shown and once more before payment. What the cart's own
+pending orders hold counts as available to it (`selectors.own_holds`): a customer who looks at
+the cart while paying, or tries again, does not lose the lines.
 """
 
 from dataclasses import dataclass
@@ -91,7 +93,8 @@ def add(*, cart: Cart, variant_id, quantity) -> Notice:
     label = product_label(variant)
     line = CartLine.objects.select_for_update().filter(cart=cart, variant=variant).first()
     current = line.quantity if line else 0
-    target = check_quantity(min(current + quantity, variant.available), allow_zero=True)
+    target = check_quantity(min(current + quantity, _available_to(cart, variant.pk, variant.available,
+                                                                  wanted=current + quantity)), allow_zero=True)
     if target <= current:
         raise OutOfStock(product=label)
     if line is None:
@@ -103,6 +106,12 @@ def add(*, cart: Cart, variant_id, quantity) -> Notice:
         return Notice("warning", _("Cannot add more of “{product}” to the cart: not enough stock.").format(
             product=label))
     return Notice("success", _("“{product}” has been added to your cart.").format(product=label))
+
+
+def _available_to(cart: Cart, variant_id: int, free: int, *, wanted: int) -> int:
+    """The units of a variant `cart` may have: the free ones, and when `wanted` is more, those its own
+    pending orders hold."""
+    return free if wanted <= free else free + selectors.own_holds(cart).get(variant_id, 0)
 
 
 def _line(cart: Cart, line_id) -> CartLine:
@@ -120,7 +129,7 @@ def set_quantity(*, cart: Cart, line_id, quantity) -> Notice:
     if quantity == 0:
         return _delete(line)
     variant = sellable_variants(cart.store, [line.variant_id]).get(line.variant_id)
-    available = variant.available if variant is not None else 0
+    available = _available_to(cart, line.variant_id, variant.available, wanted=quantity) if variant is not None else 0
     label = product_label(line.variant)
     if available <= 0:
         line.delete()
@@ -202,7 +211,8 @@ def merge(*, source: Cart, into: Cart) -> list[Notice]:
         variant = sellable.get(line.variant_id)
         mine = existing.get(line.variant_id)
         current = mine.quantity if mine else 0
-        available = variant.available if variant is not None else 0
+        available = _available_to(into, line.variant_id, variant.available, wanted=current + line.quantity
+                                  ) if variant is not None else 0
         target = min(current + line.quantity, available)
         if target < current + line.quantity:
             label = product_label(line.variant)

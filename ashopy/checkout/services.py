@@ -5,11 +5,20 @@ change sends the customer back to the cart with the messages), priced, its units
 the store's reservation time, and the order stored in `pending_payment` — all in one
 transaction. `start_payment` then asks the provider for its page, outside any transaction.
 The same Idempotency-Key (API) or one-time form token (web) always gives the same order.
+
+Units that a cart's pending order holds are available to that cart (`held_for_cart`, which the
+cart asks through `cart.selectors.own_holds`): looking at the cart while paying changes nothing.
+A new attempt from the cart (another key: the customer came back, changed the address or the
+payment method) that needs those units cancels the earlier order — its open payment attempts
+closed, its units released — and places the new one: the customer meant this one, and the units
+cannot serve both. When the free units suffice, the earlier order is left to be paid or to lapse
+like any other, and the common path pays no query to look for it.
 """
 
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from ashopy.cart import selectors as cart_selectors
@@ -20,6 +29,7 @@ from ashopy.cart.models import Cart
 from ashopy.cart.services import Notice
 from ashopy.inventory import reservations
 from ashopy.inventory.errors import InsufficientStock
+from ashopy.inventory.models import Reservation, ReservationLine
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import services as payments
@@ -67,21 +77,60 @@ def _replayed(order: Order) -> tuple[Order, Payment | None]:
     return order, payments.open_payment(order)
 
 
+def _pending_orders(cart: Cart) -> QuerySet[Order]:
+    """The cart's orders waiting for payment."""
+    return Order.objects.filter(store_id=cart.store_id, cart_id=cart.pk, state=Order.State.PENDING_PAYMENT)
+
+
+def held_for_cart(cart: Cart) -> dict[int, int]:
+    """Units per variant that `cart`'s orders waiting for payment hold (in active warehouses, as the free
+    units are counted): the cart may keep them (see `cart.selectors.own_holds`)."""
+    return dict(ReservationLine.objects.filter(reservation__in=_pending_orders(cart).values("reservation_id"),
+                                               reservation__state=Reservation.State.ACTIVE,
+                                               stock__warehouse__is_active=True)
+                .values_list("stock__variant_id").annotate(Sum("quantity")).order_by())
+
+
+def _replace(order: Order) -> bool:
+    """A new attempt from the same cart: the earlier order stops waiting for its payment. False when it
+    was paid meanwhile (its lines have left the cart).
+
+    Its open attempts are closed first (which cancels the order and releases its units), their rows
+    locked before the order's, as a provider's notification takes them: a payment that succeeds
+    after this commit finds the order cancelled, which then needs a refund (refund_needed).
+    """
+    with transaction.atomic():
+        payments.cancel_open(order=order)
+        state = Order.objects.select_for_update().filter(pk=order.pk).values_list("state", flat=True).first()
+        if state == Order.State.PENDING_PAYMENT:
+            orders.cancel(order=order, note="replaced by a new checkout of its cart")
+            return True
+    return state in (Order.State.CANCELLED, Order.State.EXPIRED)
+
+
 def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, idempotency_key: str = "",
                 language: str = "fr") -> tuple[Order, Payment | None]:
     """Final validation, reservation, order in pending_payment, a payment attempt created.
 
     Returns the existing order (and its latest attempt), marked `replayed`, when the key was used
-    before. The key is looked up only when something is off (the cart changed or is empty — it was
-    emptied by the first order —, the stock ran out, the key's unique constraint refused the
-    order): a first submit, the common case, pays no query for it.
+    before. When the lines need units the cart's pending orders hold, those orders are read: one
+    placed with this key is answered again, the others are cancelled (`_replace`) once the new
+    order is found valid. Otherwise the key is looked up only when something is off (the cart
+    changed or is empty — it was emptied by the first order —, the stock ran out, the key's unique
+    constraint refused the order): a first submit, the common case, pays no query for either.
     """
     store = cart.store
     key = (idempotency_key or "")[:80]
     if not (user is not None and user.is_authenticated) and not store.allow_guest_checkout:
         raise GuestCheckoutDisabled()
     provider = payments.provider_for(store, details.payment_method)
-    lines = cart_selectors.lines_of(cart)
+    lines = cart_selectors.lines_of(cart)  # what the cart's pending orders hold counts as its own
+    needs_own = any(line.quantity > line.available - line.own_held for line in lines)
+    pending = list(_pending_orders(cart)) if needs_own else []
+    again = next((order for order in pending if key and order.idempotency_key == key), None)
+    if again is not None:
+        again.store = store
+        return _replayed(again)
     if not lines or cart_services.problems(cart=cart, lines=lines):
         existing = _existing(store, key, cart)
         if existing is not None:
@@ -100,6 +149,10 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
     elif not destination.get("line1") or not destination.get("city"):
         raise InvalidAddress(fields={"shipping_address": [str(InvalidAddress.message)]})
     totals = cart_totals.compute(policy=policy, lines=list(priced.lines), shipping=shipping)
+    # Only now, the new order being valid: a refused attempt leaves the earlier one to be paid.
+    replaced = [_replace(order) for order in pending]  # every one, even after one that was paid meanwhile
+    if not all(replaced):
+        raise CartChanged(cart_services.revalidate(cart=cart))
     number = orders.next_number(store)
     try:
         with transaction.atomic():

@@ -1,34 +1,26 @@
-"""Resolving the store a request is for, cached per process.
+"""Resolving the store a request is for, memoised per process.
 
-The host → store map is read at most once a minute per process (and dropped
-at once in the process that saves a store or a domain), so a page costs no
-query for it.
+The host → store map is a `VersionedMemo` with one version for every host: saving or deleting a
+store or a domain bumps it (signals.py), and every process reloads the map from its next
+request on, so a page costs no query for it and a change in the admin applies everywhere at once.
 """
-
-import time
 
 from django.conf import settings
 
-from .models import Membership, Store, StoreDomain
+from ashopy.core.cache import VersionedMemo
 
-_CACHE_SECONDS = 60
-_by_host: dict[str, tuple[float, Store | None]] = {}
+from .models import Membership, Store, StoreDomain
 
 
 def clear_store_cache() -> None:
-    _by_host.clear()
+    """Forget this process's map (the next lookup reads the database)."""
+    stores_by_host.clear()
 
 
 def store_for_host(host: str) -> Store | None:
     """The active store serving `host` (port stripped), or None."""
     host = host.split(":")[0].strip().lower() if not host.startswith("[") else host.split("]")[0] + "]"
-    hit = _by_host.get(host)
-    now = time.monotonic()
-    if hit and hit[0] > now:
-        return hit[1]
-    store = _lookup(host)
-    _by_host[host] = (now + _CACHE_SECONDS, store)
-    return store
+    return stores_by_host.get(host)
 
 
 def _lookup(host: str) -> Store | None:
@@ -41,6 +33,9 @@ def _lookup(host: str) -> Store | None:
             return stores.filter(slug=settings.ASHOPY_DEFAULT_STORE).first()
         return stores.order_by("id").first()
     return None
+
+
+stores_by_host = VersionedMemo("store-by-host", _lookup, one_version=True)
 
 
 def staff_role(user, store) -> str | None:
