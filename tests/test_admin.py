@@ -137,12 +137,12 @@ def test_manager_cannot_move_categories_across_stores(client, store, other_store
     _catalogue(other_store, "Galaxy S24", with_extras=False)
     client.force_login(manager)
     mine = factories.category(store, "Tablettes")
-    theirs = other_store.categories.get(depth=1)
+    theirs = other_store.categories.get(slug="informatique-paris")
     response = client.post("/admin/catalog/category/move/",
                            {"node": mine.pk, "target": theirs.pk, "relation": "child"})
     assert response.status_code == 400
     mine.refresh_from_db()
-    assert mine.depth == 1 and mine.store == store
+    assert mine.level == 1 and mine.store == store
 
 
 @pytest.mark.django_db

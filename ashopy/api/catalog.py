@@ -9,7 +9,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from ashopy.catalog import services
@@ -33,6 +32,7 @@ from .catalog_serializers import (
     ProductDetailSerializer,
 )
 from .errors import error_responses
+from .parsers import FormParser, JSONParser, MultiPartParser
 from .permissions import CatalogueStaffOrReadOnly, is_catalogue_staff
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404)
@@ -82,8 +82,7 @@ class CategoryViewSet(CatalogueViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_object(self):
-        categories = Category.objects.filter(store=self.request.store)  # treebeard drops for_store()
-        category = get_object_or_404(categories, pk=self.kwargs["pk"])
+        category = get_object_or_404(Category.objects.for_store(self.request.store), pk=self.kwargs["pk"])
         if not is_catalogue_staff(self.request) and category_tree(self.request.store).by_id.get(category.pk) is None:
             raise NotFound
         return category

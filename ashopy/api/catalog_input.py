@@ -136,7 +136,8 @@ class CategoryInputSerializer(serializers.Serializer):
                                help_text="Id of a category of this store; null for a top-level one.")
     description = serializers.CharField(required=False, allow_blank=True)
     image = serializers.ImageField(required=False, allow_null=True)
-    position = serializers.IntegerField(min_value=-2_147_483_648, max_value=2_147_483_647, required=False)
+    position = serializers.IntegerField(min_value=0, max_value=32_767, required=False,
+                                        help_text="Smaller first among its siblings; equal positions go by name.")
     is_active = OptionalBooleanField(required=False)
     meta_title = serializers.CharField(max_length=60, required=False, allow_blank=True)
     meta_description = serializers.CharField(max_length=160, required=False, allow_blank=True)

@@ -7,7 +7,6 @@ store's product, or a variant or image of another product, is a 404.
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from ashopy.catalog import services
@@ -17,6 +16,7 @@ from ashopy.catalog.models import ProductImage, Variant
 from .catalog import DELETE_ERRORS, READ_ERRORS, WRITE_ERRORS, CatalogueViewSet, product_for
 from .catalog_input import ImageInputSerializer, VariantInputSerializer, variant_service_fields
 from .catalog_serializers import ImageSerializer, VariantSerializer
+from .parsers import FormParser, MultiPartParser
 from .permissions import is_catalogue_staff
 
 PRODUCT = OpenApiParameter("product_slug", str, OpenApiParameter.PATH, description="The product's slug.")

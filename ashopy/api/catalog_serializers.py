@@ -100,7 +100,7 @@ class CategorySerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
     parent = serializers.SerializerMethodField()
-    depth = serializers.IntegerField()
+    depth = serializers.IntegerField(source="level", help_text="1 for a top-level category.")
     position = serializers.IntegerField()
     is_active = serializers.BooleanField()
     description = serializers.CharField()
@@ -109,8 +109,9 @@ class CategorySerializer(serializers.Serializer):
     meta_description = serializers.CharField()
 
     def get_parent(self, category) -> int | None:
-        parent = Category.objects.get_parent(category, update=True)  # a move leaves a stale cache
-        return parent.pk if parent else None
+        if category.level == 1:
+            return None  # its treebeard parent is the store's hidden root
+        return Category.objects.get_parent(category, update=True).pk  # a move leaves a stale cache
 
     def get_image(self, category) -> str | None:
         return absolute_media_url(self.context, category.image.name)

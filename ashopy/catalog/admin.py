@@ -4,18 +4,20 @@ Every change that listings depend on (price_from, on_sale, search_text) is
 followed by `services.refresh_product`; rows are scoped to the user's stores.
 """
 
+import json
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from polymorphic.admin import PolymorphicChildModelAdmin, PolymorphicChildModelFilter, PolymorphicParentModelAdmin
 from treebeard.admin import TreeAdmin
-from treebeard.forms import MoveNodeForm, movenodeform_factory
+from treebeard.forms import TreeNodeChoiceField
 
 from ashopy.core.money import format_money
 from ashopy.stores.admin import ScopedRelatedFilter, StoreScopedAdmin, StoreScopedMixin, member_store_ids
@@ -37,52 +39,106 @@ from .models import (
     Variant,
 )
 
-THUMBNAIL = '<img src="{}" alt="" width="{}" height="{}" style="object-fit:cover;border-radius:4px">'
+THUMBNAIL = '<img src="{}" alt="" width="{}" height="{}" class="admin-thumbnail">'  # ashopy/admin.css
 
 
 def thumbnail(image, size: int = 48):
     return format_html(THUMBNAIL, image.url, size, size) if image else "—"
 
 
-class CategoryForm(MoveNodeForm):
-    """Tree moves stay inside one store: the "relative to" node is one of the same store's."""
+class ParentChoiceField(TreeNodeChoiceField):
+    """Categories indented by their level in the store's tree (treebeard would count the hidden root)."""
 
-    store_ids: list[int] | None = None  # set per request by CategoryAdmin.get_form
+    def _get_indent(self, category):
+        return self.DEPTH_SEPARATOR * (category.level - 1)
 
-    def _set_ref_model_queryset(self, opts, instance):
-        super()._set_ref_model_queryset(opts, instance)
-        field = self.fields["treebeard_ref_node"]
-        if instance is not None and instance.store_id:
-            field.queryset = field.queryset.filter(store_id=instance.store_id)
+
+CATEGORY_FIELDS = ("name", "slug", "position", "is_active", "description", "image", "meta_title", "meta_description")
+
+
+class CategoryForm(forms.ModelForm):
+    """A category and its parent among the same store's categories (empty: top level).
+
+    The tree itself is changed by `catalog.services` (CategoryAdmin.save_model); the form checks
+    the parent with the services' own rule, so that a refusal shows as a form error.
+    """
+
+    parent = ParentChoiceField(queryset=Category.objects.none(), required=False, label=_("parent"),
+                               empty_label=_("(top level)"))
+
+    class Meta:
+        model = Category
+        fields = ("store", "parent", *CATEGORY_FIELDS)
+
+    store_ids: list[int] | None = None  # set per request by CategoryAdmin.get_form; None: every store
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = Category.objects.filter(store__isnull=False)
+        if self.instance.pk:
+            choices = choices.filter(store_id=self.instance.store_id).exclude(path__startswith=self.instance.path)
+            if self.instance.level > 1:
+                self.initial.setdefault("parent", Category.objects.get_parent(self.instance).pk)
         elif self.store_ids is not None:
-            field.queryset = field.queryset.filter(store_id__in=self.store_ids)
+            choices = choices.filter(store_id__in=self.store_ids)
+        self.fields["parent"].queryset = choices
 
     def clean(self):
         cleaned = super().clean()
-        reference, store = cleaned.get("treebeard_ref_node"), cleaned.get("store")
-        if reference is not None and store is not None and reference.store_id != store.pk:
-            self.add_error("treebeard_ref_node", _("Choose a category of the same store."))
+        store = cleaned.get("store")
+        if store is not None:
+            try:
+                services.check_category_parent(store_id=store.pk, category=self.instance,
+                                               parent=cleaned.get("parent"))
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 
 @admin.register(Category)
 class CategoryAdmin(StoreScopedAdmin, TreeAdmin):
-    form = movenodeform_factory(Category, form=CategoryForm)
+    """The store's tree, one level at a time; every change goes through `catalog.services`."""
+
+    form = CategoryForm
+    ordering = ("path",)  # tree order: (position, name) among siblings
     list_display = ("name", "slug", "store", "position", "is_active")
     list_select_related = ("store",)
     list_filter = ("is_active", ("store", ScopedRelatedFilter))
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
+    def get_queryset(self, request):
+        """Hidden store roots never show; the first level shown is the stores' top-level categories."""
+        lists_top_level = (getattr(request, "_treebeard_parent_id", 0) is None
+                           and not getattr(request, "_ignore_treebeard_filters", False)
+                           and not self.is_filtered(request))
+        if lists_top_level:
+            request._treebeard_parent = None
+            return self.scope(request, Category.objects.filter(depth=Category.TOP_DEPTH))
+        return super().get_queryset(request).filter(store__isnull=False)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.store_ids = None if request.user.is_superuser else member_store_ids(request)
         return form
 
+    def changeform_view(self, request, *args, **kwargs):
+        """A refusal the form could not foresee (another user changed the tree meanwhile) is a message."""
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            services.update_category(category=obj)  # products' search text carries the category name
+        fields = {name: getattr(obj, name) for name in CATEGORY_FIELDS if name in form.changed_data or not change}
+        if change:
+            moved = {"parent": form.cleaned_data["parent"]} if "parent" in form.changed_data else {}
+            services.update_category(category=obj, **moved, **fields)
+            return
+        created = services.create_category(store=obj.store, parent=form.cleaned_data["parent"], **fields)
+        obj.pk, obj._state.adding = created.pk, False  # the admin logs and redirects to the row just made
+        obj.refresh_from_db()
 
     def delete_model(self, request, obj):
         services.delete_category(category=obj)
@@ -92,19 +148,34 @@ class CategoryAdmin(StoreScopedAdmin, TreeAdmin):
             services.delete_category(category=category)
 
     def move_node(self, request):
-        """Drag and drop: both nodes must be the user's and of one store."""
+        """Drag and drop: both nodes the user's and of one store; `catalog.services` moves, in sorted order."""
         ids = [request.POST.get("node", ""), request.POST.get("target", "")]
-        if not all(value.isdigit() for value in ids):
+        relation = request.POST.get("relation")
+        if not all(value.isdigit() for value in ids) or relation not in ("child", "sibling"):
             return HttpResponseBadRequest("Invalid form data provided")
-        nodes = list(self.get_queryset(request).filter(pk__in=ids))
-        if len({node.pk for node in nodes}) != len(set(ids)) or len({node.store_id for node in nodes}) != 1:
+        nodes = {node.pk: node for node in self.get_queryset(request).filter(pk__in=ids)}
+        if len(nodes) != len(set(ids)) or len({node.store_id for node in nodes.values()}) != 1:
             return HttpResponseBadRequest("Invalid form data provided")
-        return super().move_node(request)
+        node, target = nodes[int(ids[0])], nodes[int(ids[1])]
+        if not self.has_change_permission(request, node):
+            raise PermissionDenied
+        if relation == "sibling":
+            target = Category.objects.get_parent(target) if target.level > 1 else None
+        try:
+            services.move_category(category=node, parent=target)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseBadRequest("Invalid move")
+        return HttpResponse("OK")
 
     def children_view(self, request, parent_id):
         if not parent_id.isdigit() or not self.get_queryset(request).filter(pk=parent_id).exists():
             raise Http404
-        return super().children_view(request, parent_id)
+        response = super().children_view(request, parent_id)
+        payload = json.loads(response.content)
+        for row in payload["tree_context"]:
+            row["level"] -= 1  # treebeard counts the store's hidden root as a level
+        return JsonResponse(payload)
 
 
 @admin.register(Brand)

@@ -35,6 +35,7 @@ class SeoFields(models.Model):
 
 class CategoryQuerySet(MP_NodeQuerySet):
     def for_store(self, store):
+        """The store's categories in tree order; its hidden root has no store, so it is never among them."""
         return self.filter(store=store)
 
 
@@ -49,29 +50,60 @@ class CategoryManager(MP_NodeManager):
 
 
 class Category(SeoFields, MP_Node):
-    """A node of a store's category tree (any depth; materialised path)."""
+    """A node of a store's category tree (any depth; materialised path).
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="categories")
+    Each store's categories hang under a hidden root of their own: a node with no `store`,
+    `root_of` the store, whose path step is the store's id. Treebeard then works inside one
+    store's branch (siblings, shifts and moves are path-prefix scoped), so no write in one store
+    rewrites another store's rows, and top-level categories are at `depth` 2 (`level` 1).
+    Only `catalog.services` changes the tree; they keep siblings in `node_order_by` order.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="categories",
+                              null=True)  # null only for hidden roots
+    root_of = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="category_root", null=True,
+                                   blank=True, editable=False)
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140)
     description = models.TextField(_("description"), blank=True)
     image = models.ImageField(_("image"), upload_to="categories/", blank=True, validators=[validate_image_size])
-    position = models.IntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0,
+                                                help_text=_("Smaller first; equal positions go by name."))
     is_active = models.BooleanField(_("active"), default=True)
 
     node_order_by = ["position", "name"]
+    TOP_DEPTH = 2  # treebeard depth of a store's top-level categories (its hidden root is depth 1)
     objects = CategoryManager()
 
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        constraints = [models.UniqueConstraint(fields=["store", "slug"], name="category_slug_unique_per_store")]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "slug"], name="category_slug_unique_per_store"),
+            models.CheckConstraint(
+                condition=(models.Q(depth=1, store__isnull=True, root_of__isnull=False)
+                           | models.Q(depth__gt=1, store__isnull=False, root_of__isnull=True)),
+                name="category_roots_are_hidden_store_roots"),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("catalog:category", kwargs={"slug": self.slug})
+
+    @property
+    def level(self) -> int:
+        """Depth in the store's own tree: 1 for a top-level category."""
+        return self.depth - 1
+
+    @classmethod
+    def root_path(cls, store_id: int) -> str:
+        """The path of a store's hidden root: its id as one path step, so stores never race for one."""
+        path = cls._get_path(None, 1, store_id)
+        if len(path) != cls.steplen:
+            raise ValueError(f"store id {store_id} does not fit in one category path step")
+        return path
 
 
 class Brand(models.Model):

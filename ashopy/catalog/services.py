@@ -1,11 +1,14 @@
 """Catalogue use cases. Views, the API, the admin and commands change the catalogue only here."""
 
 from decimal import Decimal, InvalidOperation
+from types import EllipsisType
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from treebeard.exceptions import PathOverflow
 
 from ashopy.stores.models import Store
 
@@ -211,44 +214,122 @@ def set_specifications(*, product: Product, values: dict) -> None:
                                                 defaults={**empty, **_typed(attribute, raw)})
 
 
+TREE_FIELDS = ["path", "depth", "numchild"]
+MAX_CATEGORY_DEPTH = Category._meta.get_field("path").max_length // Category.steplen  # the hidden root included
+
+
+def _lock_tree(store_id: int) -> Category:
+    """The store's hidden root, row-locked until the transaction ends: one tree write at a time per store.
+
+    Made on the store's first category; its path comes from the store id, so stores never race
+    for a root and one store's writes never shift another's rows.
+    """
+    root = Category.objects.select_for_update().filter(root_of_id=store_id).first()
+    if root is None:
+        store = Store.objects.get(pk=store_id)
+        Category.objects.get_or_create(root_of=store, defaults={
+            "path": Category.root_path(store_id), "depth": 1, "name": store.name, "slug": f"store-{store_id}"})
+        root = Category.objects.select_for_update().get(root_of_id=store_id)
+    return root
+
+
+def _reload(category: Category, *, field: str) -> None:
+    """Re-read a node's place under the lock: the write that held it before may have moved or deleted it."""
+    try:
+        category.refresh_from_db(fields=TREE_FIELDS)
+    except Category.DoesNotExist:
+        raise ValidationError({field: _("This category no longer exists.")}) from None
+
+
+def _placed(write, *, root: Category):
+    """Run a treebeard insert or move; when a group of siblings has used up its path steps (after very
+    many moves), renumber the store's tree and try once more."""
+    try:
+        with transaction.atomic():
+            return write()
+    except PathOverflow:
+        Category.objects.fix_tree(fix_paths=True, parent=root)
+    try:
+        return write()
+    except PathOverflow as error:
+        raise ValidationError({"parent": _("This category has too many sub-categories.")}) from error
+
+
+def check_category_parent(*, store_id: int, category: Category | None, parent: Category | None) -> None:
+    """Refuse a parent of another store, a category under itself or its own sub-category, or a tree too deep.
+
+    `category` is None for a new category; a None `parent` means the top level.
+    """
+    if parent is None:
+        return
+    if parent.store_id != store_id:
+        raise ValidationError({"parent": _("Choose one of this store's own.")})
+    height = 1
+    if category is not None and category.pk is not None:
+        if parent.path.startswith(category.path):
+            raise ValidationError({"parent": _("A category cannot move under itself or one of its sub-categories.")})
+        deepest = Category.objects.filter(path__startswith=category.path).aggregate(deepest=Max("depth"))["deepest"]
+        height = deepest - category.depth + 1
+    if parent.depth + height > MAX_CATEGORY_DEPTH:
+        raise ValidationError({"parent": _("Categories cannot be nested more than %(levels)s deep.") % {
+            "levels": MAX_CATEGORY_DEPTH - 1}})
+
+
 @transaction.atomic
 def create_category(*, store: Store, parent: Category | None = None, **fields) -> Category:
-    if parent is not None and parent.store_id != store.pk:
-        raise ValidationError({"parent": _("Choose one of this store's own.")})
+    """Add a category under `parent` (None: top level), among its siblings in (position, name) order."""
+    root = _lock_tree(store.pk)
+    if parent is not None:
+        _reload(parent, field="parent")
+    check_category_parent(store_id=store.pk, category=None, parent=parent)
     if not fields.get("slug"):
         fields["slug"] = unique_slug(Category, store, fields.get("name", ""))
     category = Category(store=store, **fields)
-    category.full_clean(exclude=["path", "depth", "numchild"])
-    if parent is None:
-        return Category.objects.add_root(instance=category)
-    return Category.objects.add_child(parent, instance=category)
-
-
-@transaction.atomic
-def update_category(*, category: Category, parent: Category | type[Ellipsis] | None = ..., **fields) -> Category:
-    for name, value in fields.items():
-        setattr(category, name, value)
-    category.full_clean(exclude=["path", "depth", "numchild"])
-    category.save()
-    if parent is not ...:
-        current = Category.objects.get_parent(category)
-        if parent != current:
-            if parent is not None and (parent.store_id != category.store_id or parent.path.startswith(category.path)):
-                raise ValidationError({"parent": _("A category cannot move under itself or another store's.")})
-            if parent is None:
-                Category.objects.move(category, Category.objects.get_last_root_node(), "sorted-sibling")
-            else:
-                Category.objects.move(category, parent, "sorted-child")
-            category.refresh_from_db()
-            tree.bump(category.store_id)
-    for product in Product.objects.filter(category=category).only("id", "name", "brand", "category"):
-        refresh_product(product)
+    category.full_clean(exclude=TREE_FIELDS)
+    category = _placed(lambda: Category.objects.add_child(parent or root, instance=category), root=root)
+    tree.bump(store.pk)  # now, and again on commit (core.cache)
     return category
 
 
 @transaction.atomic
+def update_category(*, category: Category, parent: Category | EllipsisType | None = ..., **fields) -> Category:
+    """Rename, reposition, move (a new `parent`; None: top level) or edit a category.
+
+    A new parent, position or name puts the category, with its branch, back in its siblings'
+    (position, name) order: treebeard inserts in that order only if siblings already are in it.
+    """
+    root = _lock_tree(category.store_id)
+    _reload(category, field="category")
+    moving = parent is not ...
+    if moving and parent is not None:
+        _reload(parent, field="parent")
+        check_category_parent(store_id=category.store_id, category=category, parent=parent)
+    for name, value in fields.items():
+        setattr(category, name, value)
+    category.full_clean(exclude=TREE_FIELDS)
+    category.save()
+    if moving or fields.keys() & set(Category.node_order_by):
+        target = (parent or root) if moving else Category.objects.get_parent(category, update=True)
+        _placed(lambda: Category.objects.move(category, target, "sorted-child"), root=root)
+        category.refresh_from_db(fields=TREE_FIELDS)
+    tree.bump(category.store_id)
+    if "name" in fields:  # products' search text carries their category's name
+        for product in Product.objects.filter(category=category).only("id", "name", "brand", "category"):
+            refresh_product(product)
+    return category
+
+
+def move_category(*, category: Category, parent: Category | None) -> Category:
+    """Put a category and its branch under `parent` (None: top level), in (position, name) order there."""
+    return update_category(category=category, parent=parent)
+
+
+@transaction.atomic
 def delete_category(*, category: Category) -> None:
-    if Product.objects.filter(category__path__startswith=category.path, category__store=category.store).exists():
+    """Delete a category with its sub-categories; refused while any of them holds products."""
+    _lock_tree(category.store_id)
+    _reload(category, field="category")
+    if Product.objects.filter(category__path__startswith=category.path).exists():
         raise ValidationError({"category": _("Move or delete this category's products first.")})
     category.delete()
     tree.bump(category.store_id)

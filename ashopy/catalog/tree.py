@@ -1,9 +1,10 @@
 """A store's category tree, held in memory: pages find categories, breadcrumbs and
 sub-trees without a query.
 
-The tree is rebuilt when the store's catalogue version (in Django's cache) changes:
-saving or deleting a category bumps it (see signals.py), and it expires after
-`TREE_SECONDS` anyway, for changes made outside the ORM's signals.
+The tree is rebuilt when the store's catalogue version (in Django's cache) changes: every
+tree write in `catalog.services` bumps it (again on commit), saving or deleting a category bumps
+it too (see signals.py), and it expires after `TREE_SECONDS` anyway. Siblings come in path order,
+which the services keep equal to (position, name) order.
 """
 
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ class Node:
     id: int
     name: str
     slug: str
-    depth: int
+    depth: int  # in the store's tree: 1 for a top-level category
     description: str
     meta_title: str
     meta_description: str
@@ -55,20 +56,17 @@ class CategoryTree:
         self.by_id: dict[int, Node] = {}
         self.roots: list[Node] = []
         by_path: dict[str, Node] = {}
-        for category in categories:  # in path order: parents come first
-            node = Node(category.id, category.name, category.slug, category.depth, category.description,
+        for category in categories:  # in path order: parents come first, siblings in their order
+            node = Node(category.id, category.name, category.slug, category.level, category.description,
                         category.meta_title, category.meta_description, category.image.name if category.image else "")
             parent = by_path.get(category.path[: -Category.steplen])
-            if category.depth > 1 and parent is None:
+            if category.level > 1 and parent is None:
                 continue  # an inactive ancestor hides the whole branch
             node.parent = parent
             (parent.children if parent else self.roots).append(node)
             by_path[category.path] = node
             self.by_slug[node.slug] = node
             self.by_id[node.id] = node
-        rank = {c.id: (c.position, c.name.lower()) for c in categories}
-        for nodes in [self.roots, *(n.children for n in self.by_id.values())]:
-            nodes.sort(key=lambda n: rank[n.id])
 
     def get(self, slug: str) -> Node | None:
         return self.by_slug.get(slug)
@@ -81,8 +79,9 @@ def _load(store_id: int) -> CategoryTree:
 _trees = VersionedMemo("category-tree", _load, seconds=TREE_SECONDS)
 
 
-def bump(store_id: int) -> None:
-    _trees.bump(store_id)
+def bump(store_id: int | None) -> None:
+    if store_id is not None:  # a store's hidden root has none, and is in no tree
+        _trees.bump(store_id)
 
 
 def category_tree(store) -> CategoryTree:
