@@ -5,6 +5,7 @@ the demo on SQLite with no Redis and eager Celery tasks. See README.md,
 "Configuration".
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -65,9 +66,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ashopy.stores.middleware.StoreMiddleware",
+    "ashopy.core.middleware.NullCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,7 +117,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, files shared by every process of this machine (gunicorn workers, Celery): throttle
+    # counts and memo versions must agree across them (core/filecache.py, docs/architecture.md). One
+    # directory per database, so two databases on one machine (test runs) never share counts or facets.
+    _database = "{HOST}_{PORT}_{NAME}".format(**{"HOST": "", "PORT": "", **DATABASES["default"]})
+    CACHE_DIR = env.str("CACHE_DIR", default="") or str(
+        BASE_DIR / "tmp" / "cache" / "".join(c if c.isalnum() or c in "-." else "_" for c in _database))
+    CACHES = {"default": {"BACKEND": "ashopy.core.filecache.SharedFileCache", "LOCATION": CACHE_DIR,
+                          "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
@@ -178,6 +188,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-reservations": {"task": "ashopy.inventory.tasks.expire_reservations", "schedule": 60.0},
     "expire-orders": {"task": "ashopy.orders.tasks.expire_orders", "schedule": 60.0},
+    "deliver-outbox": {"task": "ashopy.core.tasks.deliver_outbox", "schedule": 60.0},
 }
 
 # Payments: which providers each store offers, with their credentials (JSON, by store slug or "*").
@@ -199,19 +210,34 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ashopy.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "ashopy.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
     "EXCEPTION_HANDLER": "ashopy.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": [],
+    # Size-limited, depth-limited, NUL-free parsers: an unreadable body is a 400, never a 500.
+    "DEFAULT_PARSER_CLASSES": ["ashopy.api.parsers.JSONParser", "ashopy.api.parsers.FormParser",
+                               "ashopy.api.parsers.MultiPartParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_THROTTLE_RATES": {"anon-auth": "20/min"},
+    # "anon-auth": every API sign-in, token refresh and sign-up request, per client address (DRF throttle).
+    # "registration", "password-reset": sign-ups and reset e-mails, web and API alike, counted per client
+    # address and per target e-mail (ashopy.accounts.limits).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon-auth": env.str("TOKEN_RATE", default="20/min"),
+        "registration": env.str("REGISTRATION_RATE", default="10/hour"),
+        "password-reset": env.str("PASSWORD_RESET_RATE", default="5/hour"),
+    },
     # Proxies of ours in front of the app (a load balancer, nginx): how far to trust X-Forwarded-For.
     # 0 = not at all, the connection's address counts (a client cannot pick its throttle key).
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
-SIMPLE_JWT = {"ROTATE_REFRESH_TOKENS": True, "BLACKLIST_AFTER_ROTATION": True, "UPDATE_LAST_LOGIN": True}
+# Tokens carry a digest of the password hash (CHECK_REVOKE_TOKEN): a password change refuses every token
+# issued before it at once; a password change or a deactivation also blacklists the refresh tokens
+# (ashopy.accounts.signals). Access tokens otherwise lapse after JWT_ACCESS_MINUTES (after a logout, say).
+SIMPLE_JWT = {"ROTATE_REFRESH_TOKENS": True, "BLACKLIST_AFTER_ROTATION": True, "UPDATE_LAST_LOGIN": True,
+              "CHECK_REVOKE_TOKEN": True,
+              "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=5))}
 SPECTACULAR_SETTINGS = {
     "TITLE": "ashopy API",
     "DESCRIPTION": "Catalogue, accounts and back-office API of an ashopy store. "
@@ -226,6 +252,7 @@ SPECTACULAR_SETTINGS = {
         "BadgeEnum": "ashopy.catalog.models.Badge",
         "AttributeKindEnum": "ashopy.catalog.models.Attribute.Kind",
         "ProductKindEnum": "ashopy.api.catalog_serializers.PRODUCT_KIND_CHOICES",
+        "SegmentEnum": "ashopy.accounts.models.Segment",
     },
 }
 
@@ -241,6 +268,20 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and frames from this
+# origin only, no inline script or style (templates use static files and CSS classes), images also as
+# data: URIs (Bootstrap's and Swagger UI's icons). Forms post here only: payment providers are reached by
+# links (checkout/pay.html) and send the customer back by redirects to our pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -151,7 +151,7 @@ class CategoryAdmin(StoreScopedAdmin, TreeAdmin):
         """Drag and drop: both nodes the user's and of one store; `catalog.services` moves, in sorted order."""
         ids = [request.POST.get("node", ""), request.POST.get("target", "")]
         relation = request.POST.get("relation")
-        if not all(value.isdigit() for value in ids) or relation not in ("child", "sibling"):
+        if not all(value.isdecimal() for value in ids) or relation not in ("child", "sibling"):
             return HttpResponseBadRequest("Invalid form data provided")
         nodes = {node.pk: node for node in self.get_queryset(request).filter(pk__in=ids)}
         if len(nodes) != len(set(ids)) or len({node.store_id for node in nodes.values()}) != 1:
@@ -169,7 +169,7 @@ class CategoryAdmin(StoreScopedAdmin, TreeAdmin):
         return HttpResponse("OK")
 
     def children_view(self, request, parent_id):
-        if not parent_id.isdigit() or not self.get_queryset(request).filter(pk=parent_id).exists():
+        if not parent_id.isdecimal() or not self.get_queryset(request).filter(pk=parent_id).exists():
             raise Http404
         response = super().children_view(request, parent_id)
         payload = json.loads(response.content)
