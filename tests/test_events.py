@@ -49,11 +49,10 @@ def test_a_rolled_back_transaction_publishes_nothing(store, variant, method, mai
     class Abort(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Abort):  # noqa: PT012
-        with transaction.atomic():
-            place(store, variant, method, payment_method="cash_on_delivery")
-            assert OutboxMessage.objects.filter(event="order_confirmed").exists()
-            raise Abort
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Abort), transaction.atomic():
+        place(store, variant, method, payment_method="cash_on_delivery")
+        assert OutboxMessage.objects.filter(event="order_confirmed").exists()
+        raise Abort
     assert callbacks == [] and not OutboxMessage.objects.exists() and mailoutbox == []
     assert not Order.objects.exists()
 

@@ -5,8 +5,8 @@ import pytest
 from ashopy.cart import services as cart_services
 from ashopy.checkout import services as checkout
 from ashopy.core.money import format_money
-from ashopy.orders import services as orders
 from ashopy.orders import emails
+from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import services as payments
 from ashopy.payments.providers import sandbox
