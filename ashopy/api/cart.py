@@ -19,7 +19,6 @@ from ashopy.cart import services as cart_services
 from ashopy.cart.errors import UnknownLine
 from ashopy.cart.models import Cart
 from ashopy.core.errors import DomainError
-from ashopy.inventory import reservations
 from ashopy.pricing.resolver import policy_for_request
 
 from .commerce_serializers import CartLineInputSerializer, CartQuantityInputSerializer, CartSerializer, cart_payload
@@ -89,15 +88,13 @@ def _valid(serializer_class, data):
 class CartView(APIView):
     @extend_schema(summary="The cart, checked against the stock", parameters=[CART_TOKEN, CART_TOKEN_OUT],
                    responses={200: CartSerializer, **error_responses(400)}, tags=["cart"],
-                   description="Lapsed holds are released first, then every line is brought within what the store "
-                               "can sell now; `messages` says what changed. Without a cart, an empty one "
+                   description="Every line is brought within what the store can sell now (lapsed holds on short "
+                               "lines released first); `messages` says what changed. Without a cart, an empty one "
                                "(token null) is shown and nothing is created.")
     def get(self, request):
-        reservations.expire_reservations()
-        with transaction.atomic():
-            cart, notices = current_cart(request)
-            if cart is not None:
-                notices = [*notices, *cart_services.revalidate(cart=cart)]
+        cart, notices = current_cart(request)
+        if cart is not None:
+            notices = [*notices, *cart_services.refresh(cart=cart)]
         return cart_response(request, cart, notices)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ashopy.catalog.availability import with_stock
 from ashopy.catalog.models import Product, Variant
 from ashopy.core.rows import Columns, execute, fetch
+from ashopy.inventory import reservations
 from ashopy.inventory.services import check_quantity
 from ashopy.stores.models import Store
 
@@ -177,6 +178,16 @@ def _changes(store_id: int, lines: list[CartLine]) -> list[tuple[CartLine, int, 
 def problems(*, cart: Cart, lines: list[CartLine]) -> list[Notice]:
     """What `revalidate` would change in these lines (read by `selectors.lines_of`), without changing it."""
     return [notice for _line, _quantity, notice in _changes(cart.store_id, lines)]
+
+
+def refresh(*, cart: Cart) -> list[Notice]:
+    """The cart as it is shown (web and API): holds that lapsed on its short lines are released first
+    (Celery beat releases the others every minute), then every line is brought within the stock."""
+    short = [line.variant_id for line, quantity, _notice in _changes(cart.store_id, selectors.lines_of(cart))
+             if quantity < line.quantity]
+    if short:
+        reservations.expire_reservations(variant_ids=short)
+    return revalidate(cart=cart)
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ashopy.core.errors import DomainError
-from ashopy.inventory.reservations import expire_reservations
 from ashopy.pricing.resolver import policy_for_request
 from ashopy.shipping.selectors import available_methods
 
@@ -80,10 +79,9 @@ def cart_context(request, cart) -> dict:
 
 @require_GET
 def detail(request):
-    """Expired holds are released first, then every line is checked against the stock."""
-    expire_reservations()
+    """Every line is checked against the stock (cart.services.refresh)."""
     cart = cart_for_request(request)
     if cart is not None:
-        show(request, services.revalidate(cart=cart))
+        show(request, services.refresh(cart=cart))
     remember_count(request, cart)
     return render(request, "cart/cart.html", cart_context(request, cart))

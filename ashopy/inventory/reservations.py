@@ -262,8 +262,9 @@ def _consume_lines(reservation: Reservation, *, reference: str, user) -> dict[in
     return _sold(changed)
 
 
-def expire_reservations(*, now=None, limit: int = 500) -> int:
-    """Release active reservations past their expiry; safe with several runners at once.
+def expire_reservations(*, now=None, limit: int = 500, variant_ids: Iterable[int] | None = None) -> int:
+    """Release active reservations past their expiry (those holding `variant_ids`, when given); safe with
+    several runners at once.
 
     Rows are claimed with ``SELECT … FOR UPDATE SKIP LOCKED``: two runners never take the
     same reservation, and a payment consuming one meanwhile either wins or finds it expired.
@@ -272,9 +273,12 @@ def expire_reservations(*, now=None, limit: int = 500) -> int:
     would lock the same rows in opposite orders and deadlock.
     """
     now = now or timezone.now()
+    lapsed = Reservation.objects.filter(state=Reservation.State.ACTIVE, expires_at__lte=now)
+    if variant_ids is not None:
+        lapsed = lapsed.filter(pk__in=ReservationLine.objects.filter(stock__variant_id__in=list(variant_ids))
+                               .values("reservation_id"))
     with transaction.atomic():
-        due = list(Reservation.objects.select_for_update(skip_locked=True, of=("self",))
-                   .filter(state=Reservation.State.ACTIVE, expires_at__lte=now)
+        due = list(lapsed.select_for_update(skip_locked=True, of=("self",))
                    .order_by("expires_at", "id").values_list("pk", flat=True)[:limit])
         if not due:
             return 0
