@@ -1,5 +1,5 @@
 """Who may do staff work: every order transition × role × channel (back office and API) gives one
-answer, and the stock and purchasing services refuse whoever lacks the role in the store.
+answer, and the stock, purchasing and catalogue services refuse whoever lacks the role in the store.
 
 The rules are decided by the services; the web pages and the API only translate a refusal.
 """
@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from ashopy.catalog import services as catalog
+from ashopy.catalog.models import Category, Product
 from ashopy.core.errors import PermissionDenied
 from ashopy.inventory import purchasing
 from ashopy.inventory import services as stock
@@ -137,3 +139,33 @@ def test_stock_and_purchasing_services_check_the_role(store, other_store, varian
     warehouse.refresh_from_db()
     assert StockMovement.objects.count() == movements and warehouse.name != "Renamed"
     assert not Supplier.objects.filter(name="Sonatel").exists()
+
+
+# --- catalogue: the services refuse whoever is not a stock manager or admin of the store ---
+
+CATALOGUE_OPERATIONS = {
+    "create_product": lambda store, v, user: catalog.create_product(store=store, name="Nouveau",
+                                                                    category=v.product.category, user=user),
+    "update_product": lambda store, v, user: catalog.update_product(product=v.product, name="Renamed", user=user),
+    "save_variant": lambda store, v, user: catalog.save_variant(store=store, product=v.product, variant=v,
+                                                                price=Decimal("1"), user=user),
+    "create_category": lambda store, v, user: catalog.create_category(store=store, name="Nouveau", user=user),
+    "save_brand": lambda store, v, user: catalog.save_brand(store=store, name="Nouveau", user=user),
+    "delete_product": lambda store, v, user: catalog.delete_product(
+        product=catalog.create_product(store=store, name="Jetable", category=v.product.category), user=user),
+}
+
+
+@pytest.mark.parametrize("role", ["vendeur", "client", "other_store", "gestionnaire"])
+@pytest.mark.parametrize("operation", list(CATALOGUE_OPERATIONS))
+def test_catalogue_services_check_the_role(store, other_store, variant, role, operation):
+    user = actor(role, store, other_store)
+    if role == "gestionnaire":
+        CATALOGUE_OPERATIONS[operation](store, variant, user)
+        return
+    price, name = variant.price, variant.product.name
+    with pytest.raises(PermissionDenied):
+        CATALOGUE_OPERATIONS[operation](store, variant, user)
+    variant.refresh_from_db()
+    assert (variant.price, variant.product.name) == (price, name)
+    assert not Product.objects.filter(name="Nouveau").exists() and not Category.objects.filter(name="Nouveau").exists()

@@ -95,23 +95,23 @@ class CategoryViewSet(CatalogueViewSet):
 
     def create(self, request):
         data = self.valid_input(CategoryInputSerializer).validated_data
-        category = services.create_category(store=request.store, **data)
+        category = services.create_category(user=request.user, store=request.store, **data)
         return self.output(CategorySerializer, category, status_code=status.HTTP_201_CREATED)
 
     def update(self, request, pk=None, partial=False):
         category = self.get_object()
         data = dict(self.valid_input(CategoryInputSerializer, partial=partial).validated_data)
         if "parent" in data:
-            category = services.update_category(category=category, parent=data.pop("parent"), **data)
+            category = services.update_category(user=request.user, category=category, parent=data.pop("parent"), **data)
         else:
-            category = services.update_category(category=category, **data)
+            category = services.update_category(user=request.user, category=category, **data)
         return self.output(CategorySerializer, category)
 
     def partial_update(self, request, pk=None):
         return self.update(request, pk, partial=True)
 
     def destroy(self, request, pk=None):
-        services.delete_category(category=self.get_object())
+        services.delete_category(user=request.user, category=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -142,19 +142,20 @@ class BrandViewSet(CatalogueViewSet):
 
     def create(self, request):
         data = self.valid_input(BrandInputSerializer).validated_data
-        brand = services.save_brand(store=request.store, **data)
+        brand = services.save_brand(user=request.user, store=request.store, **data)
         return self.output(BrandSerializer, brand, status_code=status.HTTP_201_CREATED)
 
     def update(self, request, slug=None, partial=False):
         brand = self.get_object()
         data = self.valid_input(BrandInputSerializer, partial=partial).validated_data
-        return self.output(BrandSerializer, services.save_brand(store=request.store, brand=brand, **data))
+        brand = services.save_brand(user=request.user, store=request.store, brand=brand, **data)
+        return self.output(BrandSerializer, brand)
 
     def partial_update(self, request, slug=None):
         return self.update(request, slug, partial=True)
 
     def destroy(self, request, slug=None):
-        services.delete_brand(brand=self.get_object())
+        services.delete_brand(user=request.user, brand=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -215,19 +216,19 @@ class ProductViewSet(CatalogueViewSet):
 
     def create(self, request):
         fields = self.valid_input(ProductCreateSerializer).service_fields()
-        product = services.create_product(store=request.store, **fields)
+        product = services.create_product(user=request.user, store=request.store, **fields)
         return self.output(ProductDetailSerializer, product_for(request, product.slug),
                            status_code=status.HTTP_201_CREATED)
 
     def update(self, request, slug=None, partial=False):
         product = product_for(request, slug)
         data = self.valid_input(ProductInputSerializer, partial=partial, product=product).validated_data
-        product = services.update_product(product=product, **data)
+        product = services.update_product(user=request.user, product=product, **data)
         return self.output(ProductDetailSerializer, product_for(request, product.slug))
 
     def partial_update(self, request, slug=None):
         return self.update(request, slug, partial=True)
 
     def destroy(self, request, slug=None):
-        services.delete_product(product=product_for(request, slug))
+        services.delete_product(user=request.user, product=product_for(request, slug))
         return Response(status=status.HTTP_204_NO_CONTENT)

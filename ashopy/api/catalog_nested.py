@@ -69,13 +69,14 @@ class VariantViewSet(ProductChildViewSet):
 
     def create(self, request, product_slug=None):
         fields = variant_service_fields(self.valid_input(VariantInputSerializer).validated_data)
-        variant = services.save_variant(store=request.store, product=self.product, **fields)
+        variant = services.save_variant(user=self.request.user, store=request.store, product=self.product, **fields)
         return self.output(VariantSerializer, self._with_stock(variant), status_code=status.HTTP_201_CREATED)
 
     def update(self, request, product_slug=None, pk=None, partial=False):
         variant = self.get_object()
         fields = variant_service_fields(self.valid_input(VariantInputSerializer, partial=partial).validated_data)
-        variant = services.save_variant(store=request.store, product=self.product, variant=variant, **fields)
+        variant = services.save_variant(user=self.request.user, store=request.store, product=self.product,
+                                        variant=variant, **fields)
         return self.output(VariantSerializer, self._with_stock(variant))
 
     def _with_stock(self, variant):
@@ -86,7 +87,7 @@ class VariantViewSet(ProductChildViewSet):
         return self.update(request, product_slug, pk, partial=True)
 
     def destroy(self, request, product_slug=None, pk=None):
-        services.delete_variant(variant=self.get_object())
+        services.delete_variant(user=self.request.user, variant=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -118,9 +119,9 @@ class ImageViewSet(ProductChildViewSet):
 
     def create(self, request, product_slug=None):
         data = self.valid_input(ImageInputSerializer).validated_data
-        picture = services.add_image(product=self.product, **data)
+        picture = services.add_image(user=self.request.user, product=self.product, **data)
         return self.output(ImageSerializer, picture, status_code=status.HTTP_201_CREATED)
 
     def destroy(self, request, product_slug=None, pk=None):
-        services.delete_image(image=self.get_object())
+        services.delete_image(user=self.request.user, image=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -3,12 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from ashopy.stores.permissions import CATALOGUE_ROLES, has_store_role
+from ashopy.stores.rules import CATALOGUE_ROLES, has_role
 
 
 def is_catalogue_staff(request) -> bool:
     """Admin or gestionnaire of the request's store (superusers are admins everywhere)."""
-    return has_store_role(request.user, request.store, CATALOGUE_ROLES)
+    return has_role(request.user, request.store, CATALOGUE_ROLES)
 
 
 class CatalogueStaffOrReadOnly(BasePermission):

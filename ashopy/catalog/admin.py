@@ -134,18 +134,19 @@ class CategoryAdmin(StoreScopedAdmin, TreeAdmin):
         fields = {name: getattr(obj, name) for name in CATEGORY_FIELDS if name in form.changed_data or not change}
         if change:
             moved = {"parent": form.cleaned_data["parent"]} if "parent" in form.changed_data else {}
-            services.update_category(category=obj, **moved, **fields)
+            services.update_category(user=request.user, category=obj, **moved, **fields)
             return
-        created = services.create_category(store=obj.store, parent=form.cleaned_data["parent"], **fields)
+        created = services.create_category(user=request.user, store=obj.store, parent=form.cleaned_data["parent"],
+                                           **fields)
         obj.pk, obj._state.adding = created.pk, False  # the admin logs and redirects to the row just made
         obj.refresh_from_db()
 
     def delete_model(self, request, obj):
-        services.delete_category(category=obj)
+        services.delete_category(user=request.user, category=obj)
 
     def delete_queryset(self, request, queryset):
         for category in queryset.order_by("-depth"):
-            services.delete_category(category=category)
+            services.delete_category(user=request.user, category=category)
 
     def move_node(self, request):
         """Drag and drop: both nodes the user's and of one store; `catalog.services` moves, in sorted order."""
@@ -162,7 +163,7 @@ class CategoryAdmin(StoreScopedAdmin, TreeAdmin):
         if relation == "sibling":
             target = Category.objects.get_parent(target) if target.level > 1 else None
         try:
-            services.move_category(category=node, parent=target)
+            services.move_category(user=request.user, category=node, parent=target)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseBadRequest("Invalid move")
@@ -200,7 +201,8 @@ class BrandAdmin(StoreScopedAdmin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         renamed = {"name": obj.name} if change and "name" in form.changed_data else {}
-        services.save_brand(store=obj.store, brand=obj, **renamed)  # a new name refreshes products' search text
+        # a new name refreshes the products' search text
+        services.save_brand(user=request.user, store=obj.store, brand=obj, **renamed)
 
 
 @admin.register(TaxClass)
@@ -373,7 +375,7 @@ class ProductChildAdmin(StoreScopedAdmin, PolymorphicChildModelAdmin):
         services.refresh_product(form.instance)
 
     def delete_model(self, request, obj):
-        services.delete_product(product=obj)
+        services.delete_product(user=request.user, product=obj)
 
 
 @admin.register(RetailProduct)
@@ -418,5 +420,5 @@ class ProductAdmin(StoreScopedAdmin, PolymorphicParentModelAdmin):
 
     def delete_queryset(self, request, queryset):
         for product in queryset:
-            services.delete_product(product=product)
+            services.delete_product(user=request.user, product=product)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from treebeard.exceptions import PathOverflow
 
 from ashopy.stores.models import Store
+from ashopy.stores.rules import CATALOGUE_ROLES, require_role
 
 from . import tree
 from .models import (
@@ -76,8 +77,9 @@ def _check_store(store: Store, **related):
 
 @transaction.atomic
 def create_product(*, store: Store, kind: str = "retail", variants: list[dict] | None = None,
-                   specifications: dict | None = None, **fields) -> Product:
+                   specifications: dict | None = None, user=None, **fields) -> Product:
     """Create a product of `kind` with its variants (at least one) and specifications."""
+    require_role(user=user, store=store, roles=CATALOGUE_ROLES)
     model = PRODUCT_KINDS.get(kind)
     if model is None:
         raise ValidationError({"kind": _("Unknown product kind.")})
@@ -97,7 +99,8 @@ def create_product(*, store: Store, kind: str = "retail", variants: list[dict] |
 
 
 @transaction.atomic
-def update_product(*, product: Product, specifications: dict | None = None, **fields) -> Product:
+def update_product(*, product: Product, specifications: dict | None = None, user=None, **fields) -> Product:
+    require_role(user=user, store=product.store, roles=CATALOGUE_ROLES)
     _check_store(product.store, category=fields.get("category"), brand=fields.get("brand"),
                  product_type=fields.get("product_type"))
     for name, value in fields.items():
@@ -110,14 +113,16 @@ def update_product(*, product: Product, specifications: dict | None = None, **fi
 
 
 @transaction.atomic
-def delete_product(*, product: Product) -> None:
+def delete_product(*, product: Product, user=None) -> None:
+    require_role(user=user, store=product.store, roles=CATALOGUE_ROLES)
     product.delete()
 
 
 @transaction.atomic
 def save_variant(*, store: Store, product: Product, variant: Variant | None = None, refresh: bool = True,
-                 **fields) -> Variant:
+                 user=None, **fields) -> Variant:
     """Create or update a variant of `product`; SKU defaults to the product's slug and position."""
+    require_role(user=user, store=store, roles=CATALOGUE_ROLES)
     if product.store_id != store.pk:
         raise ValidationError({"product": _("Choose one of this store's own.")})
     _check_store(store, tax_class=fields.get("tax_class"))
@@ -138,7 +143,8 @@ def save_variant(*, store: Store, product: Product, variant: Variant | None = No
 
 
 @transaction.atomic
-def delete_variant(*, variant: Variant) -> None:
+def delete_variant(*, variant: Variant, user=None) -> None:
+    require_role(user=user, store=variant.store, roles=CATALOGUE_ROLES)
     product = variant.product
     if product.variants.count() <= 1:
         raise ValidationError({"variant": _("A product keeps at least one variant.")})
@@ -147,7 +153,8 @@ def delete_variant(*, variant: Variant) -> None:
 
 
 @transaction.atomic
-def add_image(*, product: Product, image, alt: str = "", position: int | None = None) -> ProductImage:
+def add_image(*, product: Product, image, alt: str = "", position: int | None = None, user=None) -> ProductImage:
+    require_role(user=user, store=product.store, roles=CATALOGUE_ROLES)
     if position is None:
         position = product.images.count()
     picture = ProductImage(product=product, image=image, alt=alt or product.name, position=position)
@@ -157,8 +164,9 @@ def add_image(*, product: Product, image, alt: str = "", position: int | None = 
 
 
 @transaction.atomic
-def delete_image(*, image: ProductImage) -> None:
+def delete_image(*, image: ProductImage, user=None) -> None:
     """Remove a product image; its file goes once the deletion is committed."""
+    require_role(user=user, store=image.product.store, roles=CATALOGUE_ROLES)
     picture = image.image
     image.delete()
     if picture:
@@ -194,8 +202,9 @@ def _typed(attribute: Attribute, raw):
 
 
 @transaction.atomic
-def set_specifications(*, product: Product, values: dict) -> None:
+def set_specifications(*, product: Product, values: dict, user=None) -> None:
     """Set `product`'s specification values, {attribute slug: value}; None removes one."""
+    require_role(user=user, store=product.store, roles=CATALOGUE_ROLES)
     if product.product_type_id is None:
         raise ValidationError({"specifications": _("Give the product a product type first.")})
     attributes = {a.slug: a for a in product.product_type.attributes.all()}
@@ -276,8 +285,9 @@ def check_category_parent(*, store_id: int, category: Category | None, parent: C
 
 
 @transaction.atomic
-def create_category(*, store: Store, parent: Category | None = None, **fields) -> Category:
+def create_category(*, store: Store, parent: Category | None = None, user=None, **fields) -> Category:
     """Add a category under `parent` (None: top level), among its siblings in (position, name) order."""
+    require_role(user=user, store=store, roles=CATALOGUE_ROLES)
     root = _lock_tree(store.pk)
     if parent is not None:
         _reload(parent, field="parent")
@@ -292,12 +302,14 @@ def create_category(*, store: Store, parent: Category | None = None, **fields) -
 
 
 @transaction.atomic
-def update_category(*, category: Category, parent: Category | EllipsisType | None = ..., **fields) -> Category:
+def update_category(*, category: Category, parent: Category | EllipsisType | None = ..., user=None,
+                    **fields) -> Category:
     """Rename, reposition, move (a new `parent`; None: top level) or edit a category.
 
     A new parent, position or name puts the category, with its branch, back in its siblings'
     (position, name) order: treebeard inserts in that order only if siblings already are in it.
     """
+    require_role(user=user, store=category.store, roles=CATALOGUE_ROLES)
     root = _lock_tree(category.store_id)
     _reload(category, field="category")
     moving = parent is not ...
@@ -319,14 +331,15 @@ def update_category(*, category: Category, parent: Category | EllipsisType | Non
     return category
 
 
-def move_category(*, category: Category, parent: Category | None) -> Category:
+def move_category(*, category: Category, parent: Category | None, user=None) -> Category:
     """Put a category and its branch under `parent` (None: top level), in (position, name) order there."""
-    return update_category(category=category, parent=parent)
+    return update_category(category=category, parent=parent, user=user)
 
 
 @transaction.atomic
-def delete_category(*, category: Category) -> None:
+def delete_category(*, category: Category, user=None) -> None:
     """Delete a category with its sub-categories; refused while any of them holds products."""
+    require_role(user=user, store=category.store, roles=CATALOGUE_ROLES)
     _lock_tree(category.store_id)
     _reload(category, field="category")
     if Product.objects.filter(category__path__startswith=category.path).exists():
@@ -336,7 +349,8 @@ def delete_category(*, category: Category) -> None:
 
 
 @transaction.atomic
-def save_brand(*, store: Store, brand: Brand | None = None, **fields) -> Brand:
+def save_brand(*, store: Store, brand: Brand | None = None, user=None, **fields) -> Brand:
+    require_role(user=user, store=store, roles=CATALOGUE_ROLES)
     brand = brand or Brand(store=store)
     for name, value in fields.items():
         setattr(brand, name, value)
@@ -353,8 +367,9 @@ def save_brand(*, store: Store, brand: Brand | None = None, **fields) -> Brand:
 
 
 @transaction.atomic
-def delete_brand(*, brand: Brand) -> None:
+def delete_brand(*, brand: Brand, user=None) -> None:
     """Delete a brand; its products stay, brandless, and their search text forgets the name."""
+    require_role(user=user, store=brand.store, roles=CATALOGUE_ROLES)
     products = list(brand.products.all())
     brand.delete()
     for product in products:
@@ -363,8 +378,9 @@ def delete_brand(*, brand: Brand) -> None:
 
 
 @transaction.atomic
-def save_tax_class(*, store: Store, code: str, name: str, is_default: bool = False) -> TaxClass:
+def save_tax_class(*, store: Store, code: str, name: str, is_default: bool = False, user=None) -> TaxClass:
     """Create or update the store's tax class `code`; a new default takes over from the old one."""
+    require_role(user=user, store=store, roles=CATALOGUE_ROLES)
     if is_default:
         TaxClass.objects.filter(store=store, is_default=True).exclude(code=code).update(is_default=False)
     tax_class = TaxClass.objects.filter(store=store, code=code).first() or TaxClass(store=store, code=code)
@@ -375,11 +391,13 @@ def save_tax_class(*, store: Store, code: str, name: str, is_default: bool = Fal
 
 
 @transaction.atomic
-def save_product_type(*, store: Store, name: str, slug: str = "", attributes: list[dict] = ()) -> ProductType:
+def save_product_type(*, store: Store, name: str, slug: str = "", attributes: list[dict] = (),
+                      user=None) -> ProductType:
     """Create or update a product type with its attributes, each {slug, name, kind, unit, choices: [values]}.
 
     Attributes and choices are matched by slug; those not listed are kept.
     """
+    require_role(user=user, store=store, roles=CATALOGUE_ROLES)
     slug = slug or slugify(name)
     product_type = ProductType.objects.filter(store=store, slug=slug).first() or ProductType(store=store, slug=slug)
     product_type.name = name
