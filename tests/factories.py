@@ -155,3 +155,32 @@ def checkout_details(method, *, payment_method="sandbox", email="client@example.
     values = {"email": email, "billing_address": address(), "shipping_address": address(),
               "shipping_method_id": method.pk, "payment_method": payment_method, **overrides}
     return Details(**values)
+
+
+RETURN_URLS = {"success": "http://testserver/ok", "cancel": "http://testserver/ko", "notify": "http://testserver/hook"}
+
+
+def placed_order(store, variant, method, *, user=None, quantity=1, payment_method="sandbox", paid=False,
+                 email=None, language="en", **billing):
+    """An order placed through the checkout services (by `user`, or a guest), its payment started; paid
+    through a signed sandbox notification when `paid`. Billing address fields may be overridden."""
+    from ashopy.cart import services as cart_services
+    from ashopy.checkout import services as checkout
+    from ashopy.payments import services as payments
+    from ashopy.payments.providers import sandbox
+    from ashopy.pricing.resolver import PricingPolicy
+
+    cart = cart_services.get_cart(store=store, user=user, create=True)
+    cart_services.add(cart=cart, variant_id=variant.pk, quantity=quantity)
+    details = checkout_details(method, payment_method=payment_method,
+                               email=email or (user.email if user is not None else "client@example.com"),
+                               billing_address=address(**billing))
+    order, payment = checkout.place_order(cart=cart, user=user, policy=PricingPolicy(store, user), details=details,
+                                          language=language)
+    payment = checkout.start_payment(order=order, payment=payment, urls=RETURN_URLS)
+    if paid:
+        body = sandbox.notification_body(reference=payment.reference, outcome="succeeded")
+        payments.handle_notification(store=store, provider_code="sandbox", body=body,
+                                     headers={sandbox.SIGNATURE_HEADER: sandbox.sign(body)})
+    order.refresh_from_db()
+    return order

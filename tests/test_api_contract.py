@@ -31,10 +31,8 @@ from schemathesis.specs.openapi.checks import (
 
 from ashopy.accounts import services as accounts
 from ashopy.cart import services as cart_services
-from ashopy.checkout import services as checkout
 from ashopy.inventory import purchasing
 from ashopy.inventory.models import Stock
-from ashopy.pricing.resolver import PricingPolicy
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -98,16 +96,7 @@ def shop(store, customer):
 
 def place(store, customer, variant, method, payment_method):
     """An order of one unit placed by `customer` through the checkout services, its payment started."""
-    cart = cart_services.get_cart(store=store, user=customer, create=True)
-    cart_services.add(cart=cart, variant_id=variant.pk, quantity=1)
-    order, payment = checkout.place_order(
-        cart=cart, user=customer, policy=PricingPolicy(store, customer),
-        details=factories.checkout_details(method, payment_method=payment_method, email=customer.email))
-    checkout.start_payment(order=order, payment=payment, urls={"success": "http://testserver/ok",
-                                                              "cancel": "http://testserver/ko",
-                                                              "notify": "http://testserver/hook"})
-    order.refresh_from_db()
-    return order
+    return factories.placed_order(store, variant, method, user=customer, payment_method=payment_method)
 
 
 @pytest.fixture(params=["visitor", "customer", "gestionnaire"])

@@ -6,13 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ashopy.cart import services as cart_services
-from ashopy.checkout import services as checkout
 from ashopy.orders.models import Order, OrderEvent
-from ashopy.payments import services as payments
 from ashopy.payments.models import Payment
-from ashopy.payments.providers import sandbox
-from ashopy.pricing.resolver import PricingPolicy
 from tests import factories
 from tests.api import client_for
 
@@ -36,19 +31,8 @@ def method(store):
 def place(store, variant, method):
     """place(user, paid=…, payment_method=…): an order made through the checkout services."""
 
-    def make(user, *, paid=False, payment_method="sandbox", quantity=1):
-        cart = cart_services.get_cart(store=store, user=user, create=True)
-        cart_services.add(cart=cart, variant_id=variant.pk, quantity=quantity)
-        order, payment = checkout.place_order(
-            cart=cart, user=user, policy=PricingPolicy(store, user),
-            details=factories.checkout_details(method, payment_method=payment_method, email=user.email))
-        payment = checkout.start_payment(order=order, payment=payment, urls=URLS)
-        if paid:
-            body = sandbox.notification_body(reference=payment.reference, outcome="succeeded")
-            payments.handle_notification(store=store, provider_code="sandbox", body=body,
-                                         headers={sandbox.SIGNATURE_HEADER: sandbox.sign(body)})
-        order.refresh_from_db()
-        return order
+    def make(user, **options):
+        return factories.placed_order(store, variant, method, user=user, language="fr", **options)
 
     return make
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from ashopy.cart import services as cart_services
 from ashopy.checkout import services as checkout
 from ashopy.core.money import format_money
 from ashopy.orders import emails
@@ -10,7 +9,6 @@ from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import services as payments
 from ashopy.payments.providers import sandbox
-from ashopy.pricing.resolver import PricingPolicy
 from ashopy.stores.models import Store
 from tests import factories
 
@@ -35,19 +33,9 @@ def notify(store, payment, outcome="succeeded"):
                                         headers={sandbox.SIGNATURE_HEADER: sandbox.sign(body)})
 
 
-def place(store, variant, method, *, payment_method="sandbox", paid=False, language="en", **billing) -> Order:
+def place(store, variant, method, **options) -> Order:
     """Two units, placed by a guest through the checkout (and paid through a signed sandbox notification)."""
-    cart = cart_services.get_cart(store=store, create=True)
-    cart_services.add(cart=cart, variant_id=variant.pk, quantity=2)
-    details = factories.checkout_details(method, payment_method=payment_method, email="awa@example.com",
-                                         billing_address=factories.address(**billing))
-    order, payment = checkout.place_order(cart=cart, user=None, policy=PricingPolicy(store), details=details,
-                                          language=language)
-    payment = checkout.start_payment(order=order, payment=payment, urls=URLS)
-    if paid:
-        notify(store, payment)
-    order.refresh_from_db()
-    return order
+    return factories.placed_order(store, variant, method, quantity=2, email="awa@example.com", **options)
 
 
 def sent(mailoutbox, order, kind):

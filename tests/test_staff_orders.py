@@ -6,13 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ashopy.cart import services as cart_services
-from ashopy.checkout import services as checkout
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import services as payments
 from ashopy.payments.models import Payment
-from ashopy.payments.providers import sandbox
-from ashopy.pricing.resolver import PricingPolicy
 from ashopy.stores.models import Store
 from tests import factories
 
@@ -31,22 +27,9 @@ def method(store):
     return factories.shipping_method(store, price="2000")
 
 
-def place(store, variant, method, *, payment_method="sandbox", paid=False, email="client@example.com",
-          quantity=1, **billing) -> Order:
-    """An order placed by a guest through the checkout; paid through a signed sandbox notification."""
-    cart = cart_services.get_cart(store=store, create=True)
-    cart_services.add(cart=cart, variant_id=variant.pk, quantity=quantity)
-    details = factories.checkout_details(method, payment_method=payment_method, email=email,
-                                         billing_address=factories.address(**billing))
-    order, payment = checkout.place_order(cart=cart, user=None, policy=PricingPolicy(store), details=details,
-                                          language="en")
-    payment = checkout.start_payment(order=order, payment=payment, urls=URLS)
-    if paid:
-        body = sandbox.notification_body(reference=payment.reference, outcome="succeeded")
-        payments.handle_notification(store=store, provider_code="sandbox", body=body,
-                                     headers={sandbox.SIGNATURE_HEADER: sandbox.sign(body)})
-    order.refresh_from_db()
-    return order
+def place(store, variant, method, **options) -> Order:
+    """An order placed by a guest through the checkout (see factories.placed_order)."""
+    return factories.placed_order(store, variant, method, **options)
 
 
 def browser(user, settings, host="testserver") -> Client:
