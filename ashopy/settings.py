@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ashopy.catalog",
     "ashopy.pricing",
     "ashopy.inventory",
+    "ashopy.purchasing",
     "ashopy.shipping",
     "ashopy.cart",
     "ashopy.orders",

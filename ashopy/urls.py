@@ -15,6 +15,7 @@ urlpatterns = [
     path("cart/", include("ashopy.cart.urls")),
     path("checkout/", include("ashopy.checkout.urls")),
     path("staff/inventory/", include("ashopy.inventory.urls")),
+    path("staff/inventory/", include("ashopy.purchasing.urls")),
     path("staff/orders/", include("ashopy.checkout.staff_urls")),
     path("payments/", include("ashopy.payments.urls")),
     path("", include("ashopy.catalog.urls")),

@@ -31,8 +31,8 @@ from schemathesis.specs.openapi.checks import (
 
 from ashopy.accounts import services as accounts
 from ashopy.cart import services as cart_services
-from ashopy.inventory import purchasing
 from ashopy.inventory.models import Stock
+from ashopy.purchasing import services as purchasing
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from ashopy.inventory import purchasing
-from ashopy.inventory.models import PurchaseOrder, Stock, StockMovement, Supplier, SupplierItem, Warehouse
+from ashopy.inventory.models import Stock, StockMovement, Warehouse
+from ashopy.purchasing import services as purchasing
+from ashopy.purchasing.models import PurchaseOrder, Supplier, SupplierItem
 from tests import factories
 from tests.api import client_for
 

@@ -25,17 +25,11 @@ from ashopy.catalog.selectors import filtered_products
 from ashopy.catalog.services import search_text_for
 from ashopy.catalog.tree import category_tree
 from ashopy.demo.structure import DEMO_PASSWORD
-from ashopy.inventory.models import (
-    Stock,
-    StockMovement,
-    Supplier,
-    SupplierItem,
-    VariantCost,
-    Warehouse,
-)
-from ashopy.inventory.purchasing_selectors import reorder_suggestions
+from ashopy.inventory.models import Stock, StockMovement, VariantCost, Warehouse
 from ashopy.inventory.selectors import stock_list
 from ashopy.pricing.models import SegmentDiscount, TaxRate
+from ashopy.purchasing.models import Supplier, SupplierItem
+from ashopy.purchasing.selectors import reorder_suggestions
 from ashopy.stores.models import Membership, Store, StoreDomain
 from ashopy.stores.selectors import clear_store_cache, store_for_host
 from tests import factories

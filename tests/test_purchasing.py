@@ -8,18 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from ashopy.inventory import purchasing, services
+from ashopy.inventory import services
 from ashopy.inventory.errors import InactiveWarehouse, InvalidQuantity, WrongStore
-from ashopy.inventory.models import (
-    PurchaseOrder,
-    PurchaseOrderLine,
-    Stock,
-    StockMovement,
-    SupplierItem,
-    VariantCost,
-    Warehouse,
-)
-from ashopy.inventory.purchasing_errors import (
+from ashopy.inventory.models import Stock, StockMovement, VariantCost, Warehouse
+from ashopy.inventory.selectors import stock_discrepancies
+from ashopy.purchasing import services as purchasing
+from ashopy.purchasing.errors import (
     CancelNotAllowed,
     DuplicateVariant,
     EmptyPurchaseOrder,
@@ -34,7 +28,7 @@ from ashopy.inventory.purchasing_errors import (
     SupplierInUse,
     UnknownLine,
 )
-from ashopy.inventory.selectors import stock_discrepancies
+from ashopy.purchasing.models import PurchaseOrder, PurchaseOrderLine, SupplierItem
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from ashopy.inventory import purchasing, reservations, services
-from ashopy.inventory.models import PurchaseOrder, Stock, Warehouse
-from ashopy.inventory.purchasing_selectors import quantity_to_order, reorder_suggestions
+from ashopy.inventory import reservations, services
+from ashopy.inventory.models import Stock, Warehouse
 from ashopy.inventory.reservations import Line
+from ashopy.purchasing import services as purchasing
+from ashopy.purchasing.models import PurchaseOrder
+from ashopy.purchasing.selectors import quantity_to_order, reorder_suggestions
 from tests import factories
 
 pytestmark = pytest.mark.django_db

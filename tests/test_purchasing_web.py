@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from ashopy.inventory import purchasing
-from ashopy.inventory.models import PurchaseOrder, Stock, StockMovement, Supplier, SupplierItem, Warehouse
+from ashopy.inventory.models import Stock, StockMovement, Warehouse
+from ashopy.purchasing import services as purchasing
+from ashopy.purchasing.models import PurchaseOrder, Supplier, SupplierItem
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +52,10 @@ def fresh(order):
 
 
 def pages(supplier, order):
-    return [reverse("inventory:supplier_list"), reverse("inventory:supplier_create"),
-            reverse("inventory:supplier_edit", args=[supplier.pk]), reverse("inventory:purchase_order_list"),
-            reverse("inventory:purchase_order_create"), reverse("inventory:purchase_order_detail", args=[order.pk]),
-            reverse("inventory:reorder_suggestions")]
+    return [reverse("purchasing:supplier_list"), reverse("purchasing:supplier_create"),
+            reverse("purchasing:supplier_edit", args=[supplier.pk]), reverse("purchasing:purchase_order_list"),
+            reverse("purchasing:purchase_order_create"), reverse("purchasing:purchase_order_detail", args=[order.pk]),
+            reverse("purchasing:reorder_suggestions")]
 
 
 def test_stock_staff_see_every_page(client, manager, store_admin, supplier, order):
@@ -82,19 +83,19 @@ def test_another_stores_supplier_and_order_are_not_found(staff_client, other_sto
     other_supplier = purchasing.save_supplier(store=other_store, name="Paris Import")
     other_main = Warehouse.objects.create(store=other_store, code="main", name="Paris")
     other_order = purchasing.create_purchase_order(store=other_store, supplier=other_supplier, warehouse=other_main)
-    assert staff_client.get(reverse("inventory:supplier_edit", args=[other_supplier.pk])).status_code == 404
-    url = reverse("inventory:purchase_order_detail", args=[other_order.pk])
+    assert staff_client.get(reverse("purchasing:supplier_edit", args=[other_supplier.pk])).status_code == 404
+    url = reverse("purchasing:purchase_order_detail", args=[other_order.pk])
     assert staff_client.get(url).status_code == 404
     assert staff_client.post(url, {"action": "cancel"}).status_code == 404
     assert fresh(other_order).state == "draft"
 
 
 def test_create_a_supplier_and_its_items(staff_client, store, mouse):
-    response = staff_client.post(reverse("inventory:supplier_create"), {
+    response = staff_client.post(reverse("purchasing:supplier_create"), {
         "action": "save", "name": "Thiès Import", "email": "x@ti.sn", "lead_time_days": "5", "is_active": "on"})
     supplier = Supplier.objects.get(name="Thiès Import")
     assert response.status_code == 302 and supplier.currency == "XOF" and supplier.store == store
-    url = reverse("inventory:supplier_edit", args=[supplier.pk])
+    url = reverse("purchasing:supplier_edit", args=[supplier.pk])
     response = staff_client.post(url, {"action": "add_item", "item-variant": mouse.sku.lower(),
                                        "item-unit_cost": "650.5", "item-is_preferred": "on"})
     assert response.status_code == 302
@@ -113,9 +114,9 @@ def test_create_a_purchase_order_with_lines(staff_client, supplier, main, mouse)
     data = {"supplier": supplier.pk, "warehouse": main.pk, "expected_at": "2030-01-15", "note": "urgent",
             "lines-TOTAL_FORMS": "3", "lines-INITIAL_FORMS": "0",
             "lines-0-variant": mouse.sku, "lines-0-quantity": "12", "lines-0-unit_cost": "900"}
-    response = staff_client.post(reverse("inventory:purchase_order_create"), data)
+    response = staff_client.post(reverse("purchasing:purchase_order_create"), data)
     order = PurchaseOrder.objects.get()
-    assert response.status_code == 302 and response.url == reverse("inventory:purchase_order_detail",
+    assert response.status_code == 302 and response.url == reverse("purchasing:purchase_order_detail",
                                                                     args=[order.pk])
     assert (order.state, order.note, str(order.expected_at)) == ("draft", "urgent", "2030-01-15")
     assert list(order.lines.values_list("variant", "quantity", "unit_cost")) == [(mouse.pk, 12, Decimal(900))]
@@ -133,12 +134,12 @@ def test_create_a_purchase_order_with_lines(staff_client, supplier, main, mouse)
 def test_bad_purchase_orders_are_refused(staff_client, supplier, main, mouse, lines):
     data = {"supplier": supplier.pk, "warehouse": main.pk, "lines-TOTAL_FORMS": "3", "lines-INITIAL_FORMS": "0",
             **{key: value.format(sku=mouse.sku) for key, value in lines.items()}}
-    assert staff_client.post(reverse("inventory:purchase_order_create"), data).status_code == 400
+    assert staff_client.post(reverse("purchasing:purchase_order_create"), data).status_code == 400
     assert not PurchaseOrder.objects.exists()
 
 
 def test_buttons_follow_the_state_and_the_full_flow_works(staff_client, order, mouse, main, manager):
-    url = reverse("inventory:purchase_order_detail", args=[order.pk])
+    url = reverse("purchasing:purchase_order_detail", args=[order.pk])
     page = staff_client.get(url).content.decode()
     assert 'value="send"' in page and 'value="cancel"' in page and 'value="receive"' not in page
     assert staff_client.post(url, {"action": "send", "note": "envoyé"}).status_code == 302
@@ -160,7 +161,7 @@ def test_buttons_follow_the_state_and_the_full_flow_works(staff_client, order, m
 @pytest.mark.parametrize("quantity", ["6", "-1", "2.5", "abc", "0", ""])
 def test_refused_receipts_change_nothing(staff_client, order, quantity):
     purchasing.send(purchase_order=order)
-    url = reverse("inventory:purchase_order_detail", args=[order.pk])
+    url = reverse("purchasing:purchase_order_detail", args=[order.pk])
     line = order.lines.get()
     response = staff_client.post(url, {"action": "receive", f"receive-line_{line.pk}": quantity})
     assert response.status_code == 400
@@ -170,11 +171,11 @@ def test_refused_receipts_change_nothing(staff_client, order, quantity):
 
 
 def test_refused_actions_answer_with_the_errors_status(staff_client, store, supplier, main, order):
-    url = reverse("inventory:purchase_order_detail", args=[order.pk])
+    url = reverse("purchasing:purchase_order_detail", args=[order.pk])
     line = order.lines.get()
     assert staff_client.post(url, {"action": "receive", f"receive-line_{line.pk}": "1"}).status_code == 409
     empty = purchasing.create_purchase_order(store=store, supplier=supplier, warehouse=main)
-    response = staff_client.post(reverse("inventory:purchase_order_detail", args=[empty.pk]), {"action": "send"})
+    response = staff_client.post(reverse("purchasing:purchase_order_detail", args=[empty.pk]), {"action": "send"})
     assert response.status_code == 400 and "at least one line" in response.content.decode()
     assert staff_client.post(url, {"action": "explode"}).status_code == 400
     assert staff_client.post(url, {"action": "cancel", "note": "doublon"}).status_code == 302
@@ -186,7 +187,7 @@ def test_refused_actions_answer_with_the_errors_status(staff_client, store, supp
 def test_list_filters_by_state_and_supplier(staff_client, store, supplier, main, order):
     other = purchasing.save_supplier(store=store, name="Thiès Import")
     second = purchasing.create_purchase_order(store=store, supplier=other, warehouse=main)
-    url = reverse("inventory:purchase_order_list")
+    url = reverse("purchasing:purchase_order_list")
     assert {o.pk for o in staff_client.get(url).context["page"]} == {order.pk, second.pk}
     assert [o.pk for o in staff_client.get(url, {"supplier": other.pk}).context["page"]] == [second.pk]
     purchasing.send(purchase_order=order)
@@ -199,7 +200,7 @@ def test_reorder_page_lists_and_drafts(staff_client, store, supplier, main, mous
     purchasing.save_supplier_item(store=store, supplier=supplier, variant=mouse, unit_cost=Decimal(700))
     for variant in (mouse, cable):
         Stock.objects.create(store=store, variant=variant, warehouse=main, reorder_point=3, reorder_quantity=10)
-    url = reverse("inventory:reorder_suggestions")
+    url = reverse("purchasing:reorder_suggestions")
     page = staff_client.get(url).content.decode()
     assert mouse.sku in page and cable.sku in page and "Dakar Distribution" in page
     response = staff_client.post(url, {"stock": [str(Stock.objects.get(variant=mouse).pk), "junk"]})
@@ -215,12 +216,12 @@ def test_detail_page_queries_do_not_grow_with_lines(staff_client, store, supplie
     from django.test.utils import CaptureQueriesContext
 
     variants = [mouse] + [factories.product(store, f"Article {n}", price="10").variants.get() for n in range(7)]
-    staff_client.get(reverse("inventory:purchase_order_list"))  # warm the per-process store cache
+    staff_client.get(reverse("purchasing:purchase_order_list"))  # warm the per-process store cache
     counts = []
     for lines in ([(mouse, 1, Decimal(1))], [(variant, 2, Decimal(3)) for variant in variants]):
         order = purchasing.send(purchase_order=purchasing.create_purchase_order(
             store=store, supplier=supplier, warehouse=main, lines=lines))
         with CaptureQueriesContext(connection) as queries:
-            assert staff_client.get(reverse("inventory:purchase_order_detail", args=[order.pk])).status_code == 200
+            assert staff_client.get(reverse("purchasing:purchase_order_detail", args=[order.pk])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts

@@ -13,11 +13,12 @@ from django.urls import reverse
 from ashopy.catalog import services as catalog
 from ashopy.catalog.models import Category, Product
 from ashopy.core.errors import PermissionDenied
-from ashopy.inventory import purchasing
 from ashopy.inventory import services as stock
-from ashopy.inventory.models import Stock, StockMovement, Supplier
+from ashopy.inventory.models import Stock, StockMovement
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order
+from ashopy.purchasing import services as purchasing
+from ashopy.purchasing.models import Supplier
 from tests import factories
 from tests.api import client_for
 from tests.test_staff_orders import place

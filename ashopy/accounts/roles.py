@@ -7,6 +7,7 @@ _APP_ROLES = {
     "catalog": {Role.GESTIONNAIRE},
     "pricing": {Role.GESTIONNAIRE},
     "inventory": {Role.GESTIONNAIRE},
+    "purchasing": {Role.GESTIONNAIRE},
     "orders": {Role.GESTIONNAIRE, Role.VENDEUR},
     "sales": {Role.GESTIONNAIRE, Role.VENDEUR},
     "dashboard": {Role.GESTIONNAIRE, Role.VENDEUR},

@@ -2,7 +2,7 @@
 
 Suppliers and what they sell, purchase orders with their `send`, `receive` and `cancel` actions,
 and reorder suggestions. Every read is scoped to `request.store` (another store's row is a 404);
-every change goes through `inventory.purchasing`, whose refusals answer 400, 404 or 409.
+every change goes through `purchasing.services`, whose refusals answer 400, 404 or 409.
 """
 
 from django.shortcuts import get_object_or_404
@@ -15,9 +15,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ashopy.inventory import purchasing
-from ashopy.inventory.models import PurchaseOrder, Supplier, SupplierItem
-from ashopy.inventory.purchasing_selectors import purchase_order, purchase_orders, reorder_suggestions, suppliers
+from ashopy.purchasing import services as purchasing
+from ashopy.purchasing.models import PurchaseOrder, Supplier, SupplierItem
+from ashopy.purchasing.selectors import purchase_order, purchase_orders, reorder_suggestions, suppliers
 
 from .errors import ErrorSerializer, error_responses
 from .permissions import is_catalogue_staff

@@ -1,6 +1,6 @@
 """Purchasing shapes: what the API answers and what stock staff send.
 
-Input serializers check shapes and types only; `inventory.purchasing` decides (quantities within
+Input serializers check shapes and types only; `purchasing.services` decides (quantities within
 what is outstanding, states, same-store rows) and its DomainErrors become 4xx answers.
 """
 
@@ -10,15 +10,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ashopy.catalog.models import Variant
-from ashopy.inventory.models import (
-    PurchaseOrder,
-    PurchaseOrderEvent,
-    PurchaseOrderLine,
-    Supplier,
-    SupplierItem,
-    Warehouse,
-)
+from ashopy.inventory.models import Warehouse
 from ashopy.inventory.services import MAX_QUANTITY
+from ashopy.purchasing.models import PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine, Supplier, SupplierItem
 
 from .catalog_input import StoreRelatedField
 

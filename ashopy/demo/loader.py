@@ -20,6 +20,7 @@ from ashopy.catalog import services as catalog
 from ashopy.catalog.models import Brand, Category, Product, ProductType, TaxClass
 from ashopy.inventory import services as inventory
 from ashopy.pricing import services as pricing
+from ashopy.purchasing import services as purchasing
 from ashopy.stores.models import Role, Store
 from ashopy.stores.services import save_store
 
@@ -85,6 +86,7 @@ def _wipe(store: Store) -> None:
     Products go in one queryset delete rather than one `delete_product` each: after a
     `generate_catalog` run there may be a hundred thousand of them.
     """
+    purchasing.delete_store_purchasing(store=store)
     inventory.delete_store_stock(store=store)
     Product.objects.filter(store=store).non_polymorphic().delete()
     for category in Category.objects.filter(store=store, depth=Category.TOP_DEPTH):

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ashopy.catalog.models import Product, Variant
-from ashopy.inventory import purchasing, reservations
+from ashopy.inventory import reservations
 from ashopy.inventory import services as inventory
-from ashopy.inventory.models import Stock, Supplier, Warehouse
+from ashopy.inventory.models import Stock, Warehouse
+from ashopy.purchasing import services as purchasing
+from ashopy.purchasing.models import Supplier
 from ashopy.stores.models import Store
 
 from . import structure

@@ -31,12 +31,10 @@ from .errors import (
 )
 from .models import (
     LowStockAlert,
-    PurchaseOrder,
     Reason,
     Reservation,
     Stock,
     StockMovement,
-    Supplier,
     VariantCost,
     Warehouse,
 )
@@ -223,7 +221,8 @@ _APPEND_ONLY_TRIGGER = "inventory_movement_append_only"
 
 @transaction.atomic
 def delete_store_stock(*, store: Store) -> None:
-    """Delete everything the stock app holds for `store`, ledger included: only for rebuilding demo data.
+    """Delete everything the stock app holds for `store`, ledger included: only for rebuilding demo data
+    (purchasing's rows first: `purchasing.services.delete_store_purchasing`).
 
     The ledger is append-only; on PostgreSQL its trigger is switched off inside this transaction
     only (ALTER TABLE is transactional and locks the table meanwhile), so no other session ever
@@ -231,8 +230,6 @@ def delete_store_stock(*, store: Store) -> None:
     rows written earlier in the transaction done first: they are run, then deferred again.
     """
     Reservation.objects.filter(store=store).delete()
-    PurchaseOrder.objects.filter(store=store).delete()
-    Supplier.objects.filter(store=store).delete()
     LowStockAlert.objects.filter(store=store).delete()
     table = connection.ops.quote_name(StockMovement._meta.db_table)
     with connection.cursor() as cursor:

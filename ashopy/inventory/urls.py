@@ -1,8 +1,8 @@
-"""Back-office pages of the stock (views.py) and purchasing (purchasing_views.py), under /staff/inventory/."""
+"""Back-office pages of the stock, under /staff/inventory/ (purchasing's pages share the prefix: purchasing/urls.py)."""
 
 from django.urls import path
 
-from . import purchasing_views, views
+from . import views
 
 app_name = "inventory"
 urlpatterns = [
@@ -14,11 +14,4 @@ urlpatterns = [
     path("count/", views.count, name="count"),
     path("low-stock/", views.low_stock, name="low_stock"),
     path("value/", views.stock_value, name="stock_value"),
-    path("suppliers/", purchasing_views.supplier_list, name="supplier_list"),
-    path("suppliers/new/", purchasing_views.supplier_edit, name="supplier_create"),
-    path("suppliers/<int:pk>/", purchasing_views.supplier_edit, name="supplier_edit"),
-    path("purchase-orders/", purchasing_views.purchase_order_list, name="purchase_order_list"),
-    path("purchase-orders/new/", purchasing_views.purchase_order_create, name="purchase_order_create"),
-    path("purchase-orders/<int:pk>/", purchasing_views.purchase_order_detail, name="purchase_order_detail"),
-    path("reorder/", purchasing_views.reorder_suggestions, name="reorder_suggestions"),
 ]

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ashopy.inventory.purchasing import draft_purchase_orders
-from ashopy.inventory.purchasing_selectors import reorder_suggestions
+from ashopy.purchasing.selectors import reorder_suggestions
+from ashopy.purchasing.services import draft_purchase_orders
 from ashopy.stores.models import Store
 
 

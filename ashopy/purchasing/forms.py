@@ -1,4 +1,4 @@
-"""Purchasing forms: they check the shape of the input; `purchasing.py` decides and writes."""
+"""Purchasing forms: they check the shape of the input; `services.py` decides and writes."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ashopy.accounts.forms import BootstrapMixin
 from ashopy.catalog.models import Variant
+from ashopy.inventory.models import Warehouse
+from ashopy.inventory.services import MAX_QUANTITY
 
-from .models import PurchaseOrder, Supplier, Warehouse
-from .services import MAX_QUANTITY
+from .models import PurchaseOrder, Supplier
 
 COST = {"max_digits": 14, "decimal_places": 4, "min_value": 0}
 

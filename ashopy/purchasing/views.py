@@ -1,6 +1,6 @@
 """Back-office purchasing pages: suppliers, purchase orders and their receipts, reorder suggestions.
 
-Forms check the input; every change goes through `purchasing.py`. A refused action is shown on
+Forms check the input; every change goes through `services.py`. A refused action is shown on
 the page it came from, with the error's status (400, 404 or 409).
 """
 
@@ -17,10 +17,10 @@ from django_fsm import can_proceed
 from ashopy.core.errors import DomainError
 from ashopy.stores.decorators import store_staff_required
 
-from . import purchasing, purchasing_selectors
-from .models import PurchaseOrder, Supplier, SupplierItem
-from .purchasing_errors import NotReceivable
-from .purchasing_forms import (
+from . import selectors
+from . import services as purchasing
+from .errors import NotReceivable
+from .forms import (
     LineFormSet,
     PurchaseOrderForm,
     ReceiveForm,
@@ -28,14 +28,15 @@ from .purchasing_forms import (
     SupplierItemForm,
     add_service_errors,
 )
+from .models import PurchaseOrder, Supplier, SupplierItem
 
 PAGE_SIZE = 25
 
 
 @store_staff_required()
 def supplier_list(request):
-    suppliers = purchasing_selectors.suppliers(store=request.store)
-    return render(request, "inventory/purchasing/supplier_list.html", {"suppliers": suppliers})
+    suppliers = selectors.suppliers(store=request.store)
+    return render(request, "purchasing/supplier_list.html", {"suppliers": suppliers})
 
 
 @store_staff_required()
@@ -55,7 +56,7 @@ def supplier_edit(request, pk=None):
             add_service_errors(form, refused)
         else:
             messages.success(request, _("Supplier “%(name)s” saved.") % {"name": saved.name})
-            return redirect("inventory:supplier_edit", pk=saved.pk)
+            return redirect("purchasing:supplier_edit", pk=saved.pk)
     elif action == "add_item" and item_form.is_valid():
         try:
             purchasing.save_supplier_item(store=request.store, supplier=supplier, user=request.user,
@@ -64,15 +65,15 @@ def supplier_edit(request, pk=None):
             item_form.add_error(None, str(refused))
         else:
             messages.success(request, _("Item saved."))
-            return redirect("inventory:supplier_edit", pk=supplier.pk)
+            return redirect("purchasing:supplier_edit", pk=supplier.pk)
     elif action == "remove_item":
         item = get_object_or_404(SupplierItem, supplier=supplier, pk=_int(request.POST.get("item")))
         purchasing.delete_supplier_item(item=item, user=request.user)
         messages.success(request, _("Item removed."))
-        return redirect("inventory:supplier_edit", pk=supplier.pk)
-    items = purchasing_selectors.supplier_items(supplier=supplier) if supplier else []
+        return redirect("purchasing:supplier_edit", pk=supplier.pk)
+    items = selectors.supplier_items(supplier=supplier) if supplier else []
     context = {"supplier": supplier, "form": form, "item_form": item_form, "items": items}
-    return render(request, "inventory/purchasing/supplier_form.html", context,
+    return render(request, "purchasing/supplier_form.html", context,
                   status=400 if form.errors or item_form.errors else 200)
 
 
@@ -90,9 +91,9 @@ def purchase_order_list(request):
         state = ""
     supplier_id = _int(request.GET.get("supplier"))
     supplier = Supplier.objects.for_store(request.store).filter(pk=supplier_id).first() if supplier_id else None
-    orders = purchasing_selectors.purchase_orders(store=request.store, state=state, supplier=supplier)
+    orders = selectors.purchase_orders(store=request.store, state=state, supplier=supplier)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inventory/purchasing/purchase_order_list.html", {
+    return render(request, "purchasing/purchase_order_list.html", {
         "page": page, "state": state, "supplier": supplier, "states": PurchaseOrder.State.choices,
         "suppliers": Supplier.objects.for_store(request.store).order_by("name")})
 
@@ -110,14 +111,14 @@ def purchase_order_create(request):
             form.add_error(None, str(refused))
         else:
             messages.success(request, _("Purchase order %(number)s drafted.") % {"number": order.number})
-            return redirect("inventory:purchase_order_detail", pk=order.pk)
+            return redirect("purchasing:purchase_order_detail", pk=order.pk)
     status = 400 if data is not None else 200
-    return render(request, "inventory/purchasing/purchase_order_form.html", {"form": form, "lines": lines},
+    return render(request, "purchasing/purchase_order_form.html", {"form": form, "lines": lines},
                   status=status)
 
 
 def _detail(request, order, *, receive_form=None, error=None):
-    order = purchasing_selectors.purchase_order(store=request.store, pk=order.pk)
+    order = selectors.purchase_order(store=request.store, pk=order.pk)
     actions = {"send": can_proceed(order.send, check_conditions=False),
                "receive": can_proceed(order.record_receipt), "cancel": can_proceed(order.cancel)}
     if actions["receive"] and receive_form is None:
@@ -126,15 +127,15 @@ def _detail(request, order, *, receive_form=None, error=None):
     events = order.events.all()
     for event in events:
         event.from_label, event.to_label = labels.get(event.from_state, ""), labels.get(event.to_state, "")
-    return render(request, "inventory/purchasing/purchase_order_detail.html", {
+    return render(request, "purchasing/purchase_order_detail.html", {
         "order": order, "lines": order.lines.all(), "events": events, "actions": actions,
-        "total": purchasing_selectors.order_total(order), "receive_form": receive_form, "error": error,
+        "total": selectors.order_total(order), "receive_form": receive_form, "error": error,
     }, status=error.status if error else 400 if receive_form is not None and receive_form.errors else 200)
 
 
 @store_staff_required()
 def purchase_order_detail(request, pk):
-    order = purchasing_selectors.purchase_order(store=request.store, pk=pk)
+    order = selectors.purchase_order(store=request.store, pk=pk)
     if order is None:
         raise Http404
     if request.method != "POST":
@@ -153,7 +154,7 @@ def purchase_order_detail(request, pk):
             return _detail(request, order, error=DomainError(_("Unknown action.")))
     except DomainError as refused:
         return _detail(request, order, error=refused)
-    return redirect("inventory:purchase_order_detail", pk=order.pk)
+    return redirect("purchasing:purchase_order_detail", pk=order.pk)
 
 
 def _receive(request, order):
@@ -171,20 +172,20 @@ def _receive(request, order):
                 form.add_error(name, errors)
         return _detail(request, order, receive_form=form, error=refused)
     messages.success(request, _("Receipt recorded on %(number)s.") % {"number": order.number})
-    return redirect("inventory:purchase_order_detail", pk=order.pk)
+    return redirect("purchasing:purchase_order_detail", pk=order.pk)
 
 
 @store_staff_required()
 def reorder_suggestions(request):
     if request.method == "POST":
         chosen = [stock_id for stock_id in map(_int, request.POST.getlist("stock")) if stock_id is not None]
-        plan = purchasing_selectors.reorder_suggestions(store=request.store, stock_ids=chosen)
+        plan = selectors.reorder_suggestions(store=request.store, stock_ids=chosen)
         orders = purchasing.draft_purchase_orders(store=request.store, suggestions=plan.to_order, user=request.user)
         if not orders:
             messages.warning(request, _("Nothing to draft: choose suggestions that have a supplier."))
-            return redirect("inventory:reorder_suggestions")
+            return redirect("purchasing:reorder_suggestions")
         messages.success(request, ngettext("%(count)d purchase order drafted.", "%(count)d purchase orders drafted.",
                                            len(orders)) % {"count": len(orders)})
-        return redirect(f"{reverse('inventory:purchase_order_list')}?state=draft")
-    plan = purchasing_selectors.reorder_suggestions(store=request.store)
-    return render(request, "inventory/purchasing/reorder_suggestions.html", {"plan": plan})
+        return redirect(f"{reverse('purchasing:purchase_order_list')}?state=draft")
+    plan = selectors.reorder_suggestions(store=request.store)
+    return render(request, "purchasing/reorder_suggestions.html", {"plan": plan})

@@ -27,13 +27,13 @@ from sequences import get_next_value
 
 from ashopy.catalog.models import Variant
 from ashopy.core import events
+from ashopy.inventory import services
+from ashopy.inventory.errors import InactiveWarehouse, WrongStore
+from ashopy.inventory.models import Warehouse
 from ashopy.stores.models import Store
 from ashopy.stores.rules import STOCK_ROLES, require_role
 
-from . import services
-from .errors import InactiveWarehouse, WrongStore
-from .models import PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine, Supplier, SupplierItem, Warehouse
-from .purchasing_errors import (
+from .errors import (
     CancelNotAllowed,
     DuplicateVariant,
     EmptyPurchaseOrder,
@@ -48,6 +48,7 @@ from .purchasing_errors import (
     SupplierInUse,
     UnknownLine,
 )
+from .models import PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine, Supplier, SupplierItem
 
 SUPPLIER_FIELDS = frozenset({"name", "contact_name", "email", "phone", "lead_time_days", "currency", "is_active"})
 MAX_COST = Decimal("9999999999.9999")
@@ -314,3 +315,9 @@ def draft_purchase_orders(*, store: Store, suggestions: Sequence, user=None) -> 
             note=_("Drafted from the reorder suggestions.")))
     return orders
 
+
+@transaction.atomic
+def delete_store_purchasing(*, store: Store) -> None:
+    """Delete the store's purchase orders and suppliers: only for rebuilding demo data."""
+    PurchaseOrder.objects.filter(store=store).delete()
+    Supplier.objects.filter(store=store).delete()

@@ -18,9 +18,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from ashopy.catalog.models import Variant
+from ashopy.inventory.models import Stock, Warehouse
 from ashopy.stores.models import Store
 
-from .models import PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine, Stock, Supplier, SupplierItem, Warehouse
+from .models import PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine, Supplier, SupplierItem
 
 AMOUNT = DecimalField(max_digits=20, decimal_places=4)
 
