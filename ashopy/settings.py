@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "ashopy.payments",
     "ashopy.checkout",
     "ashopy.api",
+    "ashopy.backoffice",
+    "ashopy.customer",
     "ashopy.demo",
 ]
 

@@ -250,7 +250,7 @@ def test_nul_in_a_query_string_is_dropped_and_in_a_path_is_a_404(client, store, 
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     staff = _web()
     staff.force_login(manager)
-    assert staff.get(reverse("checkout_staff:order_list"), {"q": "CMD\x00", "state\x00": "paid"}).status_code == 200
+    assert staff.get(reverse("staff_orders:order_list"), {"q": "CMD\x00", "state\x00": "paid"}).status_code == 200
 
 
 def test_ids_that_are_not_numbers_in_staff_filters(store, manager):

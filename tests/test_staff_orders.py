@@ -46,11 +46,11 @@ def staff_client(manager, settings):
 
 
 def detail_url(order) -> str:
-    return reverse("checkout_staff:order_detail", args=[order.number])
+    return reverse("staff_orders:order_detail", args=[order.number])
 
 
 def action_url(order, action) -> str:
-    return reverse("checkout_staff:order_action", args=[order.number, action])
+    return reverse("staff_orders:order_action", args=[order.number, action])
 
 
 def texts(response) -> list[str]:
@@ -68,14 +68,14 @@ def test_sellers_managers_and_admins_get_in(settings, seller, manager, store_adm
     order = place(store, variant, method, paid=True)
     for user in (seller, manager, store_admin):
         client = browser(user, settings)
-        assert client.get(reverse("checkout_staff:order_list")).status_code == 200, user.email
+        assert client.get(reverse("staff_orders:order_list")).status_code == 200, user.email
         assert client.get(detail_url(order)).status_code == 200, user.email
 
 
 def test_anonymous_visitors_go_to_login_and_customers_get_403(client, settings, customer, other_manager, store,
                                                               variant, method):
     order = place(store, variant, method, paid=True)
-    urls = [reverse("checkout_staff:order_list"), detail_url(order)]
+    urls = [reverse("staff_orders:order_list"), detail_url(order)]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login")), url
@@ -94,7 +94,7 @@ def test_another_stores_order_is_404(settings, staff_client, other_store, other_
     foreign = place(other_store, foreign_variant, factories.shipping_method(other_store, price="5"), paid=True)
     assert staff_client.get(detail_url(foreign)).status_code == 404
     assert staff_client.get("/staff/orders/CMD%00/").status_code == 404
-    assert staff_client.get(reverse("checkout_staff:order_list"), {"q": "CMD\x00"}).status_code == 200
+    assert staff_client.get(reverse("staff_orders:order_list"), {"q": "CMD\x00"}).status_code == 200
     assert staff_client.post(action_url(foreign, "process")).status_code == 404
     foreign.refresh_from_db()
     assert foreign.state == Order.State.PAID
@@ -128,7 +128,7 @@ def test_list_filters_by_state_method_and_search(staff_client, store, variant, m
     cash = place(store, variant, method, payment_method="cash_on_delivery", email="fatou@example.com",
                  first_name="Fatou", last_name="Sow")
     pending = place(store, variant, method, email="awa@example.com")
-    url = reverse("checkout_staff:order_list")
+    url = reverse("staff_orders:order_list")
     assert numbers(staff_client.get(url)) == [pending.number, cash.number, paid.number]  # newest first
     assert numbers(staff_client.get(url, {"state": "paid"})) == [paid.number]
     assert numbers(staff_client.get(url, {"state": "awaiting_payment"})) == [cash.number]
@@ -149,7 +149,7 @@ def test_list_date_filters_use_the_stores_time_zone(staff_client, store, variant
     # 20:00 UTC on 1 March is already 2 March in Tokyo.
     Order.objects.filter(pk=late.pk).update(created_at=datetime(2026, 3, 1, 20, 0, tzinfo=UTC))
     Order.objects.filter(pk=early.pk).update(created_at=datetime(2026, 3, 1, 10, 0, tzinfo=UTC))
-    url = reverse("checkout_staff:order_list")
+    url = reverse("staff_orders:order_list")
     assert numbers(staff_client.get(url, {"date_from": "2026-03-02"})) == [late.number]
     assert numbers(staff_client.get(url, {"date_to": "2026-03-01"})) == [early.number]
     assert numbers(staff_client.get(url, {"date_from": "2026-03-01", "date_to": "2026-03-02"})) == [
@@ -161,7 +161,7 @@ def test_list_date_filters_use_the_stores_time_zone(staff_client, store, variant
                                     {"date_from": "2026-03-02", "date_to": "2026-03-01"}, {"page": "abc"}])
 def test_bad_filters_are_a_notice_not_an_error(staff_client, store, variant, method, params):
     order = place(store, variant, method)
-    response = staff_client.get(reverse("checkout_staff:order_list"), params)
+    response = staff_client.get(reverse("staff_orders:order_list"), params)
     assert response.status_code == 200
     assert order.number in response.content.decode()
     if "page" not in params:
@@ -172,14 +172,14 @@ def test_list_paginates_in_a_fixed_number_of_queries(staff_client, store, varian
                                                      django_assert_max_num_queries):
     place(store, variant, method)
     with django_assert_max_num_queries(8) as one:
-        staff_client.get(reverse("checkout_staff:order_list"))
+        staff_client.get(reverse("staff_orders:order_list"))
     for _ in range(26):
         place(store, variant, method, paid=True)
     with django_assert_max_num_queries(len(one.captured_queries)):
-        response = staff_client.get(reverse("checkout_staff:order_list"))
+        response = staff_client.get(reverse("staff_orders:order_list"))
     assert len(response.context["page"].object_list) == 25
     assert response.context["page"].paginator.count == 27
-    assert len(staff_client.get(reverse("checkout_staff:order_list"), {"page": 2}).context["page"].object_list) == 2
+    assert len(staff_client.get(reverse("staff_orders:order_list"), {"page": 2}).context["page"].object_list) == 2
 
 
 # --- the order page ------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def through_web(user, order: Order, action: str, settings) -> int:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     name = {"mark_paid": "mark-paid", "cancel_unpaid": "cancel", "cancel_paid": "cancel"}.get(action, action)
     fields = {"ship-carrier": "DHL", "ship-tracking_number": "42"} if action == "ship" else {}
-    return client.post(reverse("checkout_staff:order_action", args=[order.number, name]), fields).status_code
+    return client.post(reverse("staff_orders:order_action", args=[order.number, name]), fields).status_code
 
 
 def through_api(user, order: Order, action: str) -> int:

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ashopy.inventory import selectors, services
-from ashopy.inventory.forms import adjustment_note
+from ashopy.inventory.adjustments import adjustment_note
 from ashopy.inventory.models import Warehouse
 
 from .errors import error_responses

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ashopy.catalog.models import Variant
-from ashopy.inventory.forms import ADJUSTMENT_CAUSES, NOTE_LENGTH, parse_product
+from ashopy.inventory.adjustments import ADJUSTMENT_CAUSES, NOTE_LENGTH
 from ashopy.inventory.models import Stock, StockMovement, Warehouse
+from ashopy.inventory.selectors import parse_product
 from ashopy.inventory.services import MAX_QUANTITY
 
 from .catalog_input import no_null_characters

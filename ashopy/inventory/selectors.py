@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db.models import DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from ashopy.catalog.models import Product
+
 from .models import Reservation, ReservationLine, Stock, StockMovement
 
 
@@ -67,3 +69,15 @@ def stock_discrepancies(store=None) -> list[dict]:
                          held=Coalesce(Subquery(held, output_field=IntegerField()), 0))
     return list(rows.exclude(on_hand=F("ledger"), reserved=F("held"))
                 .values("id", "variant_id", "warehouse_id", "on_hand", "ledger", "reserved", "held").order_by("id"))
+
+
+def parse_product(store, value: str):
+    """A product of `store` by id or slug, or a variant's product by SKU; None when nothing matches."""
+    value = (value or "").strip()
+    products = Product.objects.filter(store=store).non_polymorphic()
+    if value.isdecimal():
+        found = products.filter(pk=int(value)).first()
+        if found:
+            return found
+    return (products.filter(slug=value).first()
+            or products.filter(variants__sku=value).first())

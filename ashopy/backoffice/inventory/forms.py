@@ -9,38 +9,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.accounts.forms import BootstrapMixin
-from ashopy.catalog.models import Product, Variant
-
-from . import services
-from .models import Warehouse
-from .services import MAX_QUANTITY
-
-# Why stock was adjusted: the key starts the movement's note ("damaged: dropped by the courier").
-ADJUSTMENT_CAUSES = [
-    ("damaged", _("Damaged")),
-    ("lost", _("Lost or stolen")),
-    ("found", _("Found")),
-    ("correction", _("Correction")),
-    ("other", _("Other")),
-]
-NOTE_LENGTH = 200  # the cause and the note fit the movement's 255 characters
-
-
-def adjustment_note(cause: str, note: str) -> str:
-    """The movement note of an adjustment: its cause first, then the person's explanation."""
-    return f"{cause}: {note.strip()}"
-
-
-def parse_product(store, value: str):
-    """A product of `store` by id or slug, or a variant's product by SKU; None when nothing matches."""
-    value = (value or "").strip()
-    products = Product.objects.filter(store=store).non_polymorphic()
-    if value.isdecimal():
-        found = products.filter(pk=int(value)).first()
-        if found:
-            return found
-    return (products.filter(slug=value).first()
-            or products.filter(variants__sku=value).first())
+from ashopy.catalog.models import Variant
+from ashopy.inventory import services
+from ashopy.inventory.adjustments import ADJUSTMENT_CAUSES, NOTE_LENGTH, adjustment_note
+from ashopy.inventory.models import Warehouse
+from ashopy.inventory.selectors import parse_product
+from ashopy.inventory.services import MAX_QUANTITY
 
 
 def variant_label(variant) -> str:

@@ -15,11 +15,12 @@ from django.utils.translation import ngettext
 from django_fsm import can_proceed
 
 from ashopy.core.errors import DomainError
+from ashopy.purchasing import selectors
+from ashopy.purchasing import services as purchasing
+from ashopy.purchasing.errors import NotReceivable
+from ashopy.purchasing.models import PurchaseOrder, Supplier, SupplierItem
 from ashopy.stores.decorators import store_staff_required
 
-from . import selectors
-from . import services as purchasing
-from .errors import NotReceivable
 from .forms import (
     LineFormSet,
     PurchaseOrderForm,
@@ -28,7 +29,6 @@ from .forms import (
     SupplierItemForm,
     add_service_errors,
 )
-from .models import PurchaseOrder, Supplier, SupplierItem
 
 PAGE_SIZE = 25
 
@@ -36,7 +36,7 @@ PAGE_SIZE = 25
 @store_staff_required()
 def supplier_list(request):
     suppliers = selectors.suppliers(store=request.store)
-    return render(request, "purchasing/supplier_list.html", {"suppliers": suppliers})
+    return render(request, "backoffice/purchasing/supplier_list.html", {"suppliers": suppliers})
 
 
 @store_staff_required()
@@ -73,7 +73,7 @@ def supplier_edit(request, pk=None):
         return redirect("purchasing:supplier_edit", pk=supplier.pk)
     items = selectors.supplier_items(supplier=supplier) if supplier else []
     context = {"supplier": supplier, "form": form, "item_form": item_form, "items": items}
-    return render(request, "purchasing/supplier_form.html", context,
+    return render(request, "backoffice/purchasing/supplier_form.html", context,
                   status=400 if form.errors or item_form.errors else 200)
 
 
@@ -93,7 +93,7 @@ def purchase_order_list(request):
     supplier = Supplier.objects.for_store(request.store).filter(pk=supplier_id).first() if supplier_id else None
     orders = selectors.purchase_orders(store=request.store, state=state, supplier=supplier)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "purchasing/purchase_order_list.html", {
+    return render(request, "backoffice/purchasing/purchase_order_list.html", {
         "page": page, "state": state, "supplier": supplier, "states": PurchaseOrder.State.choices,
         "suppliers": Supplier.objects.for_store(request.store).order_by("name")})
 
@@ -113,7 +113,7 @@ def purchase_order_create(request):
             messages.success(request, _("Purchase order %(number)s drafted.") % {"number": order.number})
             return redirect("purchasing:purchase_order_detail", pk=order.pk)
     status = 400 if data is not None else 200
-    return render(request, "purchasing/purchase_order_form.html", {"form": form, "lines": lines},
+    return render(request, "backoffice/purchasing/purchase_order_form.html", {"form": form, "lines": lines},
                   status=status)
 
 
@@ -127,7 +127,7 @@ def _detail(request, order, *, receive_form=None, error=None):
     events = order.events.all()
     for event in events:
         event.from_label, event.to_label = labels.get(event.from_state, ""), labels.get(event.to_state, "")
-    return render(request, "purchasing/purchase_order_detail.html", {
+    return render(request, "backoffice/purchasing/purchase_order_detail.html", {
         "order": order, "lines": order.lines.all(), "events": events, "actions": actions,
         "total": selectors.order_total(order), "receive_form": receive_form, "error": error,
     }, status=error.status if error else 400 if receive_form is not None and receive_form.errors else 200)
@@ -188,4 +188,4 @@ def reorder_suggestions(request):
                                            len(orders)) % {"count": len(orders)})
         return redirect(f"{reverse('purchasing:purchase_order_list')}?state=draft")
     plan = selectors.reorder_suggestions(store=request.store)
-    return render(request, "purchasing/reorder_suggestions.html", {"plan": plan})
+    return render(request, "backoffice/purchasing/reorder_suggestions.html", {"plan": plan})

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_fsm import can_proceed
 
+from ashopy.checkout import services as checkout
 from ashopy.core.errors import DomainError
 from ashopy.orders import selectors
 from ashopy.orders import services as orders
@@ -25,8 +26,7 @@ from ashopy.payments import services as payments
 from ashopy.payments.models import Payment
 from ashopy.stores.decorators import SALES_ROLES, store_staff_required
 
-from . import services as checkout
-from .staff_forms import AddNoteForm, NoteForm, OrderFilterForm, ShipForm, TrackingForm, payment_method_choices
+from .forms import AddNoteForm, NoteForm, OrderFilterForm, ShipForm, TrackingForm, payment_method_choices
 
 PAGE_SIZE = 25
 TRACKED = (Order.State.SHIPPED, Order.State.DELIVERED)
@@ -63,7 +63,7 @@ def order_list(request):
     methods = dict(payment_method_choices(request.store))
     for order in page.object_list:
         order.payment_label = methods.get(order.payment_method, order.payment_method)
-    return render(request, "checkout/staff/order_list.html", {"form": form, "page": page})
+    return render(request, "backoffice/orders/order_list.html", {"form": form, "page": page})
 
 
 def _order(request, number) -> Order:
@@ -94,7 +94,7 @@ def _detail(request, order: Order, *, bound=None, status=200):
     attempts = list(order.payments.all())
     for payment in attempts:
         payment.provider_label = methods.get(payment.provider, payment.provider)
-    return render(request, "checkout/staff/order_detail.html", {
+    return render(request, "backoffice/orders/order_detail.html", {
         "order": order, "lines": order.lines.all(), "payments": attempts,
         "events": order.events.select_related("user"), "actions": _actions(order), "forms": forms,
         "payment_label": methods.get(order.payment_method, order.payment_method),
@@ -181,4 +181,4 @@ def order_action(request, number, action):
         messages.error(request, str(error))
     else:
         messages.add_message(request, level, message % {"number": order.number})
-    return redirect("checkout_staff:order_detail", number=order.number)
+    return redirect("staff_orders:order_detail", number=order.number)

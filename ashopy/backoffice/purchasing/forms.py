@@ -8,8 +8,7 @@ from ashopy.accounts.forms import BootstrapMixin
 from ashopy.catalog.models import Variant
 from ashopy.inventory.models import Warehouse
 from ashopy.inventory.services import MAX_QUANTITY
-
-from .models import PurchaseOrder, Supplier
+from ashopy.purchasing.models import PurchaseOrder, Supplier
 
 COST = {"max_digits": 14, "decimal_places": 4, "min_value": 0}
 

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ashopy.catalog.models import Variant
 from ashopy.core.errors import DomainError
+from ashopy.inventory import selectors
+from ashopy.inventory.models import LowStockAlert
 from ashopy.stores.decorators import store_staff_required
 
-from . import selectors
 from .forms import AdjustForm, CountForm, MovementFilterForm, StockFilterForm, TransferForm, variant_label
-from .models import LowStockAlert
 
 PAGE_SIZE = 50
 RECENT_ALERTS = 20
@@ -63,7 +63,7 @@ def stock_list(request):
     data = form.cleaned_data if form.is_bound else {}
     rows = selectors.stock_list(store=request.store, warehouse=data.get("warehouse"), q=data.get("q") or "",
                                 low_only=bool(data.get("low")))
-    return render(request, "inventory/stock_list.html", {"form": form, "page": _page(request, rows)})
+    return render(request, "backoffice/inventory/stock_list.html", {"form": form, "page": _page(request, rows)})
 
 
 # --- the ledger ----------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def _ledger(request, *, variant=None):
     if wants_csv:
         name = f"movements-{variant.sku}" if variant is not None else "movements"
         return _csv_response(request, rows, f"{slugify(name)}-{timezone.localdate():%Y%m%d}.csv")
-    return render(request, "inventory/movements.html", {"form": form, "variant": variant,
+    return render(request, "backoffice/inventory/movements.html", {"form": form, "variant": variant,
                                                          "page": _page(request, rows)})
 
 
@@ -167,21 +167,21 @@ def _operation(request, form_class, template: str, title: str):
 @require_http_methods(["GET", "POST"])
 def adjust(request):
     """A signed correction with its cause and a note (damaged, lost, found units)."""
-    return _operation(request, AdjustForm, "inventory/operation.html", _("Adjust stock"))
+    return _operation(request, AdjustForm, "backoffice/inventory/operation.html", _("Adjust stock"))
 
 
 @store_staff_required()
 @require_http_methods(["GET", "POST"])
 def transfer(request):
     """Move units between two of the store's warehouses."""
-    return _operation(request, TransferForm, "inventory/operation.html", _("Transfer stock"))
+    return _operation(request, TransferForm, "backoffice/inventory/operation.html", _("Transfer stock"))
 
 
 @store_staff_required()
 @require_http_methods(["GET", "POST"])
 def count(request):
     """Record a physical count: the difference becomes a count movement."""
-    return _operation(request, CountForm, "inventory/operation.html", _("Record a count"))
+    return _operation(request, CountForm, "backoffice/inventory/operation.html", _("Record a count"))
 
 
 # --- overviews -----------------------------------------------------------------------------
@@ -194,11 +194,12 @@ def low_stock(request):
     rows = selectors.stock_list(store=request.store, low_only=True)
     alerts = (LowStockAlert.objects.filter(store=request.store)
               .select_related("stock__variant__product", "stock__warehouse").order_by("-created_at")[:RECENT_ALERTS])
-    return render(request, "inventory/low_stock.html", {"page": _page(request, rows), "alerts": alerts})
+    return render(request, "backoffice/inventory/low_stock.html", {"page": _page(request, rows), "alerts": alerts})
 
 
 @require_safe
 @store_staff_required()
 def stock_value(request):
     """Units and value at weighted average cost, per warehouse and in total."""
-    return render(request, "inventory/stock_value.html", {"value": selectors.stock_value(store=request.store)})
+    value = selectors.stock_value(store=request.store)
+    return render(request, "backoffice/inventory/stock_value.html", {"value": value})

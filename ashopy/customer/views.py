@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ashopy.cart.web import cart_for_request, remember_count, show
+from ashopy.checkout import services
 from ashopy.core.errors import DomainError
 from ashopy.orders import selectors
 from ashopy.orders.errors import OrderNotFound
 from ashopy.orders.models import Order, OrderEvent
-
-from . import services
 
 PAGE_SIZE = 20
 
@@ -30,7 +29,7 @@ def _own(request, number) -> Order:
 def order_list(request):
     orders = selectors.customer_orders(store=request.store, user=request.user)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "checkout/account/order_list.html", {"page": page, "orders": page.object_list,
+    return render(request, "customer/orders/order_list.html", {"page": page, "orders": page.object_list,
                                                                  "account_section": "orders"})
 
 
@@ -38,7 +37,7 @@ def order_list(request):
 def order_detail(request, number):
     order = _own(request, number)
     timeline = [event for event in order.events.all() if event.kind == OrderEvent.Kind.TRANSITION]
-    return render(request, "checkout/account/order_detail.html", {
+    return render(request, "customer/orders/order_detail.html", {
         "order": order, "lines": list(order.lines.all()), "timeline": list(timeline),
         "can_cancel": services.customer_can_cancel(order),
         "payment": next(iter(order.payments.all()), None), "account_section": "orders"})

@@ -1,0 +1,12 @@
+"""Back-office order pages, mounted at /staff/orders/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "staff_orders"
+urlpatterns = [
+    path("", views.order_list, name="order_list"),
+    path("<slug:number>/", views.order_detail, name="order_detail"),
+    path("<slug:number>/<slug:action>/", views.order_action, name="order_action"),
+]
