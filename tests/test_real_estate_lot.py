@@ -179,6 +179,11 @@ def test_cash_on_delivery_is_not_offered_for_a_lot(client, store, customer, cart
     assert [provider.code for provider in page.context["offered"]] == ["sandbox", "bank_transfer"]
     refused = client.post(reverse("checkout:payment"), {"choice": "cash_on_delivery"})
     assert refused.status_code == 200 and refused.context["form"].errors
+    session = client.session  # cash on delivery chosen before the lot came into the cart
+    session[f"checkout:{store.pk}"] = {**session[f"checkout:{store.pk}"], "payment_method": "cash_on_delivery"}
+    session.save()
+    assert client.get(reverse("checkout:review")).url == reverse("checkout:payment")
+    assert not Order.objects.exists()
 
 
 def _forced(customer, method, key, **overrides):

@@ -21,7 +21,7 @@ from ashopy.inventory import reservations
 from ashopy.inventory.services import check_quantity
 from ashopy.stores.models import Store
 
-from . import selectors
+from . import rules, selectors
 from .errors import OutOfStock, UnknownLine, UnknownVariant
 from .models import Cart, CartLine
 
@@ -36,6 +36,10 @@ def product_label(variant: Variant) -> str:
     """How a line is named to the customer: the product, and the variant when it has a name."""
     name = variant.product.name
     return f"{name} — {variant.name}" if variant.name else name
+
+
+def _unique_notice(label: str) -> Notice:
+    return Notice("warning", _("“{product}” is unique: one at most in the cart.").format(product=label))
 
 
 def sellable_variants(store: Store, variant_ids) -> dict[int, Variant]:
@@ -84,25 +88,30 @@ def get_cart(*, store: Store, user=None, cart_id=None, token=None, create: bool 
 
 @transaction.atomic
 def add(*, cart: Cart, variant_id, quantity) -> Notice:
-    """Add units of a variant; never more than the store can sell now.
+    """Add units of a variant; never more than the store can sell now, nor more than one of a unique item.
 
     When only part fits, the part is added and the customer is told; when nothing fits,
-    OutOfStock is raised and the cart is unchanged.
+    OutOfStock is raised and the cart is unchanged (a unique item already in the cart is only told).
     """
     quantity = check_quantity(quantity)
     variant = _sellable(cart.store, variant_id)
     label = product_label(variant)
     line = CartLine.objects.select_for_update().filter(cart=cart, variant=variant).first()
     current = line.quantity if line else 0
-    target = check_quantity(min(current + quantity, _available_to(cart, variant.pk, variant.available,
-                                                                  wanted=current + quantity)), allow_zero=True)
+    available = _available_to(cart, variant.pk, variant.available, wanted=current + quantity)
+    unique = rules.is_unique(variant.product)
+    target = check_quantity(min(current + quantity, rules.max_quantity(variant.product, available)), allow_zero=True)
     if target <= current:
+        if unique and current >= rules.UNIQUE_MAX:
+            return _unique_notice(label)
         raise OutOfStock(product=label)
     if line is None:
         CartLine.objects.create(cart=cart, variant=variant, quantity=target)
     else:
         CartLine.objects.filter(pk=line.pk).update(quantity=target)
     Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    if unique and current + quantity > rules.UNIQUE_MAX and target == rules.UNIQUE_MAX:
+        return _unique_notice(label)
     if target < current + quantity:
         return Notice("warning", _("Cannot add more of “{product}” to the cart: not enough stock.").format(
             product=label))
@@ -124,7 +133,8 @@ def _line(cart: Cart, line_id) -> CartLine:
 
 @transaction.atomic
 def set_quantity(*, cart: Cart, line_id, quantity) -> Notice:
-    """Change a line's quantity (0 removes it); above what is available, it is adjusted down."""
+    """Change a line's quantity (0 removes it); above what is available, or above one of a unique item, it is
+    adjusted down."""
     quantity = check_quantity(quantity, allow_zero=True)
     line = _line(cart, line_id)
     if quantity == 0:
@@ -135,6 +145,9 @@ def set_quantity(*, cart: Cart, line_id, quantity) -> Notice:
     if available <= 0:
         line.delete()
         return Notice("warning", _("“{product}” removed from the cart (out of stock).").format(product=label))
+    if quantity > rules.UNIQUE_MAX and available >= rules.UNIQUE_MAX and rules.is_unique(line.variant.product):
+        CartLine.objects.filter(pk=line.pk).update(quantity=rules.UNIQUE_MAX)
+        return _unique_notice(label)
     if quantity > available:
         CartLine.objects.filter(pk=line.pk).update(quantity=available)
         return Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
@@ -168,6 +181,8 @@ def _changes(store_id: int, lines: list[CartLine]) -> list[tuple[CartLine, int, 
         elif line.available <= 0:
             changes.append((line, 0, Notice("warning", _("“{product}” removed from the cart (out of stock).").format(
                 product=label))))
+        elif line.quantity > rules.UNIQUE_MAX and rules.is_unique(variant.product):
+            changes.append((line, rules.UNIQUE_MAX, _unique_notice(label)))
         elif line.quantity > line.available:
             changes.append((line, line.available, Notice(
                 "warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
@@ -208,7 +223,8 @@ def revalidate(*, cart: Cart) -> list[Notice]:
 
 @transaction.atomic
 def merge(*, source: Cart, into: Cart) -> list[Notice]:
-    """At login: the visitor's lines join the customer's cart, quantities summed and capped by stock."""
+    """At login: the visitor's lines join the customer's cart, quantities summed and capped by stock (and at one
+    of a unique item)."""
     if source.pk == into.pk or source.store_id != into.store_id:
         return []
     incoming = list(CartLine.objects.filter(cart=source).select_related("variant__product"))
@@ -224,12 +240,17 @@ def merge(*, source: Cart, into: Cart) -> list[Notice]:
         current = mine.quantity if mine else 0
         available = _available_to(into, line.variant_id, variant.available, wanted=current + line.quantity
                                   ) if variant is not None else 0
-        target = min(current + line.quantity, available)
+        target = min(current + line.quantity, rules.max_quantity(line.variant.product, available))
         if target < current + line.quantity:
             label = product_label(line.variant)
-            notices.append(Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
-                product=label, n=target) if target else _("“{product}” removed from the cart (out of stock).").format(
-                product=label)))
+            if target == rules.UNIQUE_MAX and rules.is_unique(line.variant.product):
+                notices.append(_unique_notice(label))
+            elif target:
+                notices.append(Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
+                    product=label, n=target)))
+            else:
+                notices.append(Notice("warning", _("“{product}” removed from the cart (out of stock).").format(
+                    product=label)))
         if target == current:
             continue
         if mine is None:

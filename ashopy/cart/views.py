@@ -8,7 +8,7 @@ from ashopy.core.errors import DomainError
 from ashopy.pricing.resolver import policy_for_request
 from ashopy.shipping.selectors import available_methods
 
-from . import selectors, services
+from . import rules, selectors, services
 from . import totals as totals_module
 from .web import cart_for_request, remember_count, show
 
@@ -68,7 +68,8 @@ def cart_context(request, cart) -> dict:
     policy = policy_for_request(request)
     totals = selectors.priced(cart, policy)
     methods = available_methods(store=request.store, country=request.store.country, weight_kg=totals.weight_kg,
-                                goods_total=totals.goods) if totals.lines else []
+                                goods_total=totals.goods, parcel=not rules.holds_unique(totals.lines)
+                                ) if totals.lines else []
     cheapest = min(methods, key=lambda quote: quote.price, default=None)
     if cheapest is not None:
         totals = totals_module.compute(policy=policy, lines=list(totals.lines), shipping=cheapest)

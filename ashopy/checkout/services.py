@@ -21,10 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from ashopy.cart import rules as cart_rules
 from ashopy.cart import selectors as cart_selectors
 from ashopy.cart import services as cart_services
 from ashopy.cart import totals as cart_totals
-from ashopy.cart.errors import EmptyCart, OutOfStock, UnknownVariant
+from ashopy.cart.errors import EmptyCart, NotForUniqueItem, OutOfStock, UnknownVariant
 from ashopy.cart.models import Cart
 from ashopy.cart.services import Notice
 from ashopy.inventory import reservations
@@ -32,6 +33,7 @@ from ashopy.inventory.errors import InsufficientStock
 from ashopy.inventory.models import Reservation, ReservationLine
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
+from ashopy.payments import providers
 from ashopy.payments import services as payments
 from ashopy.payments.errors import NotRefundable, UnknownMethod
 from ashopy.payments.models import Payment
@@ -58,9 +60,22 @@ class Details:
 
 
 def shipping_options(*, cart: Cart | None, policy: PricingPolicy, country: str | None) -> list[ShippingQuote]:
-    totals = cart_selectors.priced(cart, policy)
+    """The methods offered for the cart and destination: in-person ones only when it holds a unique item."""
+    lines = cart_selectors.lines_of(cart)
+    totals = cart_selectors.priced(cart, policy, lines=lines)
     return available_methods(store=policy.store, country=country, weight_kg=totals.weight_kg,
-                             goods_total=totals.goods)
+                             goods_total=totals.goods, parcel=not cart_rules.holds_unique(lines))
+
+
+def payment_options(*, store, cart: Cart | None) -> list:
+    """The payment providers offered for the cart: none paid on delivery when it holds a unique item."""
+    return providers.offered(store, parcel=not cart_rules.holds_unique(cart_selectors.lines_of(cart)))
+
+
+def _refused_for_unique(store, field: str) -> NotForUniqueItem:
+    error = NotForUniqueItem(contact=cart_rules.contact(store))
+    error.fields = {field: [str(error)]}
+    return error
 
 
 def _existing(store, key: str, cart: Cart) -> Order | None:
@@ -138,10 +153,15 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
         if not lines:
             raise EmptyCart()
         raise CartChanged(cart_services.revalidate(cart=cart))
+    parcel = not cart_rules.holds_unique(lines)  # a unique item: no parcel delivery, no payment on delivery
+    if not parcel and provider.code in providers.ON_DELIVERY:
+        raise _refused_for_unique(store, "payment_method")
     priced = cart_selectors.priced(cart, policy, lines=lines)
     destination = details.shipping_address or {}
     shipping = method_quote(store=store, method_id=details.shipping_method_id, country=destination.get("country"),
-                            weight_kg=priced.weight_kg, goods_total=priced.goods)
+                            weight_kg=priced.weight_kg, goods_total=priced.goods, parcel=parcel)
+    if shipping is None and not parcel:
+        raise _refused_for_unique(store, "shipping_method")
     if shipping is None:
         raise ShippingUnavailable(fields={"shipping_method": [str(ShippingUnavailable.message)]})
     if shipping.method.kind == shipping.method.Kind.PICKUP:

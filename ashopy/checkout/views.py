@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ashopy.accounts.models import Address
+from ashopy.cart import rules as cart_rules
+from ashopy.cart import selectors as cart_selectors
 from ashopy.cart import totals as cart_totals
+from ashopy.cart.errors import NotForUniqueItem
 from ashopy.cart.views import cart_context
 from ashopy.cart.web import cart_for_request, remember_count, show
 from ashopy.core.errors import DomainError
@@ -134,24 +137,29 @@ def shipping(request):
     if request.method == "POST" and form.is_valid():
         _save(request, shipping_method=form.cleaned_data["choice"])
         return redirect("checkout:payment")
-    return render(request, "checkout/shipping.html", {"step": "shipping", "form": form, "options": options})
+    lot_contact = None  # nothing offered for a unique item: say how to reserve it
+    if not options and cart_rules.holds_unique(cart_selectors.lines_of(cart)):
+        lot_contact = cart_rules.contact(request.store)
+    return render(request, "checkout/shipping.html", {"step": "shipping", "form": form, "options": options,
+                                                      "lot_contact": lot_contact})
 
 
 @require_http_methods(["GET", "POST"])
 def payment(request):
-    _cart, response = _guard(request)
+    cart, response = _guard(request)
     if response:
         return response
     if not _need(request, "email", "shipping_address", "shipping_method"):
         return redirect("checkout:shipping")
-    offered = providers.offered(request.store)
+    offered = services.payment_options(store=request.store, cart=cart)
     state = _state(request)
     form = ChoiceForm(request.POST or None, choices=[(provider.code, provider.label) for provider in offered],
                       initial={"choice": state.get("payment_method") or (offered[0].code if offered else "")})
     if request.method == "POST" and form.is_valid():
         _save(request, payment_method=form.cleaned_data["choice"])
         return redirect("checkout:review")
-    return render(request, "checkout/payment.html", {"step": "payment", "form": form, "offered": offered})
+    return render(request, "checkout/payment.html", {"step": "payment", "form": form, "offered": offered,
+                                                     "contact": None if offered else cart_rules.contact(request.store)})
 
 
 def _details(request) -> services.Details:
@@ -178,6 +186,10 @@ def review(request):
     if quote is None:
         messages.warning(request, _("Choose one of the shipping methods offered for this address."))
         return redirect("checkout:shipping")
+    parcel = not cart_rules.holds_unique(context["totals"].lines)
+    if state["payment_method"] not in {offered.code for offered in providers.offered(request.store, parcel=parcel)}:
+        messages.warning(request, _("Choose one of the payment methods offered for this cart."))
+        return redirect("checkout:payment")
     context["totals"] = cart_totals.compute(policy=policy, lines=list(context["totals"].lines),
                                                       shipping=quote)
     token = uuid.uuid4().hex  # one-time: a second submit of this form finds the order already placed
@@ -218,6 +230,8 @@ def place(request):
         return redirect("cart:detail")
     except DomainError as error:
         messages.error(request, str(error))
+        if error.code == NotForUniqueItem.code:  # a lot came into the cart after these steps
+            return redirect("checkout:shipping" if "shipping_method" in error.fields else "checkout:payment")
         return redirect("cart:detail" if error.code in ("empty_cart", "payment_provider_error") else
                         "checkout:review")
     remember_count(request, cart)

@@ -32,6 +32,12 @@ def _load_methods(store_id: int) -> tuple[ShippingMethod, ...]:
                  .prefetch_related(Prefetch("bands", queryset=WeightBand.objects.order_by("max_weight_kg"))))
 
 
+# Kinds that are no parcel delivery: the customer comes for the goods. Only these are offered for a cart that
+# may not travel as a parcel (a real-estate lot, see cart.rules); any other kind (flat rate, weight bands, and
+# any kind added later) is a parcel delivery.
+IN_PERSON_KINDS = frozenset({ShippingMethod.Kind.PICKUP})
+
+
 # A store's active methods with their bands, memoised per process (signals.py drops them on change).
 active_methods = VersionedMemo("shipping-methods", _load_methods)
 
@@ -61,16 +67,20 @@ def quote(method: ShippingMethod, *, country: str | None, weight_kg: Decimal, go
 
 
 def available_methods(*, store: Store, country: str | None, weight_kg: Decimal,
-                      goods_total: Decimal) -> list[ShippingQuote]:
-    """Methods offered for this cart and destination, cheapest first within the store's order."""
+                      goods_total: Decimal, parcel: bool = True) -> list[ShippingQuote]:
+    """Methods offered for this cart and destination, cheapest first within the store's order.
+
+    `parcel` False: the cart may not be delivered as a parcel, only in-person methods are offered.
+    """
     quotes = (quote(method, country=country, weight_kg=weight_kg, goods_total=goods_total,
-                    currency=store.currency) for method in _active_methods(store))
+                    currency=store.currency) for method in _active_methods(store)
+              if parcel or method.kind in IN_PERSON_KINDS)
     return [found for found in quotes if found is not None]
 
 
 def method_quote(*, store: Store, method_id, country: str | None, weight_kg: Decimal,
-                 goods_total: Decimal) -> ShippingQuote | None:
+                 goods_total: Decimal, parcel: bool = True) -> ShippingQuote | None:
     """The chosen method, if it still applies (the address or the cart may have changed)."""
     return next((found for found in available_methods(store=store, country=country, weight_kg=weight_kg,
-                                                      goods_total=goods_total)
+                                                      goods_total=goods_total, parcel=parcel)
                  if str(found.method.pk) == str(method_id)), None)

@@ -33,5 +33,12 @@ def get(store, code: str):
     return import_string(REGISTRY[code])(options[code])
 
 
-def offered(store) -> list:
-    return [get(store, code) for code in configured(store)]
+# Paid to whoever delivers the parcel: not offered when the cart may not travel as one (a real-estate lot,
+# see cart.rules).
+ON_DELIVERY = frozenset({"cash_on_delivery"})
+
+
+def offered(store, *, parcel: bool = True) -> list:
+    """The providers `store` offers; `parcel` False (the cart is not delivered as a parcel): none paid on
+    delivery."""
+    return [get(store, code) for code in configured(store) if parcel or code not in ON_DELIVERY]
