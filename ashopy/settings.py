@@ -254,7 +254,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BadgeEnum": "ashopy.catalog.models.Badge",
         "AttributeKindEnum": "ashopy.catalog.models.Attribute.Kind",
-        "ProductKindEnum": "ashopy.api.catalog_serializers.PRODUCT_KIND_CHOICES",
+        "ProductKindEnum": "ashopy.api.catalog.serializers.PRODUCT_KIND_CHOICES",
         "SegmentEnum": "ashopy.accounts.models.Segment",
     },
 }

@@ -70,7 +70,7 @@ def test_fast_card_representation_matches_the_declared_fields(store, rf, setting
     """The card serializer's shortcut returns exactly what DRF would from the declared (documented) fields."""
     from rest_framework import serializers
 
-    from ashopy.api.catalog_serializers import ProductCardSerializer
+    from ashopy.api.catalog.serializers import ProductCardSerializer
     from ashopy.catalog.models import Product
     from ashopy.catalog.selectors import product_cards
     from ashopy.pricing.resolver import PricingPolicy

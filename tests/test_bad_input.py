@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from ashopy.accounts.models import Address, User
 from ashopy.api import parsers
 from ashopy.api import urls as api_urls
-from ashopy.api.payments import RawBody
+from ashopy.api.payments.views import RawBody
 from ashopy.cart.models import CartLine
 from ashopy.catalog.services import set_specifications
 from ashopy.inventory.models import Stock

@@ -6,10 +6,15 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import accounts, cart, catalog, catalog_nested, checkout, orders, payments
+from .accounts import views as accounts
+from .cart import views as cart
+from .catalog import nested as catalog_nested
+from .catalog import views as catalog
+from .checkout import views as checkout
 
 app_name = "api"
 
+# One router, so that /api/v1/ keeps its browsable root listing the collections.
 router = DefaultRouter()
 router.register("categories", catalog.CategoryViewSet, basename="category")
 router.register("brands", catalog.BrandViewSet, basename="brand")
@@ -20,14 +25,10 @@ router.register(r"products/(?P<product_slug>[^/.]+)/images", catalog_nested.Imag
 router.register("me/addresses", accounts.AddressViewSet, basename="address")
 
 v1 = [
-    path("auth/register/", accounts.RegisterView.as_view(), name="register"),
-    path("auth/token/", accounts.TokenObtainView.as_view(), name="token"),
-    path("auth/token/refresh/", accounts.TokenRefreshView.as_view(), name="token-refresh"),
-    path("auth/logout/", accounts.LogoutView.as_view(), name="logout"),
-    path("me/", accounts.MeView.as_view(), name="me"),
-    path("inventory/", include("ashopy.api.inventory_urls")),
-    path("purchasing/", include("ashopy.api.purchasing_urls")),
-    path("payments/webhooks/<str:provider>/", payments.PaymentWebhookView.as_view(), name="payment-webhook"),
+    path("", include("ashopy.api.accounts.urls")),
+    path("inventory/", include("ashopy.api.inventory.urls")),
+    path("purchasing/", include("ashopy.api.purchasing.urls")),
+    path("payments/", include("ashopy.api.payments.urls")),
     path("cart/", cart.CartView.as_view(), name="cart"),
     path("cart/lines/", cart.CartLinesView.as_view(), name="cart-lines"),
     path("cart/lines/<int:line_id>/", cart.CartLineView.as_view(), name="cart-line"),
@@ -36,14 +37,7 @@ v1 = [
     path("checkout/payment-methods/", checkout.PaymentMethodsView.as_view(), name="checkout-payment-methods"),
     path("checkout/<uuid:token>/pay/", checkout.PayView.as_view(), name="checkout-pay"),
     path("checkout/<uuid:token>/cancel/", checkout.CancelPaymentView.as_view(), name="checkout-cancel"),
-    path("orders/", orders.OrderListView.as_view(), name="order-list"),
-    path("orders/<str:number>/", orders.OrderDetailView.as_view(), name="order-detail"),
-    path("orders/<str:number>/cancel/", orders.OrderCancelView.as_view(), name="order-cancel"),
-    path("staff/customers/", include("ashopy.api.staff_customers")),
-    path("staff/orders/", orders.StaffOrderListView.as_view(), name="staff-order-list"),
-    path("staff/orders/<str:number>/", orders.StaffOrderDetailView.as_view(), name="staff-order-detail"),
-    path("staff/orders/<str:number>/transition/", orders.StaffOrderTransitionView.as_view(),
-         name="staff-order-transition"),
+    path("", include("ashopy.api.orders.urls")),
     path("", include(router.urls)),
 ]
 

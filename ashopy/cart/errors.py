@@ -24,3 +24,16 @@ class OutOfStock(DomainError):
 class EmptyCart(DomainError):
     code = "empty_cart"
     message = _("Your cart is empty.")
+
+
+class NotForUniqueItem(DomainError):
+    """A parcel delivery or a payment on delivery chosen for a cart holding a unique item (a real-estate lot)."""
+
+    code = "not_offered_for_lot"
+    message = _("This method is not offered for a real-estate lot. Reserve the lot by contacting the shop: "
+                "{contact}.")
+
+
+class InvalidCartToken(DomainError):
+    code = "invalid_cart_token"
+    message = _("The Cart-Token header is not a cart token.")

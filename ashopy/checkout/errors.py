@@ -35,3 +35,14 @@ class IdempotencyConflict(DomainError):
 class InvalidAddress(DomainError):
     code = "invalid_address"
     message = _("Check the address.")
+
+
+class IdempotencyKeyRequired(DomainError):
+    code = "idempotency_key_required"
+    message = _("Send an Idempotency-Key header (a unique value per order attempt).")
+
+
+class NotPending(DomainError):
+    code = "not_pending_payment"
+    status = 409
+    message = _("This order is no longer waiting for its payment.")

@@ -30,3 +30,9 @@ class NotShipped(DomainError):
     code = "not_shipped"
     status = 409
     message = _("Only a shipped order has tracking details to correct.")
+
+
+class NotCancellable(DomainError):
+    code = "not_cancellable"
+    status = 409
+    message = _("This order can no longer be cancelled online: contact the shop.")

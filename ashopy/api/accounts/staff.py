@@ -17,7 +17,7 @@ from ashopy.accounts.models import Partner, User
 from ashopy.stores.models import STAFF_ROLES
 from ashopy.stores.selectors import staff_role
 
-from .errors import error_responses
+from ..errors import error_responses
 
 
 class StoreStaff(BasePermission):

@@ -24,8 +24,8 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, Toke
 from ashopy.accounts import limits, services
 from ashopy.accounts.models import Address, User
 
-from .authentication import token_user
-from .errors import error_responses
+from ..authentication import token_user
+from ..errors import error_responses
 
 logger = logging.getLogger(__name__)
 AUTH_THROTTLE_SCOPE = "anon-auth"

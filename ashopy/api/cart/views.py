@@ -8,7 +8,6 @@ not even the creation of a visitor's new cart.
 import uuid
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -16,13 +15,12 @@ from rest_framework.views import APIView
 
 from ashopy.cart import selectors as cart_selectors
 from ashopy.cart import services as cart_services
-from ashopy.cart.errors import UnknownLine
+from ashopy.cart.errors import InvalidCartToken, UnknownLine
 from ashopy.cart.models import Cart
-from ashopy.core.errors import DomainError
 from ashopy.pricing.resolver import policy_for_request
 
-from .commerce_serializers import CartLineInputSerializer, CartQuantityInputSerializer, CartSerializer, cart_payload
-from .errors import ErrorSerializer, error_responses
+from ..errors import ErrorSerializer, error_responses
+from .serializers import CartLineInputSerializer, CartQuantityInputSerializer, CartSerializer, cart_payload
 
 CART_TOKEN_HEADER = "Cart-Token"  # noqa: S105 (a header name)
 CART_TOKEN = OpenApiParameter(
@@ -33,11 +31,6 @@ CART_TOKEN_OUT = OpenApiParameter(CART_TOKEN_HEADER, OpenApiTypes.UUID, OpenApiP
                                   description="Visitors: the cart's token (also in the body).")
 NOT_ENOUGH = OpenApiResponse(ErrorSerializer, description="Nothing more of this variant can be sold now "
                                                           "(code insufficient_stock); the cart is unchanged.")
-
-
-class InvalidCartToken(DomainError):
-    code = "invalid_cart_token"
-    message = _("The Cart-Token header is not a cart token.")
 
 
 def header_token(request) -> uuid.UUID | None:

@@ -13,11 +13,11 @@ from ashopy.catalog import services
 from ashopy.catalog.availability import with_stock
 from ashopy.catalog.models import ProductImage, Variant
 
-from .catalog import DELETE_ERRORS, READ_ERRORS, WRITE_ERRORS, CatalogueViewSet, product_for
-from .catalog_input import ImageInputSerializer, VariantInputSerializer, variant_service_fields
-from .catalog_serializers import ImageSerializer, VariantSerializer
-from .parsers import FormParser, MultiPartParser
-from .permissions import is_catalogue_staff
+from ..parsers import FormParser, MultiPartParser
+from ..permissions import is_catalogue_staff
+from .inputs import ImageInputSerializer, VariantInputSerializer, variant_service_fields
+from .serializers import ImageSerializer, VariantSerializer
+from .views import DELETE_ERRORS, READ_ERRORS, WRITE_ERRORS, CatalogueViewSet, product_for
 
 PRODUCT = OpenApiParameter("product_slug", str, OpenApiParameter.PATH, description="The product's slug.")
 VARIANT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The variant's id.")

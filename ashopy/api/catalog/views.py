@@ -18,22 +18,22 @@ from ashopy.catalog.selectors import filtered_products, product_cards, product_d
 from ashopy.catalog.tree import category_tree
 from ashopy.pricing.resolver import policy_for_request
 
-from .catalog_input import (
+from ..errors import error_responses
+from ..parsers import FormParser, JSONParser, MultiPartParser
+from ..permissions import CatalogueStaffOrReadOnly, is_catalogue_staff
+from .inputs import (
     BrandInputSerializer,
     CategoryInputSerializer,
     ProductCreateSerializer,
     ProductInputSerializer,
 )
-from .catalog_serializers import (
+from .serializers import (
     BrandSerializer,
     CategoryNodeSerializer,
     CategorySerializer,
     ProductCardSerializer,
     ProductDetailSerializer,
 )
-from .errors import error_responses
-from .parsers import FormParser, JSONParser, MultiPartParser
-from .permissions import CatalogueStaffOrReadOnly, is_catalogue_staff
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404)
 READ_ERRORS = error_responses(404)

@@ -10,7 +10,6 @@ import hashlib
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -18,23 +17,22 @@ from rest_framework.views import APIView
 
 from ashopy.cart.errors import EmptyCart
 from ashopy.checkout import services as checkout
-from ashopy.core.errors import DomainError
+from ashopy.checkout.errors import IdempotencyKeyRequired, NotPending
 from ashopy.orders.errors import OrderNotFound
 from ashopy.orders.models import Order
-from ashopy.payments import providers
 from ashopy.payments import services as payments
 from ashopy.payments.models import Payment
 from ashopy.pricing.resolver import policy_for_request
 
-from .cart import CART_TOKEN, current_cart
-from .commerce_serializers import (
+from ..cart.views import CART_TOKEN, current_cart
+from ..errors import ErrorSerializer, error_responses
+from ..orders.serializers import CheckoutOrderSerializer, PaymentSerializer
+from .serializers import (
     CheckoutInputSerializer,
     PaymentMethodSerializer,
     ShippingOptionSerializer,
     ShippingQuerySerializer,
 )
-from .errors import ErrorSerializer, error_responses
-from .order_serializers import CheckoutOrderSerializer, PaymentSerializer
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 KEY_LENGTH = 80  # Order.idempotency_key
@@ -46,17 +44,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
-
-
-class IdempotencyKeyRequired(DomainError):
-    code = "idempotency_key_required"
-    message = _("Send an Idempotency-Key header (a unique value per order attempt).")
-
-
-class NotPending(DomainError):
-    code = "not_pending_payment"
-    status = 409
-    message = _("This order is no longer waiting for its payment.")
 
 
 class CheckoutResultSerializer(serializers.Serializer):
@@ -95,7 +82,8 @@ class ShippingMethodsView(APIView):
                    parameters=[ShippingQuerySerializer, CART_TOKEN],
                    responses={200: ShippingOptionSerializer(many=True), **error_responses(400)},
                    description="Prices depend on the cart (weight, free-shipping thresholds). Without `country`, only "
-                               "methods that deliver everywhere and pickup are offered.")
+                               "methods that deliver everywhere and pickup are offered. A cart holding a real-estate "
+                               "lot is offered pickup methods only (none: the lot is reserved by contacting the shop).")
     def get(self, request):
         query = ShippingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -110,12 +98,14 @@ class ShippingMethodsView(APIView):
 
 
 class PaymentMethodsView(APIView):
-    @extend_schema(summary="Payment methods the store offers", tags=["checkout"],
-                   responses={200: PaymentMethodSerializer(many=True)})
+    @extend_schema(summary="Payment methods the store offers for the cart", tags=["checkout"],
+                   parameters=[CART_TOKEN], responses={200: PaymentMethodSerializer(many=True)},
+                   description="A cart holding a real-estate lot is not paid on delivery (no cash_on_delivery).")
     def get(self, request):
+        cart, _notices = current_cart(request, merge=False)
         return Response(PaymentMethodSerializer([
             {"code": provider.code, "label": str(provider.label), "offline": provider.offline}
-            for provider in providers.offered(request.store)], many=True).data)
+            for provider in checkout.payment_options(store=request.store, cart=cart)], many=True).data)
 
 
 class CheckoutView(APIView):

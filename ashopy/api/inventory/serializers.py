@@ -14,7 +14,7 @@ from ashopy.inventory.models import Stock, StockMovement, Warehouse
 from ashopy.inventory.selectors import parse_product
 from ashopy.inventory.services import MAX_QUANTITY
 
-from .catalog_input import no_null_characters
+from ..fields import no_null_characters
 
 BIGINT_MAX = 2**63 - 1
 

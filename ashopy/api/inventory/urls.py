@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import inventory
+from . import views as inventory
 
 router = SimpleRouter()
 router.register("warehouses", inventory.WarehouseViewSet, basename="inventory-warehouse")

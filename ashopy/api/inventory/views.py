@@ -21,8 +21,9 @@ from ashopy.inventory import selectors, services
 from ashopy.inventory.adjustments import adjustment_note
 from ashopy.inventory.models import Warehouse
 
-from .errors import error_responses
-from .inventory_serializers import (
+from ..errors import error_responses
+from ..permissions import is_catalogue_staff
+from .serializers import (
     AdjustInputSerializer,
     CountInputSerializer,
     MovementFilterSerializer,
@@ -35,7 +36,6 @@ from .inventory_serializers import (
     TransferInputSerializer,
     WarehouseSerializer,
 )
-from .permissions import is_catalogue_staff
 
 READ_ERRORS = error_responses(400, 401, 403)
 OPERATION_ERRORS = {**error_responses(400, 401, 403),

@@ -15,8 +15,9 @@ from ashopy.core.money import ZERO, round_money
 from ashopy.orders.models import Order, OrderEvent, OrderLine
 from ashopy.payments.models import Payment
 
-from .commerce_serializers import CheckoutAddressSerializer, Rate, TaxAmountSerializer
-from .prebuilt import PrebuiltFields
+from ..cart.serializers import Rate, TaxAmountSerializer
+from ..checkout.serializers import CheckoutAddressSerializer
+from ..prebuilt import PrebuiltFields
 
 
 class Amount(serializers.DecimalField):

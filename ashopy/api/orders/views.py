@@ -17,16 +17,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ashopy.checkout import services as checkout
-from ashopy.core.errors import DomainError
 from ashopy.orders import selectors
 from ashopy.orders import services as orders
+from ashopy.orders.errors import NotCancellable
 from ashopy.orders.models import Order
 from ashopy.payments import services as payments
 from ashopy.stores.models import STAFF_ROLES
 from ashopy.stores.selectors import staff_role
 
-from .errors import ErrorSerializer, error_responses
-from .order_serializers import (
+from ..errors import ErrorSerializer, error_responses
+from .serializers import (
     OrderDetailSerializer,
     OrderSummarySerializer,
     StaffOrderDetailSerializer,
@@ -37,12 +37,6 @@ from .order_serializers import (
 
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the order's state "
                                                         "(code transition_not_allowed, not_cancellable, not_offline).")
-
-
-class NotCancellable(DomainError):
-    code = "not_cancellable"
-    status = 409
-    message = _("This order can no longer be cancelled online: contact the shop.")
 
 
 class StoreStaff(BasePermission):

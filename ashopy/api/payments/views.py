@@ -8,8 +8,8 @@ from rest_framework.views import APIView
 
 from ashopy.payments import providers, services
 
-from .errors import error_responses
-from .parsers import read_limited
+from ..errors import error_responses
+from ..parsers import read_limited
 
 
 class RawBody(BaseParser):

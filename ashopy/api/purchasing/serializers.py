@@ -14,7 +14,7 @@ from ashopy.inventory.models import Warehouse
 from ashopy.inventory.services import MAX_QUANTITY
 from ashopy.purchasing.models import PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine, Supplier, SupplierItem
 
-from .catalog_input import StoreRelatedField
+from ..fields import StoreRelatedField
 
 ACTIONS = ["send", "receive", "cancel"]
 

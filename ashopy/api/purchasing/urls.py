@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import purchasing
+from . import views as purchasing
 
 router = SimpleRouter()
 router.register("suppliers", purchasing.SupplierViewSet, basename="purchasing-supplier")

@@ -19,9 +19,9 @@ from ashopy.purchasing import services as purchasing
 from ashopy.purchasing.models import PurchaseOrder, Supplier, SupplierItem
 from ashopy.purchasing.selectors import purchase_order, purchase_orders, reorder_suggestions, suppliers
 
-from .errors import ErrorSerializer, error_responses
-from .permissions import is_catalogue_staff
-from .purchasing_serializers import (
+from ..errors import ErrorSerializer, error_responses
+from ..permissions import is_catalogue_staff
+from .serializers import (
     PurchaseOrderInputSerializer,
     PurchaseOrderListSerializer,
     PurchaseOrderSerializer,
