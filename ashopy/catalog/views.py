@@ -1,7 +1,7 @@
 """Storefront pages: home, category listing, search and product page.
 
 Listings take a fixed number of queries whatever the page size (see
-tests/test_storefront_queries.py), and anonymous visits never touch the session.
+tests/catalog/test_storefront_queries.py), and anonymous visits never touch the session.
 """
 
 from django.core.paginator import Paginator

@@ -34,6 +34,7 @@ from ashopy.inventory.models import Reservation, ReservationLine
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import providers
+from ashopy.payments import selectors as payment_selectors
 from ashopy.payments import services as payments
 from ashopy.payments.errors import NotRefundable, UnknownMethod
 from ashopy.payments.models import Payment
@@ -89,7 +90,7 @@ def _existing(store, key: str, cart: Cart) -> Order | None:
 
 def _replayed(order: Order) -> tuple[Order, Payment | None]:
     order.replayed = True
-    return order, payments.open_payment(order)
+    return order, payment_selectors.latest_payment(order)
 
 
 def _pending_orders(cart: Cart) -> QuerySet[Order]:

@@ -195,8 +195,3 @@ def mark_paid_by_hand(*, order: Order, user) -> Order:
         payment.save(update_fields=["status", "updated_at"])
     return orders.mark_paid(order=order, user=user,
                             payment_note=f"{order.payment_method}: {order.total} {order.currency}")
-
-
-def open_payment(order: Order) -> Payment | None:
-    return Payment.objects.filter(order=order).order_by("-id").first()
-

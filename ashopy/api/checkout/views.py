@@ -20,7 +20,7 @@ from ashopy.checkout import services as checkout
 from ashopy.checkout.errors import IdempotencyKeyRequired, NotPending
 from ashopy.orders.errors import OrderNotFound
 from ashopy.orders.models import Order
-from ashopy.payments import services as payments
+from ashopy.payments import selectors as payment_selectors
 from ashopy.payments.models import Payment
 from ashopy.pricing.resolver import policy_for_request
 
@@ -163,7 +163,7 @@ class PayView(APIView):
                    description="A payment not started yet is started; a started one answers its page again.")
     def post(self, request, token):
         order = order_of_caller(request, token)
-        payment = payments.open_payment(order)
+        payment = payment_selectors.latest_payment(order)
         if order.state != Order.State.PENDING_PAYMENT or payment is None or payment.status not in Payment.OPEN:
             raise NotPending()
         payment = checkout.start_payment(order=order, payment=payment, urls=payment_urls(request, order, payment))
@@ -181,4 +181,4 @@ class CancelPaymentView(APIView):
         if order.state != Order.State.PENDING_PAYMENT:
             raise NotPending()
         order = checkout.cancel_payment(order=order)
-        return checkout_result(order, payments.open_payment(order))
+        return checkout_result(order, payment_selectors.latest_payment(order))

@@ -161,7 +161,7 @@ def test_a_bad_reset_form_is_a_400_and_costs_nothing(customer, mailoutbox):
 # Configuration -------------------------------------------------------------------------------------------------
 
 def test_rates_come_from_the_environment():
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     code = ("import django; django.setup(); from django.conf import settings; "
             "print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])")
     environment = {**os.environ, "DEBUG": "1", "REGISTRATION_RATE": "7/day", "PASSWORD_RESET_RATE": "2/hour",

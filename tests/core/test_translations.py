@@ -5,7 +5,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-LOCALE = Path(__file__).resolve().parent.parent / "ashopy" / "locale" / "fr" / "LC_MESSAGES"
+LOCALE = Path(__file__).resolve().parents[2] / "ashopy" / "locale" / "fr" / "LC_MESSAGES"
 
 
 def test_every_message_is_translated_and_none_is_fuzzy():

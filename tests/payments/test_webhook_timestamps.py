@@ -1,7 +1,7 @@
 """Signed webhooks are good for 300 seconds around their timestamp, in either direction: one signed an
 hour ahead (a signature made early, kept for later) is refused like one an hour old. Orange Money signs
 nothing and sends no timestamp: its notifications are trusted through the secret notif_token only
-(tests/test_payment_webhooks.py)."""
+(tests/payments/test_payment_webhooks.py)."""
 
 import time
 

@@ -14,7 +14,7 @@ from ashopy.catalog.services import add_image
 from ashopy.demo.images import render
 from ashopy.orders.models import Order
 from tests import factories
-from tests.browser import page  # noqa: F401  (fixture)
+from tests.browser import check_out_with_the_sandbox, page  # noqa: F401  (page: a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,23 +103,7 @@ def test_storefront_checkout_and_account_pages_have_no_violation(watch, live_ser
     page.goto(live_server.url + "/cart/")
     assert page.locator("[data-testid=cart-line] input[name=quantity]").evaluate("e => e.offsetWidth") == 80
 
-    page.get_by_role("link", name="Commander").click()
-    page.wait_for_url("**/checkout/address/")
-    page.fill("#id_ship-first_name", "Awa")
-    page.fill("#id_ship-last_name", "Ndiaye")
-    page.fill("#id_ship-line1", "Cité Keur Gorgui, villa 24")
-    page.fill("#id_ship-city", "Dakar")
-    page.select_option("#id_ship-country", "SN")
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/checkout/shipping/")
-    page.get_by_label("Livraison Dakar").check()
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/checkout/payment/")
-    page.locator("#pay-sandbox").check()
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/checkout/review/")
-    page.get_by_role("button", name="Procéder au paiement").click()
-    page.wait_for_url("**/checkout/pay/**")
+    check_out_with_the_sandbox(page)
     # The countdown (a static script now) ticks.
     expect(page.locator("#countdown")).to_have_text(re.compile(r"^14:5\d$"))
     page.locator("[data-testid=go-pay]").click()
@@ -193,18 +177,9 @@ def test_back_office_and_admin_pages_have_no_violation(watch, live_server, shop,
 
 
 def _placed_order(product) -> Order:
-    from ashopy.cart import services as cart_services
-    from ashopy.checkout import services as checkout
-    from ashopy.pricing.resolver import PricingPolicy
-
     store = product.store
-    cart = cart_services.get_cart(store=store, create=True)
-    cart_services.add(cart=cart, variant_id=product.variants.get().pk, quantity=1)
-    details = factories.checkout_details(store.shipping_methods.get(), payment_method="cash_on_delivery",
-                                         billing_address=factories.address())
-    order, _payment = checkout.place_order(cart=cart, user=None, policy=PricingPolicy(store), details=details,
-                                           language="fr")
-    return order
+    return factories.placed_order(store, product.variants.get(), store.shipping_methods.get(),
+                                  payment_method="cash_on_delivery", language="fr")
 
 
 def test_swagger_ui_renders_and_calls_the_api_without_violation(watch, live_server, shop):

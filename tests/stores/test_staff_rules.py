@@ -21,7 +21,7 @@ from ashopy.purchasing import services as purchasing
 from ashopy.purchasing.models import Supplier
 from tests import factories
 from tests.api import client_for
-from tests.test_staff_orders import place
+from tests.orders.test_staff_orders import place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_store_hosts")]
 

@@ -6,7 +6,7 @@ import pytest
 from ashopy.inventory.models import Stock
 from ashopy.orders.models import Order
 from tests import factories
-from tests.browser import page  # noqa: F401  (fixture)
+from tests.browser import check_out_with_the_sandbox, page  # noqa: F401  (page: a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,25 +28,7 @@ def _add_to_cart(page, live_server, quantity: int):  # noqa: F811
 def _checkout_to_provider(page, live_server):  # noqa: F811
     page.goto(live_server.url + "/cart/")
     assert page.locator("[data-testid=cart-line]").count() == 1
-    page.get_by_role("link", name="Commander").click()
-    page.wait_for_url("**/checkout/address/")
-    if page.locator("#id_email").count():
-        page.fill("#id_email", "invite@example.com")
-    page.fill("#id_ship-first_name", "Awa")
-    page.fill("#id_ship-last_name", "Ndiaye")
-    page.fill("#id_ship-line1", "Cité Keur Gorgui, villa 24")
-    page.fill("#id_ship-city", "Dakar")
-    page.select_option("#id_ship-country", "SN")
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/checkout/shipping/")
-    page.get_by_label("Livraison Dakar").check()
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/checkout/payment/")
-    page.locator("#pay-sandbox").check()
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/checkout/review/")
-    page.get_by_role("button", name="Procéder au paiement").click()
-    page.wait_for_url("**/checkout/pay/**")
+    check_out_with_the_sandbox(page)
     notice = page.locator("[data-testid=reservation-notice]").inner_text()
     assert "Vos articles sont réservés pendant 15 minutes." in notice
     page.locator("[data-testid=go-pay]").click()

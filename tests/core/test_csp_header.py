@@ -1,5 +1,5 @@
 """Every response carries a strict Content-Security-Policy, and the pages need nothing it forbids: no inline
-script, event handler or style (tests/test_browser_csp.py shows Chromium reporting no violation)."""
+script, event handler or style (tests/browser/test_browser_csp.py shows Chromium reporting no violation)."""
 
 import io
 import re

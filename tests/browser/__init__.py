@@ -32,3 +32,27 @@ def page(live_server, settings, monkeypatch):
         # Under Playwright's event loop the test's queries ran on a connection of their own (Django
         # keys connections by async context): close it here, or dropping the test database fails.
         connections.close_all()
+
+
+def check_out_with_the_sandbox(page) -> None:
+    """From the cart page to the payment page: address (a guest's e-mail when asked), the "Livraison Dakar"
+    method, the sandbox, then "Procéder au paiement"."""
+    page.get_by_role("link", name="Commander").click()
+    page.wait_for_url("**/checkout/address/")
+    if page.locator("#id_email").count():
+        page.fill("#id_email", "invite@example.com")
+    page.fill("#id_ship-first_name", "Awa")
+    page.fill("#id_ship-last_name", "Ndiaye")
+    page.fill("#id_ship-line1", "Cité Keur Gorgui, villa 24")
+    page.fill("#id_ship-city", "Dakar")
+    page.select_option("#id_ship-country", "SN")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/checkout/shipping/")
+    page.get_by_label("Livraison Dakar").check()
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/checkout/payment/")
+    page.locator("#pay-sandbox").check()
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/checkout/review/")
+    page.get_by_role("button", name="Procéder au paiement").click()
+    page.wait_for_url("**/checkout/pay/**")

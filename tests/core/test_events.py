@@ -13,7 +13,7 @@ from ashopy.orders import services as orders
 from ashopy.orders.models import Order
 from ashopy.payments import services as payments
 from tests import factories
-from tests.test_order_emails import place
+from tests.orders.test_order_emails import place
 from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_a_message_delivered_twice_sends_one_email(store, variant, method, mailo
 
 def test_a_failing_consumer_keeps_its_message_for_the_next_round(store, variant, method, mailoutbox, settings,
                                                                  django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = "tests.test_events.BrokenMailBackend"
+    settings.EMAIL_BACKEND = "tests.core.test_events.BrokenMailBackend"
     with django_capture_on_commit_callbacks(execute=True):
         order = place(store, variant, method, payment_method="cash_on_delivery")
     [message] = messages("order_confirmed", order_id=order.pk)
@@ -112,7 +112,7 @@ def test_a_failing_consumer_keeps_its_message_for_the_next_round(store, variant,
 
 
 def test_gives_up_after_max_attempts(store, variant, method, settings, django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = "tests.test_events.BrokenMailBackend"
+    settings.EMAIL_BACKEND = "tests.core.test_events.BrokenMailBackend"
     with django_capture_on_commit_callbacks(execute=False):
         order = place(store, variant, method, payment_method="cash_on_delivery")
     [message] = messages("order_confirmed", order_id=order.pk)
