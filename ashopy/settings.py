@@ -177,8 +177,12 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 # Uploaded images larger than this are refused (bytes).
 ASHOPY_MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# In development (DEBUG) e-mails are written as files under tmp/mail/ (one per message), so the demo's
+# console is not flooded with raw messages; in production set EMAIL_URL (smtp://…).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" if DEBUG else "consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend") and not EMAIL_CONFIG.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = str(BASE_DIR / "tmp" / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ashopy <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,8 +1,9 @@
 """load_demo: two complete demo stores, built through the apps' services.
 
-Idempotent: each demo store keeps its row (so Dakar keeps the lowest id and keeps
-answering localhost) while its catalogue, stock and settings are wiped and rebuilt
-from the same seeded data; the demo people are updated in place.
+The command loads it only into a database without stores, so a second `make demo` keeps what
+the merchant created; `load_demo --reset` rebuilds: each demo store keeps its row (so Dakar keeps
+the lowest id and keeps answering localhost) while its catalogue, stock and settings are wiped
+and rebuilt from the same seeded data; the demo people are updated in place.
 """
 
 import io
@@ -54,6 +55,21 @@ class Context:
     depots: stock.Depots
 
 
+def logins() -> list[Login]:
+    """The demo's accounts, as `load_demo` creates them (printed by the command whether it loaded or kept)."""
+    found = [Login(structure.SUPERUSER[0], "superuser", "")]
+    for email, _first, _last, _phone, role, slug, segment, member in structure.PEOPLE:
+        terms = ", ".join(filter(None, [segment, structure.PARTNER["name"] if member else ""]))
+        found.append(Login(email, f"{role} ({terms})" if terms else role,
+                           structure.STORES[slug]["name"] if role != Role.CLIENT else ""))
+    return found
+
+
+def is_loaded() -> bool:
+    """Whether the database already holds a store: the demo then keeps it (``load_demo --reset`` rebuilds)."""
+    return Store.objects.exists()
+
+
 def load_demo(*, products: int | None = None) -> list[Login]:
     """Build (or rebuild) both demo stores and their people; `products` caps each store's catalogue."""
     call_command("setup_roles", stdout=io.StringIO())
@@ -69,9 +85,9 @@ def load_demo(*, products: int | None = None) -> list[Login]:
                               {t.slug: t for t in ProductType.objects.filter(store=store)}, stock.prepare(store))
             for index, plan in enumerate(_plans(slug, products)):
                 _product(context, plan, index)
-        logins = _people(stores)
+        _people(stores)
         commerce.sample_orders(stores["dakar"])
-        return logins
+    return logins()
 
 
 def _store(slug: str) -> Store:
@@ -215,14 +231,13 @@ def _product(context: Context, plan: dict, index: int) -> Product:
     return product
 
 
-def _people(stores: dict[str, Store]) -> list[Login]:
+def _people(stores: dict[str, Store]) -> None:
     partner = accounts.save_partner(store=stores[structure.PARTNER["store"]], name=structure.PARTNER["name"],
                                     **{k: v for k, v in structure.PARTNER.items() if k not in ("store", "name")})
     email, first_name, last_name = structure.SUPERUSER
     admin = User.objects.filter(email=email).first() or User.objects.create_superuser(
         email, structure.DEMO_PASSWORD, first_name=first_name, last_name=last_name)
     _reset_password(admin)
-    logins = [Login(email, "superuser", "")]
     for email, first_name, last_name, phone, role, slug, segment, member in structure.PEOPLE:
         user = _person(email, first_name, last_name, phone, stores[slug])
         accounts.assign_role(user=user, store=stores[slug], role=role)
@@ -231,10 +246,6 @@ def _people(stores: dict[str, Store]) -> list[Login]:
             line1, city, postal_code = structure.ADDRESSES[email]
             accounts.save_address(user=user, first_name=first_name, last_name=last_name, line1=line1, city=city,
                                   postal_code=postal_code, country="SN", phone=phone, label="Domicile")
-        terms = ", ".join(filter(None, [segment, partner.name if member else ""]))
-        logins.append(Login(email, f"{role} ({terms})" if terms else role,
-                            stores[slug].name if role != Role.CLIENT else ""))
-    return logins
 
 
 def _person(email: str, first_name: str, last_name: str, phone: str, store: Store) -> User:

@@ -48,9 +48,9 @@ def _counts():
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
-def _load(products=14):
+def _load(products=14, **options):
     out = io.StringIO()
-    call_command("load_demo", products=products, stdout=out)
+    call_command("load_demo", products=products, stdout=out, **options)
     return out.getvalue()
 
 
@@ -69,10 +69,10 @@ def _assert_listing_fields_are_fresh(products):
 
 
 @pytest.mark.django_db
-def test_load_demo_twice_gives_the_same_data(settings):
+def test_load_demo_reset_gives_the_same_data(settings):
     output = _load()
     first = _counts()
-    assert _load() and _counts() == first
+    assert _load(reset=True) and _counts() == first
     dakar, paris = Store.objects.get(slug="dakar"), Store.objects.get(slug="paris")
     assert (dakar.currency, dakar.country.code, dakar.prices_include_tax) == ("XOF", "SN", True)
     assert (paris.currency, paris.country.code, paris.timezone) == ("EUR", "FR", "Europe/Paris")
@@ -176,3 +176,32 @@ def test_generate_catalog_creates_findable_correct_products(store):
         filters, _ = ProductFilters.parse(params, strict=True)
         found = filtered_products(store=store, filters=filters, tree=tree).values_list("pk", flat=True)
         assert sample.pk in set(found), query
+
+
+@pytest.mark.django_db
+def test_a_second_load_demo_keeps_what_the_merchant_created():
+    _load(products=2)
+    dakar = Store.objects.get(slug="dakar")
+    mine = Brand.objects.create(store=dakar, name="Marque du marchand", slug="marque-du-marchand")
+    renamed = Product.objects.filter(store=dakar).first()
+    Product.objects.filter(pk=renamed.pk).update(name="Nom choisi par le marchand")
+    counts = _counts()
+    output = _load(products=2)
+    assert "kept as it is" in output and "--reset" in output
+    assert Brand.objects.filter(pk=mine.pk).exists() and _counts() == counts
+    assert Product.objects.get(pk=renamed.pk).name == "Nom choisi par le marchand"
+    _load(products=2, reset=True)
+    assert not Brand.objects.filter(pk=mine.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the sample orders' e-mails leave after their commits
+def test_load_demo_ends_with_the_logins_and_the_addresses_not_the_e_mails(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    output = _load(products=2)
+    tail = output[output.index("Logins"):]
+    for expected in ("admin@ashopy.test", "vendeur.paris@ashopy.test", DEMO_PASSWORD, "http://dakar.localhost:8000/",
+                     "http://paris.localhost:8000/", "/staff/", "/admin/", "/api/docs/", str(tmp_path / "mail")):
+        assert expected in tail, expected
+    assert "Subject:" not in output and "Content-Type" not in output
+    assert any((tmp_path / "mail").iterdir())  # the sample orders' e-mails went to files
