@@ -1,5 +1,6 @@
 """Validators shared by several apps."""
 
+from babel.numbers import is_currency
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -13,6 +14,12 @@ def validate_ean13(value: str) -> None:
     if value and (len(value) != 13 or not ean.is_valid(value)):
         raise ValidationError(_("Enter a valid EAN-13 barcode (13 digits with a correct check digit)."),
                               code="invalid_ean13")
+
+
+def validate_currency_code(value: str) -> None:
+    """A currency is an ISO 4217 code (XOF, EUR …), upper case, that Babel knows."""
+    if not (isinstance(value, str) and len(value) == 3 and value.isascii() and value.isupper() and is_currency(value)):
+        raise ValidationError(_("Use a three-letter ISO 4217 currency code, e.g. XOF or EUR."), code="invalid_currency")
 
 
 def validate_image_size(file) -> None:

@@ -13,8 +13,9 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from phonenumber_field.modelfields import PhoneNumberField
 
 from ashopy.catalog.models import Variant
+from ashopy.core.validators import validate_currency_code
 from ashopy.inventory.models import Warehouse
-from ashopy.stores.models import Store, StoreOwnedQuerySet, currency_code
+from ashopy.stores.models import Store, StoreOwnedQuerySet
 
 
 class Supplier(models.Model):
@@ -24,7 +25,7 @@ class Supplier(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=7)
-    currency = models.CharField(_("currency"), max_length=3, validators=[currency_code])
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency_code])
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = StoreOwnedQuerySet.as_manager()

@@ -3,21 +3,19 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from ashopy.core.validators import validate_image_size
-
-currency_code = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, e.g. XOF or EUR."))
+from ashopy.core.validators import validate_currency_code, validate_image_size
 
 
 class Store(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), unique=True)
-    currency = models.CharField(_("currency"), max_length=3, validators=[currency_code],
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency_code],
                                 help_text=_("ISO 4217 code: XOF, EUR …"))
     default_language = models.CharField(_("default language"), max_length=8,
                                         choices=settings.LANGUAGES, default="fr")

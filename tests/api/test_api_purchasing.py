@@ -113,7 +113,8 @@ def test_suppliers_crud(api, store, main):
     assert (body["currency"], body["phone"], body["is_active"]) == ("XOF", "+221771234567", True)
     url = f"{API}/suppliers/{body['id']}/"
     assert api.patch(url, {"is_active": False}, format="json").json()["is_active"] is False
-    for bad in ({"email": "nope"}, {"phone": "12"}, {"currency": "francs"}, {"lead_time_days": -1}, {"name": ""},
+    for bad in ({"email": "nope"}, {"phone": "12"}, {"currency": "francs"}, {"currency": "ABC"}, {"currency": "xof"},
+                {"lead_time_days": -1}, {"name": ""},
                 {"contact_name": "a\x00b"}):
         response = api.patch(url, bad, format="json")
         assert response.status_code == 400 and set(bad) <= set(response.json()["fields"]), bad

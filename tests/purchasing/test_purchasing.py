@@ -28,7 +28,7 @@ from ashopy.purchasing.errors import (
     SupplierInUse,
     UnknownLine,
 )
-from ashopy.purchasing.models import PurchaseOrder, PurchaseOrderLine, SupplierItem
+from ashopy.purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -301,3 +301,12 @@ def test_two_simultaneous_receipts_of_the_same_line_never_receive_more_than_orde
     assert sorted(results) == ["NotReceivable", "ok"]
     assert PurchaseOrderLine.objects.get(pk=line.pk).received_quantity == 5
     assert Stock.objects.get(variant=mouse).on_hand == 5 and fresh(order).state == "received"
+
+
+@pytest.mark.parametrize("code", ["ABC", "ZZZ", "EU", "EURO", "€"])
+def test_a_supplier_currency_must_be_an_iso_4217_code(store, code):
+    with pytest.raises(ValidationError) as refused:
+        purchasing.save_supplier(store=store, name="Fournisseur", currency=code)
+    assert "currency" in refused.value.message_dict
+    assert not Supplier.objects.exists()
+    assert purchasing.save_supplier(store=store, name="Fournisseur", currency="GNF").currency == "GNF"
