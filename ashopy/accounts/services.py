@@ -65,14 +65,14 @@ def email_verification_token(user: User) -> str:
     return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFY_SALT)
 
 
-def send_verification_email(*, user: User, verify_url: str) -> None:
-    """`verify_url` is the absolute link carrying the token (built by the caller, who knows the host)."""
+def send_verification_email(*, user: User, verify_url: str, store) -> None:
+    """`verify_url` is the absolute link carrying the token (built by the caller, who knows the host and store)."""
     context = {"user": user, "verify_url": verify_url}
     send_mail(
         subject=_("Confirm your e-mail address"),
         message=render_to_string("accounts/email/verify_email.txt", context),
         html_message=render_to_string("accounts/email/verify_email.html", context),
-        from_email=None,
+        from_email=store.email_sender,
         recipient_list=[user.email],
     )
 

@@ -35,7 +35,7 @@ def _send_verification(request, user) -> bool:
     token = services.email_verification_token(user)
     verify_url = request.build_absolute_uri(reverse("accounts:verify_email", args=[token]))
     try:
-        services.send_verification_email(user=user, verify_url=verify_url)
+        services.send_verification_email(user=user, verify_url=verify_url, store=request.store)
     except OSError:
         logger.exception("Could not send the verification e-mail to user %s", user.pk)
         messages.warning(request, _("We could not send the confirmation e-mail. Please ask for it again later."))
@@ -118,6 +118,7 @@ class PasswordResetView(InvalidFormIs400Mixin, auth_views.PasswordResetView):
         except limits.TooManyAttempts as refusal:
             return _refused(self.request, self.template_name, form, refusal, self.get_context_data(form=form))
         self.extra_email_context = {"store_name": self.request.store.name}
+        self.from_email = self.request.store.email_sender
         return super().form_valid(form)
 
 

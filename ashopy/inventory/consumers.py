@@ -25,5 +25,5 @@ def email_low_stock(*, alert_id: int, **_facts) -> None:
             send_mail(subject=render_to_string("inventory/email/low_stock_subject.txt", context).strip(),
                       message=render_to_string("inventory/email/low_stock.txt", context),
                       html_message=render_to_string("inventory/email/low_stock.html", context),
-                      from_email=None, recipient_list=recipients)
+                      from_email=alert.store.email_sender, recipient_list=recipients)
     LowStockAlert.objects.filter(pk=alert.pk).update(notified_at=timezone.now())

@@ -36,5 +36,5 @@ def send(order_id: int, kind: str) -> None:
         send_mail(subject=render_to_string(f"orders/email/{kind}_subject.txt", context).strip(),
                   message=render_to_string(f"orders/email/{kind}.txt", context),
                   html_message=render_to_string(f"orders/email/{kind}.html", context),
-                  from_email=order.store.email or None, recipient_list=recipients)
+                  from_email=order.store.email_sender, recipient_list=recipients)
     OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.EMAIL, note=f"{kind} → {', '.join(recipients)}")

@@ -1,6 +1,8 @@
 """Stores (tenants): one deployment serves several stores, each on its own domains."""
 
+import re
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -53,6 +55,14 @@ class Store(models.Model):
     @property
     def reservation_ttl(self) -> timedelta:
         return timedelta(minutes=self.reservation_minutes)
+
+    @property
+    def email_sender(self) -> str:
+        """The From of every e-mail the store sends: its name, at its own address (else the deployment's)."""
+        address = self.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        # As email.utils.formataddr, but the name is left in Unicode: Django encodes it when it sends.
+        name = self.name.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{name}" <{address}>' if re.search(r'[][\\()<>@,:;".]', name) else f"{name} <{address}>"
 
 
 class StoreDomain(models.Model):

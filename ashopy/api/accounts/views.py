@@ -81,7 +81,7 @@ class RegisterView(AuthThrottled, APIView):
         token = services.email_verification_token(user)
         verify_url = request.build_absolute_uri(reverse("accounts:verify_email", args=[token]))
         try:
-            services.send_verification_email(user=user, verify_url=verify_url)
+            services.send_verification_email(user=user, verify_url=verify_url, store=request.store)
         except OSError:
             logger.exception("Could not send the verification e-mail to user %s", user.pk)
 
