@@ -142,3 +142,17 @@ def test_add_to_cart_is_disabled_when_nothing_can_be_sold(client, store):
     button = re.compile(r'<button class="btn btn-primary btn-lg" type="submit"( disabled)?>')
     assert button.search(client.get(sold_out.get_absolute_url()).content.decode()).group(1) == " disabled"
     assert button.search(client.get(in_stock.get_absolute_url()).content.decode()).group(1) is None
+
+
+def test_the_french_review_says_modifier_and_the_stock_form_variation(client, shop, store):
+    """"Change" is two words in French: the checkout's link (Modifier) and a stock quantity (Variation)."""
+    variant, method = shop
+    client.cookies["django_language"] = "fr"
+    client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
+    review, _token = _checkout_as_guest(client, method)
+    assert f'<a href="{reverse("checkout:address")}">Modifier</a>' in review.content.decode()
+    assert "Variation" not in review.content.decode()
+    staff = factories.staff(store, "gestionnaire")
+    client.force_login(staff)
+    page = client.get(reverse("inventory:adjust")).content.decode()
+    assert "Variation" in page and "Modifier" not in page

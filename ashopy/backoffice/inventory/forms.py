@@ -7,6 +7,7 @@ another store is a form error and nothing changes. The operation forms call the 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ashopy.accounts.forms import BootstrapMixin
 from ashopy.catalog.models import Variant
@@ -103,7 +104,7 @@ class AdjustForm(StoreForm):
     variant = VariantChoiceField(Variant.objects.none(), label=_("Variant"))
     warehouse = forms.ModelChoiceField(Warehouse.objects.none(), label=_("Warehouse"))
     quantity_change = forms.IntegerField(
-        label=_("Change"), min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY,
+        label=pgettext_lazy("stock quantity", "Change"), min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY,
         help_text=_("Signed: −3 takes three units out, 2 puts two in."))
     cause = forms.ChoiceField(label=_("Cause"), choices=ADJUSTMENT_CAUSES)
     note = forms.CharField(label=_("Note"), max_length=NOTE_LENGTH, help_text=_("Say what happened."))
