@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -67,7 +67,8 @@ class Category(SeoFields, MP_Node):
     slug = models.SlugField(_("slug"), max_length=140)
     description = models.TextField(_("description"), blank=True)
     image = models.ImageField(_("image"), upload_to="categories/", blank=True, validators=[validate_image_size])
-    position = models.PositiveSmallIntegerField(_("position"), default=0,
+    # The bound is explicit: SQLite does not enforce PostgreSQL's smallint range.
+    position = models.PositiveSmallIntegerField(_("position"), default=0, validators=[MaxValueValidator(32767)],
                                                 help_text=_("Smaller first; equal positions go by name."))
     is_active = models.BooleanField(_("active"), default=True)
 

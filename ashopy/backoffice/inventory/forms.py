@@ -5,9 +5,8 @@ another store is a form error and nothing changes. The operation forms call the 
 """
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from ashopy.accounts.forms import BootstrapMixin
 from ashopy.catalog.models import Variant
