@@ -1,5 +1,7 @@
 """Catalogue reads shared by the storefront and the API, each in a fixed number of queries."""
 
+from dataclasses import replace
+
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
@@ -116,14 +118,35 @@ def _attribute_matches(slug: str, values: list[str]) -> QuerySet:
 
 
 def brand_facets(products: QuerySet) -> list[Brand]:
-    """Brands among `products`, each with `count`, in one query."""
-    return list(Brand.objects.filter(products__in=products.values("pk"))
-                .annotate(count=Count("products", distinct=True)).order_by("name"))
+    """Brands among `products`, each with `count`, in one query; in alphabetical order whatever the case
+    and accents (“Écoute” between “dell” and “HP”)."""
+    brands = Brand.objects.filter(products__in=products.values("pk")).annotate(count=Count("products", distinct=True))
+    return sorted(brands, key=lambda brand: (fold(brand.name), brand.name))
 
 
-def attribute_facets(products: QuerySet) -> list[dict]:
+def facets(base: QuerySet, filters: ProductFilters) -> tuple[list[Brand], list[dict]]:
+    """Brand and attribute facets of `base` (a category or a search) whose counts follow the filters applied.
+
+    Each facet counts with every filter but its own: ticking “Dell” shows how many products each other
+    brand would add, and the RAM counts of Dell's products. One query for the brands, one for the
+    attributes, and one more per attribute the visitor filters on.
+    """
+    brands = brand_facets(narrowed(base, replace(filters, brands=[])))
+    attributes = attribute_facets(narrowed(base, filters))
+    for slug in filters.attributes:
+        others = {name: values for name, values in filters.attributes.items() if name != slug}
+        own = [facet for facet in attribute_facets(narrowed(base, replace(filters, attributes=others)), keep=slug)
+               if facet["slug"] == slug]
+        attributes = [facet for facet in attributes if facet["slug"] != slug] + own
+    positions = {facet["slug"]: facet["position"] for facet in attributes}
+    return brands, sorted(attributes, key=lambda facet: (positions[facet["slug"]], facet["slug"]))
+
+
+def attribute_facets(products: QuerySet, *, keep: str = "") -> list[dict]:
     """Filterable attribute values among `products` with their counts, in one query:
-    ``[{"slug", "name", "unit", "options": [{"value", "label", "count"}]}]``."""
+    ``[{"slug", "name", "unit", "position", "options": [{"value", "label", "count"}]}]``.
+
+    An attribute with one value among them is left out (it narrows nothing), unless it is `keep`."""
     rows = (AttributeValue.objects.filter(product__in=products.values("pk"), attribute__filterable=True)
             .values("attribute__slug", "attribute__name", "attribute__unit", "attribute__kind",
                     "attribute__position", "value_choice__slug", "value_choice__value", "value_choice__position",
@@ -138,9 +161,10 @@ def attribute_facets(products: QuerySet) -> list[dict]:
             continue
         facet = facets.setdefault(row["attribute__slug"], {
             "slug": row["attribute__slug"], "name": row["attribute__name"],
-            "unit": row["attribute__unit"], "options": []})
+            "unit": row["attribute__unit"], "position": row["attribute__position"], "options": []})
         facet["options"].append(option)
-    return [facet for facet in facets.values() if len(facet["options"]) > 1 or len(facets) == 1]
+    return [facet for facet in facets.values()
+            if len(facet["options"]) > 1 or len(facets) == 1 or facet["slug"] == keep]
 
 
 def _facet_option(row) -> dict | None:

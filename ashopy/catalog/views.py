@@ -15,8 +15,7 @@ from .availability import state_of
 from .filters import ATTRIBUTE_PREFIX, ORDERINGS, PAGE_SIZES, ProductFilters
 from .models import Availability, RealEstateLot
 from .selectors import (
-    attribute_facets,
-    brand_facets,
+    facets,
     featured_products,
     narrowed,
     new_products,
@@ -119,8 +118,9 @@ def _listing(request, *, filters: ProductFilters, errors: dict, tree: CategoryTr
     products = narrowed(base, filters)
     paginator = Paginator(product_cards(products, sort=filters.sort), filters.page_size)
     page = paginator.get_page(filters.page)
-    scope = (node.id if node else filters.category, filters.q)  # all that `base` depends on
-    brands, attributes = facet_cache.cached(store.pk, scope, lambda: _facets(base))
+    scope = (node.id if node else filters.category, filters.q, sorted(filters.brands), filters.price_min,
+             filters.price_max, filters.in_stock, sorted(filters.attributes.items()))  # not the sort or the page
+    brands, attributes = facet_cache.cached(store.pk, scope, lambda: _facets(base, filters))
     brands = [{**brand, "selected": brand["slug"] in filters.brands} for brand in brands]
     attributes = [_with_choices(facet, filters.attributes.get(facet["slug"], ())) for facet in attributes]
     sorts = ["relevance", *ORDERINGS] if filters.q else list(ORDERINGS)
@@ -150,10 +150,10 @@ def _listing_parameters(params) -> QueryDict:
     return query
 
 
-def _facets(products) -> tuple[list[dict], list[dict]]:
+def _facets(base, filters: ProductFilters) -> tuple[list[dict], list[dict]]:
     """Brand and attribute facets of a category or a search, as plain data that can be cached."""
-    brands = [{"slug": brand.slug, "name": brand.name, "count": brand.count} for brand in brand_facets(products)]
-    return brands, attribute_facets(products)
+    brands, attributes = facets(base, filters)
+    return [{"slug": brand.slug, "name": brand.name, "count": brand.count} for brand in brands], attributes
 
 
 def _with_choices(facet: dict, chosen) -> dict:

@@ -148,12 +148,29 @@ def test_each_filter_narrows_the_category(client, shelf, query, expected):
 
 @pytest.mark.django_db
 def test_facets_show_counts_and_keep_choices_checked(client, shelf):
+    """Each facet counts with the other filters applied, not its own (Dell 16 Go: xps; Lenovo 16 Go: thinkpad;
+    Dell in 8 Go: latitude)."""
     page = html(client.get("/c/ordinateurs/?brand=dell&attr_ram=16"))
-    assert re.search(r'value="dell" id="brand-dell" checked>\s*<label[^>]*>Dell <span[^>]*>\(2\)', page)
+    assert re.search(r'value="dell" id="brand-dell" checked>\s*<label[^>]*>Dell <span[^>]*>\(1\)', page)
     assert re.search(r'value="lenovo" id="brand-lenovo">\s*<label[^>]*>Lenovo <span[^>]*>\(1\)', page)
-    assert re.search(r'name="attr_ram" value="16" id="attr-ram-\d+" checked>\s*<label[^>]*>16 Go <span[^>]*>\(2\)',
+    assert re.search(r'name="attr_ram" value="16" id="attr-ram-\d+" checked>\s*<label[^>]*>16 Go <span[^>]*>\(1\)',
                      page)
+    assert re.search(r'name="attr_ram" value="8" id="attr-ram-\d+">\s*<label[^>]*>8 Go <span[^>]*>\(1\)', page)
     assert "1 product" in page
+    unfiltered = html(client.get("/c/ordinateurs/"))
+    assert re.search(r'value="dell" id="brand-dell">\s*<label[^>]*>Dell <span[^>]*>\(2\)', unfiltered)
+    in_stock = html(client.get("/c/ordinateurs/?in_stock=1"))  # the latitude is out of stock
+    assert re.search(r'value="dell" id="brand-dell">\s*<label[^>]*>Dell <span[^>]*>\(1\)', in_stock)
+
+
+@pytest.mark.django_db
+def test_brand_facets_sort_without_regard_to_case_or_accents(client, store):
+    category = factories.category(store, "Audio")
+    for name in ("Zeta", "écoute", "Bose", "apple", "Éclat", "dell"):
+        factories.product(store, f"Casque {name}", category_=category, brand_=factories.brand(store, name))
+    page = html(client.get("/c/audio/"))
+    shown = re.findall(r'name="brand" value="[^"]+" id="brand-[^"]+">\s*<label[^>]*>([^<]+?) <span', page)
+    assert shown == ["apple", "Bose", "dell", "Éclat", "écoute", "Zeta"]
 
 
 @pytest.mark.django_db
@@ -172,6 +189,8 @@ def test_sorts_order_the_listing(client, shelf):
         assert listed(client.get(f"/c/ordinateurs/?ordering={ordering}")) == [slugs[n] for n in names], ordering
     page = html(client.get("/c/ordinateurs/?ordering=-price"))
     assert '<option value="-price" selected>' in page
+    assert re.search(r'<select[^>]*name="ordering"[^>]*data-autosubmit>', page)  # applies on change (shop.js)
+    assert re.search(r'<noscript><button[^>]*form="listing-filters"', page)  # and without JavaScript
 
 
 @pytest.mark.django_db

@@ -3,7 +3,8 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", function () {
-  // <select data-autosubmit>: choosing an option sends its form (the language switch).
+  // <select data-autosubmit>: choosing an option sends its form (the language switch, a listing's sort
+  // and page size; without JavaScript a <noscript> button sends it).
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
