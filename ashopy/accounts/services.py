@@ -132,6 +132,21 @@ def save_address(*, user: User, address: Address | None = None, **fields) -> Add
     return address
 
 
+def remember_addresses(*, user: User, addresses: list[dict]) -> list[Address]:
+    """Add addresses typed at checkout to `user`'s address book (when they asked to), skipping those it
+    already holds; an address the book would refuse (a field too long for it) is left out."""
+    saved = []
+    for fields in addresses:
+        fields = {name: value for name, value in fields.items() if name in ADDRESS_FIELDS}
+        if user.addresses.filter(**fields).exists():
+            continue
+        try:
+            saved.append(save_address(user=user, **fields))
+        except ValidationError:
+            continue
+    return saved
+
+
 @transaction.atomic
 def delete_address(*, user: User, address: Address) -> None:
     if address.user_id != user.pk:

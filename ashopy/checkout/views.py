@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ashopy.accounts import services as accounts
 from ashopy.accounts.models import Address
 from ashopy.cart import rules as cart_rules
 from ashopy.cart import selectors as cart_selectors
@@ -75,12 +76,21 @@ def _saved_address(request, pk) -> dict | None:
     return {name: str(getattr(item, name) or "") for name in services.ADDRESS_FIELDS}
 
 
+def _new_address_initial(request) -> dict:
+    """What a new address starts with: the customer's name and phone, the store's country."""
+    initial = {"country": request.store.country.code}
+    user = request.user
+    if user.is_authenticated:
+        initial.update(first_name=user.first_name, last_name=user.last_name, phone=str(user.phone or ""))
+    return initial
+
+
 def _address_part(request, prefix: str, choices, initial):
     """(address dict or None, form, chosen) for one of the two addresses."""
     chosen = request.POST.get(f"{prefix}-saved", NEW) if request.method == "POST" else (
         choices[0][0] if choices and not initial else NEW)
     form = AddressFields(request.POST if request.method == "POST" and chosen == NEW else None, prefix=prefix,
-                         initial=initial or None)
+                         initial=initial or _new_address_initial(request))
     if request.method != "POST":
         return None, form, chosen
     if chosen != NEW:  # one of the customer's own addresses, by the id the page offered, or none
@@ -102,19 +112,24 @@ def address(request):
     shipping, ship_form, ship_chosen = _address_part(request, "ship", choices, state.get("shipping_address"))
     same = request.POST.get("billing_same") == "on" if request.method == "POST" else (
         state.get("billing_address") in (None, state.get("shipping_address")))
-    billing, bill_form, bill_chosen = (shipping, AddressFields(prefix="bill"), NEW) if same else _address_part(
-        request, "bill", choices, state.get("billing_address"))
+    billing, bill_form, bill_chosen = (
+        (shipping, AddressFields(prefix="bill", initial=_new_address_initial(request)), NEW) if same
+        else _address_part(request, "bill", choices, state.get("billing_address")))
+    keep = request.POST.get("save_address") == "on"
     if request.method == "POST":
         contact_ok = contact is None or contact.is_valid()
         if shipping and billing and contact_ok:
             email = contact.cleaned_data["email"] if contact else request.user.email
             _save(request, email=email, shipping_address=shipping, billing_address=billing)
+            if keep and request.user.is_authenticated:
+                new = [shipping if ship_chosen == NEW else None, billing if bill_chosen == NEW and not same else None]
+                accounts.remember_addresses(user=request.user, addresses=[item for item in new if item])
             return redirect("checkout:shipping")
         if (shipping is None and ship_chosen != NEW) or (billing is None and bill_chosen != NEW):
             messages.error(request, _("Choose one of your addresses."))
     return render(request, "checkout/address.html", {
         "step": "address", "contact": contact, "ship_form": ship_form, "bill_form": bill_form, "choices": choices,
-        "ship_chosen": ship_chosen, "bill_chosen": bill_chosen, "billing_same": same})
+        "ship_chosen": ship_chosen, "bill_chosen": bill_chosen, "billing_same": same, "save_address": keep})
 
 
 def _need(request, *keys):

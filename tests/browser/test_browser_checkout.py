@@ -46,6 +46,14 @@ def test_buy_with_a_new_account(page, live_server, lamp):  # noqa: F811
     page.fill("#id_password_confirm", "un-mot-de-passe-solide-2026")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/account/")
+    page.goto(live_server.url + "/checkout/address/")  # the account's name and phone, the store's country
+    assert (page.input_value("#id_ship-first_name"), page.input_value("#id_ship-last_name")) == ("Awa", "Ndiaye")
+    assert page.input_value("#id_ship-phone") == "77 555 11 22" and page.input_value("#id_ship-country") == "SN"
+    assert page.locator("#billing-fields").is_hidden()  # while "same as the shipping address" is ticked
+    page.locator("#billing-same").uncheck()
+    assert page.locator("#billing-fields").is_visible() and page.input_value("#id_bill-first_name") == "Awa"
+    page.locator("#billing-same").check()
+    assert page.locator("#billing-fields").is_hidden()
     _checkout_to_provider(page, live_server)
     page.get_by_role("button", name="Payer").click()
     page.wait_for_url("**/checkout/done/**")

@@ -156,3 +156,38 @@ def test_the_french_review_says_modifier_and_the_stock_form_variation(client, sh
     client.force_login(staff)
     page = client.get(reverse("inventory:adjust")).content.decode()
     assert "Variation" in page and "Modifier" not in page
+
+
+def _address_post(**extra):
+    return {"ship-saved": "new", "ship-first_name": "Awa", "ship-last_name": "Diop", "ship-line1": "12 rue Carnot",
+            "ship-city": "Dakar", "ship-country": "SN", "billing_same": "on", **extra}
+
+
+def test_a_new_address_starts_from_the_account_and_the_store(client, shop, store, customer):
+    variant, _method = shop
+    customer.first_name, customer.last_name, customer.phone = "Awa", "Ndiaye", "+221775551122"
+    customer.save()
+    client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
+    form = client.get(reverse("checkout:address")).context["ship_form"]
+    assert form.initial == {"country": store.country.code}  # a guest: the store's country only
+    client.force_login(customer)
+    client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
+    page = client.get(reverse("checkout:address"))
+    assert page.context["ship_form"].initial == {"country": store.country.code, "first_name": "Awa",
+                                                 "last_name": "Ndiaye", "phone": "+221775551122"}
+    assert 'name="save_address"' in page.content.decode() and 'data-hides="billing-fields"' in page.content.decode()
+
+
+def test_an_address_typed_at_checkout_is_saved_only_when_asked_and_once(client, shop, customer):
+    variant, _method = shop
+    client.force_login(customer)
+    client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
+    assert client.post(reverse("checkout:address"), _address_post()).status_code == 302
+    assert not customer.addresses.exists()
+    for _twice in range(2):
+        assert client.post(reverse("checkout:address"), _address_post(save_address="on")).status_code == 302
+    [saved] = customer.addresses.all()
+    assert (saved.first_name, saved.line1, saved.city, str(saved.country)) == ("Awa", "12 rue Carnot", "Dakar", "SN")
+    assert saved.is_default_shipping
+    response = client.post(reverse("checkout:address"), _address_post(**{"save_address": "on", "ship-city": ""}))
+    assert response.status_code == 200 and customer.addresses.count() == 1  # an invalid address is not kept

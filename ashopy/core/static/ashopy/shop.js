@@ -9,6 +9,16 @@ document.addEventListener("DOMContentLoaded", function () {
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
+  // <input type=checkbox data-hides="id">: the element with that id is hidden while the box is ticked
+  // (the billing address while it is the shipping one). Without JavaScript everything stays shown.
+  document.querySelectorAll("input[type=checkbox][data-hides]").forEach(function (box) {
+    var target = document.getElementById(box.dataset.hides);
+    if (!target) { return; }
+    function sync() { target.hidden = box.checked; }
+    box.addEventListener("change", sync);
+    sync();
+  });
+
   // <form data-confirm="Question?">: sent only once the customer confirms.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
