@@ -1,9 +1,14 @@
 """load_demo builds the same two stores every time; generate_catalog bulk-creates correct products."""
 
 import io
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.http import QueryDict
@@ -205,3 +210,19 @@ def test_load_demo_ends_with_the_logins_and_the_addresses_not_the_e_mails(settin
         assert expected in tail, expected
     assert "Subject:" not in output and "Content-Type" not in output
     assert any((tmp_path / "mail").iterdir())  # the sample orders' e-mails went to files
+
+
+def test_make_demo_console_is_the_summary_not_the_tasks_and_mails(tmp_path):
+    """What a newcomer sees: migrate and load_demo on the embedded default (SQLite, no Redis, eager tasks)."""
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "EMAIL_URL")}
+    env.update(DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"),
+               CACHE_DIR=str(tmp_path / "cache"))
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, capture_output=True)
+    run = subprocess.run([*manage, "load_demo", "--products", "1"], env=env, check=True, capture_output=True,
+                         text=True)
+    console = run.stdout + run.stderr
+    assert "Demo loaded." in console and "http://dakar.localhost:8000/staff/" in console
+    for noise in ("Task ", "succeeded in", "No hostname", "Subject:", "Content-Type"):
+        assert noise not in console, noise
+    assert len(console.splitlines()) < 40, console
