@@ -70,6 +70,7 @@ def test_confirmation_lists_lines_and_totals_and_how_to_pay(mailoutbox, store, v
         assert money(20000) in body and money(2000) in body and money(order.total) in body
         assert money(order.total_tax) in body
         assert "12 rue Carnot" in body
+        assert "Senegal" in body and "\nSN\n" not in body and "<br>SN<" not in body  # a country, not its code
     assert "2 × ThinkPad X1 (" in text
 
 

@@ -1,10 +1,13 @@
 """Back-office order pages: who gets in, filters, query budget, and every action through the web."""
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import services as payments
@@ -328,3 +331,17 @@ def test_a_seller_cannot_cancel_a_paid_order(settings, seller, store, variant, m
     order.refresh_from_db()
     assert order.state == Order.State.PAID
     assert Payment.objects.get(order=order).status == Payment.Status.SUCCEEDED
+
+
+def test_the_french_order_page_reads_as_french(manager, store, variant, method):
+    """Long dates in words, countries by name (not "04/12/2026", not "SN")."""
+    order = place(store, variant, method)
+    client = Client()
+    client.force_login(manager)
+    client.cookies["django_language"] = "fr"
+    page = client.get(detail_url(order)).content.decode()
+    placed = timezone.localtime(order.created_at, ZoneInfo(store.timezone))
+    with translation.override("fr"):
+        month = date_format(placed, "F")
+    assert f"{placed.day} {month} {placed.year}" in page
+    assert "Sénégal" in page and ">SN<" not in page and "<br>SN" not in page
