@@ -177,7 +177,7 @@ def transfer(*, store: Store, variant: Variant, source: Warehouse, destination: 
     origin = stocks[source.pk]
     if origin.available < quantity:
         raise InsufficientStock(variant=variant, available=origin.available, requested=quantity)
-    reference = f"transfer:{source.code}>{destination.code}"
+    reference = f"transfer:{source.code}>{destination.code}"  # read as words by adjustments.reference_label
     out = _move(origin, -quantity, Reason.TRANSFER_OUT, reference=reference, user=user, note=note)
     into = _move(stocks[destination.pk], quantity, Reason.TRANSFER_IN, reference=reference, user=user, note=note)
     return out, into

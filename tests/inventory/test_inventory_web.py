@@ -392,3 +392,17 @@ def test_stock_value_per_warehouse_and_total(staff_client, store, stocked, wareh
     assert value["total"] == Decimal(13000000)
     html = response.content.decode()
     assert format_money(Decimal(13000000), "XOF") in html and format_money(Decimal(6500000), "XOF") in html
+
+
+def test_the_ledger_reads_as_words_not_codes(staff_client, store, stocked, warehouses, manager, settings):
+    """An adjustment's cause and a transfer's route are shown in the page's language (the CSV keeps the codes)."""
+    main, shop = warehouses
+    services.transfer(store=store, variant=stocked, source=main, destination=shop, quantity=2, user=manager)
+    services.adjust(store=store, variant=stocked, warehouse=main, quantity_change=-1, user=manager,
+                    note="damaged: Écran fissuré")
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = staff_client.get(reverse("inventory:movements")).content.decode()
+    assert "Transfert Entrepôt Dakar → Boutique Plateau" in page and "transfer:main&gt;shop" not in page
+    assert "Endommagé\u00a0: Écran fissuré" in page and "damaged:" not in page
+    exported = b"".join(staff_client.get(reverse("inventory:movements"), {"format": "csv"}).streaming_content)
+    assert "transfer:main>shop" in exported.decode("utf-8-sig")

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ashopy.catalog.models import Variant
 from ashopy.core.errors import DomainError
 from ashopy.inventory import selectors
-from ashopy.inventory.models import LowStockAlert
+from ashopy.inventory.adjustments import note_label, reference_label
+from ashopy.inventory.models import LowStockAlert, Warehouse
 from ashopy.stores.decorators import store_staff_required
 
 from .forms import AdjustForm, CountForm, MovementFilterForm, StockFilterForm, TransferForm, variant_label
@@ -121,8 +122,12 @@ def _ledger(request, *, variant=None):
     if wants_csv:
         name = f"movements-{variant.sku}" if variant is not None else "movements"
         return _csv_response(request, rows, f"{slugify(name)}-{timezone.localdate():%Y%m%d}.csv")
-    return render(request, "backoffice/inventory/movements.html", {"form": form, "variant": variant,
-                                                         "page": _page(request, rows)})
+    page = _page(request, rows)
+    names = dict(Warehouse.objects.filter(store=request.store).values_list("code", "name"))
+    for movement in page.object_list:
+        movement.note_label = note_label(movement.note)
+        movement.reference_label = reference_label(movement.reference, names)
+    return render(request, "backoffice/inventory/movements.html", {"form": form, "variant": variant, "page": page})
 
 
 @require_safe
