@@ -202,7 +202,18 @@ CELERY_BEAT_SCHEDULE = {
 # e.g. {"dakar": {"wave": {"api_key": "…", "webhook_secret": "…"}, "cash_on_delivery": {}}}
 # The sandbox (a local page choosing the outcome) is added for every store when PAYMENT_SANDBOX is on
 # (by default in DEBUG, i.e. the demo); never turn it on for a real shop.
-PAYMENT_PROVIDERS = env.json("PAYMENT_PROVIDERS", default={"*": {"cash_on_delivery": {}, "bank_transfer": {}}})
+# Bank transfer needs the account (holder, bank, IBAN or UEMOA RIB): without it the method is not offered and
+# `manage.py check` says so. The demo (DEBUG) gives its two stores made-up accounts.
+_DEMO_PAYMENTS = {
+    "dakar": {"cash_on_delivery": {}, "bank_transfer": {
+        "holder": "ashopy Sénégal SARL", "bank": "Banque de démonstration (compte fictif)",
+        "rib": "SN012 01001 012345678901 23", "bic": "DEMOSNDA"}},
+    "paris": {"cash_on_delivery": {}, "bank_transfer": {
+        "holder": "ashopy France SAS", "bank": "Banque de démonstration (compte fictif)",
+        "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "DEMOFRPP"}},
+    "*": {"cash_on_delivery": {}},
+}
+PAYMENT_PROVIDERS = env.json("PAYMENT_PROVIDERS", default=_DEMO_PAYMENTS if DEBUG else {"*": {"cash_on_delivery": {}}})
 if env.bool("PAYMENT_SANDBOX", default=DEBUG):
     PAYMENT_PROVIDERS = {slug: {"sandbox": {}, **methods} for slug, methods in PAYMENT_PROVIDERS.items()}
 

@@ -86,10 +86,14 @@ def other_manager(other_store):
     return factories.staff(other_store, "gestionnaire", email="gestionnaire@paris.example.com")
 
 
+BANK_ACCOUNT = {"holder": "Boutique Test SARL", "bank": "Banque Atlantique Sénégal", "rib": "SN012 01001 012345678901 23",
+                "bic": "ATBKSNDA"}
+
+
 @pytest.fixture(autouse=True)
 def _payment_providers(settings):
     """Every store offers the sandbox and the offline methods unless a test configures others."""
-    settings.PAYMENT_PROVIDERS = {"*": {"sandbox": {}, "cash_on_delivery": {}, "bank_transfer": {"iban": "SN08 0001"}}}
+    settings.PAYMENT_PROVIDERS = {"*": {"sandbox": {}, "cash_on_delivery": {}, "bank_transfer": BANK_ACCOUNT}}
 
 
 @pytest.fixture

@@ -6,3 +6,6 @@ class PaymentsConfig(AppConfig):
     name = "ashopy.payments"
     label = "payments"
     verbose_name = _("Payments")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the check)

@@ -25,12 +25,18 @@ def configured(store) -> dict[str, dict]:
     return {code: dict(options or {}) for code, options in chosen.items() if code in REGISTRY}
 
 
+def build(code: str, config: dict):
+    return import_string(REGISTRY[code])(config)
+
+
 def get(store, code: str):
-    """The provider `code` as configured for `store`, or None when the store does not offer it."""
+    """The provider `code` as configured for `store`, or None when the store does not offer it (or its
+    configuration is incomplete: see `Provider.config_errors` and `payments.checks`)."""
     options = configured(store)
     if code not in options:
         return None
-    return import_string(REGISTRY[code])(options[code])
+    provider = build(code, options[code])
+    return None if provider.config_errors() else provider
 
 
 # Paid to whoever delivers the parcel: not offered when the cart may not travel as one (a real-estate lot,
@@ -41,4 +47,5 @@ ON_DELIVERY = frozenset({"cash_on_delivery"})
 def offered(store, *, parcel: bool = True) -> list:
     """The providers `store` offers; `parcel` False (the cart is not delivered as a parcel): none paid on
     delivery."""
-    return [get(store, code) for code in configured(store) if parcel or code not in ON_DELIVERY]
+    found = [get(store, code) for code in configured(store) if parcel or code not in ON_DELIVERY]
+    return [provider for provider in found if provider is not None]

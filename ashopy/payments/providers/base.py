@@ -107,6 +107,10 @@ class Provider(ABC):
     def __init__(self, config: Mapping | None = None):
         self.config = dict(config or {})
 
+    def config_errors(self) -> list[str]:
+        """What is missing or wrong in this store's configuration (the provider is then not offered)."""
+        return []
+
     @abstractmethod
     def start(self, request: PaymentRequest) -> Started:
         """Open the payment on the provider's side: where to send the customer, or what to tell them."""
