@@ -86,8 +86,8 @@ def other_manager(other_store):
     return factories.staff(other_store, "gestionnaire", email="gestionnaire@paris.example.com")
 
 
-BANK_ACCOUNT = {"holder": "Boutique Test SARL", "bank": "Banque Atlantique Sénégal", "rib": "SN012 01001 012345678901 23",
-                "bic": "ATBKSNDA"}
+BANK_ACCOUNT = {"holder": "Boutique Test SARL", "bank": "Banque Atlantique Sénégal",
+                "rib": "SN012 01001 012345678901 23", "bic": "ATBKSNDA"}
 
 
 @pytest.fixture(autouse=True)
