@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ashopy.accounts.models import Segment
 from ashopy.accounts.selectors import effective_segment, pending_segment
@@ -103,10 +103,10 @@ def _tax_line(unit_amount: Decimal, quantity: int, unit: UnitPrice) -> LinePrice
 
 
 PENDING_SEGMENT_MESSAGES = {
-    Segment.ETUDIANT: _lazy("Student discount awaiting verification"),
-    Segment.PROFESSIONNEL: _lazy("Professional discount awaiting verification"),
-    Segment.ENTREPRISE: _lazy("Company discount awaiting verification"),
-    Segment.INSTITUTION: _lazy("Public institution discount awaiting verification"),
+    Segment.ETUDIANT: gettext_lazy("Student discount awaiting verification"),
+    Segment.PROFESSIONNEL: gettext_lazy("Professional discount awaiting verification"),
+    Segment.ENTREPRISE: gettext_lazy("Company discount awaiting verification"),
+    Segment.INSTITUTION: gettext_lazy("Public institution discount awaiting verification"),
 }
 
 
