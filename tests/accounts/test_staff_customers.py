@@ -4,7 +4,9 @@ and one set of filters for both, scoped to the store; staff notes, append-only a
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ashopy.accounts import services
@@ -230,3 +232,21 @@ def test_the_lifetime_value_is_the_kept_paid_orders_total(people, store, laptop,
     assert format_money(expected, "XOF", "fr") in html
     for order in (first, second, cancelled):
         assert reverse("staff_orders:order_detail", args=[order.number]) in html
+
+
+def test_a_list_page_costs_the_same_queries_whatever_its_rows(people, store, seller, partner):
+    web, api = browser(seller), client_for(seller)
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page_queries:
+            assert web.get(reverse("staff_customers:customer_list")).status_code == 200
+        with CaptureQueriesContext(connection) as api_queries:
+            assert api.get(CUSTOMERS).status_code == 200
+        return len(page_queries), len(api_queries)
+
+    counts()  # the store's host and the menu are cached by the first request
+    few = counts()
+    for number in range(12):
+        factories.UserFactory(email=f"more{number}@example.sn", declared_segment="etudiant", partner=partner,
+                              registered_store=store)
+    assert counts() == few
