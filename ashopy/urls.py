@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/inventory/", include("ashopy.backoffice.inventory.urls")),
     path("staff/inventory/", include("ashopy.backoffice.purchasing.urls")),
     path("staff/orders/", include("ashopy.backoffice.orders.urls")),
+    path("staff/customers/", include("ashopy.backoffice.customers.urls")),
     path("payments/", include("ashopy.payments.urls")),
     path("", include("ashopy.catalog.urls")),
 ]

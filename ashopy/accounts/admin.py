@@ -106,13 +106,15 @@ class UserAdmin(StoreScopedAdmin, DjangoUserAdmin):
     list_filter = ("role", "segment", "declared_segment", ("partner", ScopedRelatedFilter), "is_staff",
                    "email_verified", "is_active")
     search_fields = ("email", "first_name", "last_name", "phone")
-    readonly_fields = ("role", "declared_segment", "last_login", "date_joined")
+    readonly_fields = ("role", "declared_segment", "segment_verified_at", "segment_verified_by", "last_login",
+                       "date_joined")
     autocomplete_fields = ("partner",)
     inlines = [UserMembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal details"), {"fields": ("first_name", "last_name", "phone")}),
-        (_("Customer"), {"fields": ("segment", "declared_segment", "partner", "email_verified", "registered_store")}),
+        (_("Customer"), {"fields": ("segment", "declared_segment", "segment_verified_at", "segment_verified_by",
+                                    "partner", "email_verified", "registered_store")}),
         (_("Access"), {"fields": ("is_active", "role", *ROLE_FIELDS)}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )

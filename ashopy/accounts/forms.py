@@ -8,7 +8,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from .models import Address, Segment
+from .models import Address, Partner, Segment
+from .selectors import NO_PARTNER, NO_SEGMENT, PENDING, CustomerFilters
 
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 150
@@ -120,3 +121,41 @@ class AddressForm(BootstrapMixin, forms.ModelForm):
         for name in ("is_default_shipping", "is_default_billing"):
             if getattr(self.instance, name):
                 del self.fields[name]  # a default is replaced by choosing another one, never left empty
+
+
+# Staff: the customer list's search and filters, read by the back office and the staff API alike ------------
+
+YES_NO = [("", _("Either")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class CustomerFilterForm(BootstrapMixin, forms.Form):
+    """Query parameters → `selectors.CustomerFilters`, with the same names on `/staff/customers/` and
+    `/api/v1/staff/customers/`."""
+
+    q = forms.CharField(label=_("Name, e-mail, phone or company"), max_length=100, required=False)
+    segment = forms.ChoiceField(label=_("Segment"), required=False)
+    partner = forms.ChoiceField(label=_("Partner"), required=False)
+    email_verified = forms.ChoiceField(label=_("E-mail confirmed"), choices=YES_NO, required=False)
+    has_ordered = forms.ChoiceField(label=_("Has ordered here"), choices=YES_NO, required=False)
+
+    def __init__(self, store, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].choices = [("", _("All segments")), (PENDING, _("Awaiting verification")),
+                                          (NO_SEGMENT, _("No segment")), *Segment.choices]
+        self.fields["partner"].choices = [("", _("All partners")), (NO_PARTNER, _("No partner")),
+                                          *((str(pk), name) for pk, name in
+                                            Partner.objects.for_store(store).values_list("pk", "name"))]
+
+    def filters(self) -> CustomerFilters:
+        """The valid filters (an invalid one is left out: the caller says so or refuses)."""
+        data = self.cleaned_data if self.is_bound else {}
+        partner = data.get("partner") or None
+        return CustomerFilters(
+            q=data.get("q") or "", segment=data.get("segment") or "",
+            partner=partner if partner in (None, NO_PARTNER) else int(partner),
+            email_verified=_yes_no(data.get("email_verified") or ""),
+            has_ordered=_yes_no(data.get("has_ordered") or ""))

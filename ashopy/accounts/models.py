@@ -88,6 +88,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     declared_segment = models.CharField(
         _("declared segment"), max_length=20, choices=Segment.choices, blank=True,
         help_text=_("What the customer said at sign-up; it gives no discount until the shop sets the segment."))
+    segment_verified_at = models.DateTimeField(_("segment verified at"), null=True, blank=True)
+    segment_verified_by = models.ForeignKey(
+        "self", verbose_name=_("segment verified by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+")
     registered_store = models.ForeignKey(Store, verbose_name=_("registered on"), on_delete=models.SET_NULL,
                                          null=True, blank=True, related_name="registered_customers")
     partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.SET_NULL,
@@ -151,3 +155,27 @@ class Address(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}, {self.line1}, {self.city}"
+
+
+class CustomerNote(models.Model):
+    """What a store's staff write down about one of its customers: append-only, seen by that store's staff only."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="customer_notes")
+    customer = models.ForeignKey(User, verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="staff_notes")
+    author = models.ForeignKey(User, verbose_name=_("author"), on_delete=models.SET_NULL, null=True,
+                               related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    objects = StoreOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer note")
+        verbose_name_plural = _("customer notes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["store", "customer", "-created_at"], name="customer_note_idx")]
+        constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="customer_note_not_empty")]
+
+    def __str__(self):
+        return f"{self.customer} @ {self.store}: {self.text[:40]}"

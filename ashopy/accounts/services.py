@@ -13,13 +13,15 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ashopy.core.errors import DomainError, NotFound, PermissionDenied
 from ashopy.stores.models import Membership, Role, Store
+from ashopy.stores.rules import require_role
 from ashopy.stores.selectors import staff_role
 
-from .models import Address, Partner, User
+from .models import Address, CustomerNote, Partner, User
 from .selectors import is_customer_of, is_staff_of
 
 VERIFY_SALT = "ashopy.accounts.verify-email"
@@ -282,6 +284,10 @@ def update_account(*, actor: User, store: Store | None, user: User, **fields) ->
                           fields={"partner": [_("Choose one of this store's partners.")]})
     if "email" in fields:
         fields["email"] = User.objects.normalize_email(fields["email"]).strip().lower()
+    if "segment" in fields:
+        # Whoever sets the segment that prices vouches for it: that is the verification.
+        fields.update(segment_verified_by=actor if fields["segment"] else None,
+                      segment_verified_at=timezone.now() if fields["segment"] else None)
     for name, value in fields.items():
         setattr(user, name, value)
     try:
@@ -292,3 +298,51 @@ def update_account(*, actor: User, store: Store | None, user: User, **fields) ->
     if fields:
         user.save(update_fields=list(fields))
     return user
+
+
+class NothingToVerify(DomainError):
+    code = "nothing_to_verify"
+    message = "This customer declared no segment."
+
+
+@transaction.atomic
+def verify_segment(*, actor: User, store: Store | None, user: User) -> User:
+    """`actor` checked the segment `user` declared at sign-up (a student card, a trade register …): it becomes
+    the segment that prices them, recorded with who verified it and when.
+
+    The same right as setting the segment (`editable_fields`: the store administrator's).
+    """
+    if not user.declared_segment:
+        raise NothingToVerify(_("This customer declared no segment."))
+    return update_account(actor=actor, store=store, user=user, segment=user.declared_segment)
+
+
+# Staff notes on a customer ---------------------------------------------------------------------------------
+
+NOTE_LENGTH = 4000
+#: Salespeople and administrators write notes about customers; stock managers only read them, as they only
+#: read the customers' accounts.
+NOTE_ROLES = frozenset({Role.VENDEUR, Role.ADMIN})
+
+
+def may_add_notes(*, actor: User, store: Store) -> bool:
+    return staff_role(actor, store) in NOTE_ROLES
+
+
+@transaction.atomic
+def add_customer_note(*, actor: User, store: Store, customer: User, text: str) -> CustomerNote:
+    """Write down something about `customer` for `store`'s staff (timestamped, signed by `actor`).
+
+    Notes are append-only and belong to the store: another store's staff never see them.
+    """
+    require_role(user=actor, store=store, roles=NOTE_ROLES)
+    if not is_customer_of(store=store, user=customer):
+        raise AccountNotFound(_("No such customer in this store."))
+    text = (text or "").strip()
+    if not text:
+        message = _("Write the note.")
+        raise DomainError(message, fields={"text": [message]})
+    if len(text) > NOTE_LENGTH:
+        message = _("A note holds at most %(count)d characters.") % {"count": NOTE_LENGTH}
+        raise DomainError(message, fields={"text": [message]})
+    return CustomerNote.objects.create(store=store, customer=customer, author=actor, text=text)

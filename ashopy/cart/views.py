@@ -75,7 +75,8 @@ def cart_context(request, cart) -> dict:
         totals = totals_module.compute(policy=policy, lines=list(totals.lines), shipping=cheapest)
     covers = selectors.cover_images(line.variant.product_id for line in totals.lines)
     rows = [{"line": line, "cover": covers.get(line.variant.product_id)} for line in totals.lines]
-    return {"cart": cart, "totals": totals, "rows": rows, "shipping_methods": methods}
+    return {"cart": cart, "totals": totals, "rows": rows, "shipping_methods": methods,
+            "pending_discounts": policy.pending_discounts()}
 
 
 @require_GET

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from .errors import OrderNotFound
 from .models import Order, OrderEvent
@@ -49,6 +50,28 @@ def store_orders(*, store, filters: OrderFilters | None = None) -> QuerySet[Orde
 def customer_orders(*, store, user) -> QuerySet[Order]:
     """`user`'s orders in `store`, newest first (none for a visitor)."""
     return Order.objects.of_customer(store, user).order_by("-created_at", "-id")
+
+
+#: Orders whose money the store keeps: paid and not cancelled (a refund) nor owed back (refund needed).
+KEPT_PAYMENT = (Order.State.PAID, Order.State.PROCESSING, Order.State.SHIPPED, Order.State.DELIVERED)
+
+
+def lifetime_value(*, store, user) -> Decimal:
+    """What `user` has paid `store` and kept paid: the sum of the totals (tax and shipping included) of their
+    orders in the store that are paid, being prepared, shipped or delivered; cancelled, refund-needed and
+    unpaid orders count for nothing. In the store's currency (every order of a store is in its currency)."""
+    total = (Order.objects.of_customer(store, user).filter(state__in=KEPT_PAYMENT)
+             .aggregate(value=Sum("total"))["value"])
+    return total if total is not None else Decimal(0)
+
+
+def with_order_figures(customers: QuerySet, *, store) -> QuerySet:
+    """Customers annotated with `order_count` (their orders in `store`, any state) and `lifetime_value`
+    (as `lifetime_value` counts it), in the same query as the list."""
+    in_store = Q(orders__store=store)
+    return customers.annotate(
+        order_count=Count("orders", filter=in_store),
+        lifetime_value=Sum("orders__total", filter=in_store & Q(orders__state__in=KEPT_PAYMENT), default=0))
 
 
 def with_quantity(orders: QuerySet[Order]) -> QuerySet[Order]:

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ashopy.accounts.models import Segment
+from ashopy.accounts.selectors import effective_segment, pending_segment
 from ashopy.core.cache import VersionedMemo
 from ashopy.core.money import HUNDRED, ZERO, percent_of, round_money
 
@@ -99,6 +102,14 @@ def _tax_line(unit_amount: Decimal, quantity: int, unit: UnitPrice) -> LinePrice
     return LinePrice(quantity=quantity, unit=unit, net=net, tax=tax, gross=gross, discount=max(discount, ZERO))
 
 
+PENDING_SEGMENT_MESSAGES = {
+    Segment.ETUDIANT: gettext_lazy("Student discount awaiting verification"),
+    Segment.PROFESSIONNEL: gettext_lazy("Professional discount awaiting verification"),
+    Segment.ENTREPRISE: gettext_lazy("Company discount awaiting verification"),
+    Segment.INSTITUTION: gettext_lazy("Public institution discount awaiting verification"),
+}
+
+
 class PricingPolicy:
     """Prices for one customer (or an anonymous visitor) in one store."""
 
@@ -118,11 +129,24 @@ class PricingPolicy:
         if partner is not None and partner.store_id == self.store.pk and partner.discount_percent > 0:
             steps.append(("partner", _("Partner discount (%(name)s)") % {"name": partner.name},
                           partner.discount_percent))
-        segment_percent = self.rates.segment_percent.get(customer.segment or "")
+        segment = effective_segment(store=self.store, user=customer)
+        segment_percent = self.rates.segment_percent.get(segment)
         if segment_percent:
-            steps.append(("segment", _("%(segment)s discount") % {"segment": customer.get_segment_display()},
+            steps.append(("segment", _("%(segment)s discount") % {"segment": Segment(segment).label},
                           segment_percent))
         return steps
+
+    def pending_discounts(self) -> list[str]:
+        """What the customer will get once the shop verifies what they declared at sign-up: "Student discount
+        awaiting verification" while their declared segment does not price them yet (and the store gives
+        that segment a discount at all). Shown by the cart, web and API alike."""
+        segment = pending_segment(store=self.store, user=self.customer)
+        if not segment or not self.rates.segment_percent.get(segment):
+            return []
+        message = PENDING_SEGMENT_MESSAGES[segment]
+        if self.store.segment_by_email and not self.customer.email_verified:
+            message = _("%(pending)s: confirm your e-mail address to get it.") % {"pending": message}
+        return [str(message)]
 
     def tax_rate(self, variant) -> Decimal:
         if variant.tax_class_id is None:

@@ -136,6 +136,7 @@ class StoreAdmin(StoreScopedAdmin, admin.ModelAdmin):
                                              "prices_include_tax", "reservation_minutes")}),
         (_("Contact and legal details"), {"fields": ("legal_name", "tax_id", "address", "postal_code", "city",
                                                      "email", "phone")}),
+        (_("Customers"), {"fields": ("segment_by_email",)}),
     )
 
     def get_queryset(self, request):

@@ -31,6 +31,10 @@ class Store(models.Model):
     allow_guest_checkout = models.BooleanField(
         _("guest checkout"), default=True,
         help_text=_("Customers may order with an e-mail address, without an account."))
+    segment_by_email = models.BooleanField(
+        _("segment verified by e-mail confirmation"), default=False,
+        help_text=_("The segment a customer declares at sign-up (student, professional …) gives its discount here "
+                    "once they have confirmed their e-mail address, without waiting for staff to verify it."))
     # Contact and legal details, printed on invoices.
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     address = models.TextField(_("address"), blank=True)

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from ashopy.cart.selectors import cover_images
 from ashopy.cart.services import product_label
 from ashopy.inventory.services import MAX_QUANTITY
+from ashopy.pricing.resolver import policy_for_request
 
 from ..catalog.serializers import AdjustmentSerializer, absolute_media_url, money
 
@@ -86,6 +87,10 @@ class CartSerializer(serializers.Serializer):
     lines = CartLineSerializer(many=True)
     totals = CartTotalsSerializer()
     messages = NoticeSerializer(many=True, help_text="What changed (stock adjustments, lines removed, …).")
+    pending_discounts = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Discounts the customer declared a right to and does not get yet, e.g. \"Student discount "
+                  "awaiting verification\" (`PricingPolicy.pending_discounts`).")
 
 
 def _money_pairs(taxes) -> list[dict]:
@@ -114,4 +119,5 @@ def cart_payload(*, cart, totals, notices, request) -> dict:
         "totals": {"quantity": totals.quantity, "goods": totals.goods, "goods_net": totals.goods_net,
                    "goods_tax": totals.goods_tax, "goods_gross": totals.goods_gross, "discount": totals.discount,
                    "taxes": _money_pairs(totals.taxes), "total": totals.goods_gross},
-        "messages": [{"level": notice.level, "message": str(notice.message)} for notice in notices]}
+        "messages": [{"level": notice.level, "message": str(notice.message)} for notice in notices],
+        "pending_discounts": policy_for_request(request).pending_discounts()}
