@@ -16,12 +16,15 @@ PALETTE = [
 
 
 def initials(name: str) -> str:
-    words = [w for w in name.replace("—", " ").split() if w[:1].isalnum()]
+    """The first letters of the first two words, folded to ASCII like the label ("Écran Ultra" → "EU")."""
+    words = [w for w in fold_to_ascii(name.replace("—", " ")).split() if w[:1].isalnum()]
     return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
 def fold_to_ascii(text: str) -> str:
     text = text.replace("—", "-").replace("–", "-").replace("²", "2").replace("’", "'")
+    for letters, ascii_letters in (("Œ", "OE"), ("œ", "oe"), ("Æ", "AE"), ("æ", "ae"), ("ß", "ss")):
+        text = text.replace(letters, ascii_letters)  # ligatures NFKD leaves whole
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 

@@ -29,6 +29,7 @@ from ashopy.catalog.models import (
 from ashopy.catalog.selectors import filtered_products
 from ashopy.catalog.services import search_text_for
 from ashopy.catalog.tree import category_tree
+from ashopy.demo.images import initials
 from ashopy.demo.structure import DEMO_PASSWORD
 from ashopy.inventory.models import Stock, StockMovement, VariantCost, Warehouse
 from ashopy.inventory.selectors import stock_list
@@ -226,3 +227,10 @@ def test_make_demo_console_is_the_summary_not_the_tasks_and_mails(tmp_path):
     for noise in ("Task ", "succeeded in", "No hostname", "Subject:", "Content-Type"):
         assert noise not in console, noise
     assert len(console.splitlines()) < 40, console
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Écran Élite 27", "EE"), ("Œuvre — Ça va", "OC"), ("ThinkPad X1", "TX"), ("— 42", "4"), ("", "?")])
+def test_demo_picture_initials_are_drawable_ascii(name, expected):
+    """Pillow's bundled font draws ASCII only: an accented initial would be a missing-glyph box."""
+    assert initials(name) == expected and initials(name).isascii()
