@@ -25,6 +25,7 @@ from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderLine
 from ashopy.stores.models import Store
 from tests import factories
+from tests.core.test_csp_header import inline_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_store_hosts")]
 
@@ -206,6 +207,29 @@ def test_the_page_shows_each_figure_linking_to_the_orders_it_counts(tokyo, histo
     assert "14:59" not in page and "Asia/Tokyo" in page  # the note names the store's clock
 
 
+def test_the_order_list_filters_by_paid_date_on_the_stores_clock_and_by_state_group(tokyo, history, manager):
+    client, url = browser(manager, "en"), reverse("staff_orders:order_list")
+
+    def listed(**params) -> set[str]:
+        response = client.get(url, params)
+        assert response.status_code == 200 and not list(response.context["messages"]), params
+        return {order.number for order in response.context["page"].object_list}
+
+    def numbers(*names) -> set[str]:
+        return {history[name].number for name in names}
+
+    today = TODAY.isoformat()
+    assert listed(paid_from=today, paid_to=today) == numbers(
+        "first_minute_today", "processing", "cancelled_after_paying", "refund_needed")
+    assert listed(state="sold", paid_from=today, paid_to=today) == numbers("first_minute_today", "processing")
+    assert listed(paid_to=(TODAY - timedelta(days=1)).isoformat(), paid_from=MONDAY.isoformat()) == numbers(
+        "last_second_yesterday", "monday_midnight", "shipped")
+    assert listed(state="to_prepare") == {order.number for order in Order.objects.filter(
+        store=tokyo, state__in=("paid", "processing"))}
+    backwards = client.get(url, {"paid_from": today, "paid_to": MONDAY.isoformat()})
+    assert [message.level_tag for message in backwards.context["messages"]] == ["warning"]
+
+
 def test_the_home_costs_the_same_queries_whatever_the_number_of_orders(store, method, products, store_admin,
                                                                       django_assert_max_num_queries):
     client = browser(store_admin)
@@ -254,6 +278,7 @@ def test_a_page_the_role_may_not_open_is_a_styled_403_in_the_shops_language(stor
     assert response.status_code == 403
     assert [template.name for template in response.templates][:2] == ["403.html", "base.html"]
     assert '<html lang="fr">' in page and "Accès refusé" in page and "ne donne pas accès" in page
+    assert inline_code(page) == []
     assert f'href="{HOME}"' in page  # back to what the seller may open
     english = browser(seller, language="en").get(reverse("inventory:stock_list")).content.decode()
     assert "Access denied" in english and "does not give access" in english
@@ -295,6 +320,7 @@ def test_charts_are_accessible_svg_with_their_figures_in_the_pages_language(toky
                          svg)
         assert "<script" not in svg and "<style" not in svg and "style=" not in svg  # the CSP forbids them
         assert f'data-chart-table="{slug}"' in page
+    assert inline_code(page) == []
     assert len(set(re.findall(r'\sid="([^"]+)"', page))) == len(re.findall(r'\sid="([^"]+)"', page))
     assert "Clavier &lt;b&gt;AZERTY&lt;/b&gt;" in page and "<b>AZERTY" not in page
     amount, _count = recomputed_sales(tokyo, TODAY - timedelta(days=29), TODAY)
