@@ -5,7 +5,8 @@ its SVG for a browser to run or read (its configuration script, its `<style>`, t
 and its `style` attribute) is taken out; the looks come from `backoffice/charts.css`, which is
 pygal's own stylesheet for `STYLE` (`stylesheet()`, compared with the file by a test). Each chart
 is an image with a title and a description for screen readers (`role="img"`), and its figures come
-with it as a table, formatted in the page's language.
+with it as a table, formatted in the page's language. Bar heights are floats (pygal draws with
+them); every amount written on the page is formatted from the selectors' Decimals.
 """
 
 from dataclasses import dataclass
