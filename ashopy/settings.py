@@ -28,6 +28,7 @@ if not SECRET_KEY:
 # ".localhost" also admits the demo stores' dakar.localhost and paris.localhost (see load_demo).
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "ashopy.core.views.csrf_failure"  # the shop's styled 403 page, not Django's bare one
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -150,6 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
+STAFF_LOGIN_REDIRECT_URL = "staff_home:home"  # where a store's staff land after logging in (accounts.views.LoginView)
 LOGOUT_REDIRECT_URL = "catalog:home"
 
 LANGUAGE_CODE = "fr"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/", include("ashopy.accounts.urls")),
     path("cart/", include("ashopy.cart.urls")),
     path("checkout/", include("ashopy.checkout.urls")),
+    path("staff/", include("ashopy.backoffice.home.urls")),
     path("staff/inventory/", include("ashopy.backoffice.inventory.urls")),
     path("staff/inventory/", include("ashopy.backoffice.purchasing.urls")),
     path("staff/orders/", include("ashopy.backoffice.orders.urls")),
@@ -25,5 +26,6 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
+handler403 = "ashopy.core.views.permission_denied"
 handler404 = "ashopy.core.views.page_not_found"
 handler500 = "ashopy.core.views.server_error"

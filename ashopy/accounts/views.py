@@ -5,6 +5,7 @@ Views check input with forms and hand every change to `services`.
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -15,12 +16,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+
+from ashopy.stores.selectors import staff_role
 
 from . import forms, limits, services
 from .models import Address
@@ -90,9 +93,16 @@ class InvalidFormIs400Mixin:
 
 
 class LoginView(InvalidFormIs400Mixin, auth_views.LoginView):
+    """A safe `?next=` wins; otherwise the store's staff land on the back office, customers on their account."""
+
     template_name = "accounts/login.html"
     authentication_form = forms.EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if staff_role(self.request.user, self.request.store) is not None:
+            return resolve_url(settings.STAFF_LOGIN_REDIRECT_URL)
+        return super().get_default_redirect_url()
 
 
 class PasswordChangeView(InvalidFormIs400Mixin, SuccessMessageMixin, auth_views.PasswordChangeView):

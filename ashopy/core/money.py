@@ -7,7 +7,7 @@ minor unit, EUR has two; rounding is half-up, applied per line.
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 from django.utils.translation import get_language, to_locale
 
 ZERO = Decimal(0)
@@ -36,9 +36,19 @@ def _locale_for(language: str) -> str:
     return {"fr": "fr_FR", "en": "en_US"}.get(locale, locale)
 
 
+def babel_locale(language: str | None = None) -> str:
+    """Babel's locale for `language` (the active one by default): French as in France, English as in the US."""
+    return _locale_for(language or get_language() or "fr")
+
+
+def format_number(value, language: str | None = None) -> str:
+    """A count for humans in the active language: ``1 234`` (narrow no-break spaces), ``1,234``."""
+    return format_decimal(value, locale=babel_locale(language))
+
+
 def format_money(amount: Decimal, currency: str, language: str | None = None) -> str:
     """Format for humans in the active language: ``12 500 F CFA``, ``1 234,50 €``."""
-    return _format(round_money(amount, currency), currency, _locale_for(language or get_language() or "fr"))
+    return _format(round_money(amount, currency), currency, babel_locale(language))
 
 
 @lru_cache(maxsize=8192)

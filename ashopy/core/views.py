@@ -16,6 +16,17 @@ def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
 
+def permission_denied(request, exception):
+    """Every refusal (a staff page the role does not open, the admin …) as a page of the shop, in its language."""
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its CSRF token (an expired session, another site) is a 403 page of the shop too;
+    the reason is for the logs, not for the visitor."""
+    return render(request, "403.html", {"csrf_failure": True}, status=403)
+
+
 def server_error(request):
     # No context processors that could fail again: a plain template.
     from django.http import HttpResponseServerError

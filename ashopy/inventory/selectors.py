@@ -10,6 +10,11 @@ from ashopy.catalog.models import Product
 from .models import Reservation, ReservationLine, Stock, StockMovement
 
 
+def _low(rows):
+    """Rows at or below their low-stock threshold (0 means no alert); `available_units` annotated."""
+    return rows.filter(low_stock_threshold__gt=0, available_units__lte=F("low_stock_threshold"))
+
+
 def stock_list(*, store, warehouse=None, q: str = "", low_only: bool = False):
     """A store's stock rows with their variant, product and warehouse, most urgent first when filtered low."""
     rows = (Stock.objects.filter(store=store)
@@ -21,9 +26,13 @@ def stock_list(*, store, warehouse=None, q: str = "", low_only: bool = False):
         rows = rows.filter(Q(variant__sku__icontains=q) | Q(variant__product__name__icontains=q)
                            | Q(variant__barcode=q))
     if low_only:
-        rows = rows.filter(low_stock_threshold__gt=0, available_units__lte=F("low_stock_threshold"))
-        return rows.order_by("available_units", "id")
+        return _low(rows).order_by("available_units", "id")
     return rows.order_by("variant__product__name", "variant__sku", "warehouse__priority", "id")
+
+
+def low_stock_count(*, store) -> int:
+    """How many stock rows the low-stock page lists."""
+    return _low(Stock.objects.filter(store=store).annotate(available_units=F("on_hand") - F("reserved"))).count()
 
 
 def movements(*, store, variant=None, product=None, warehouse=None, since=None, until=None):

@@ -1,15 +1,29 @@
-"""Reads of orders shared by the back office, the API and the customer's pages: same filters, same search."""
+"""Reads of orders shared by the back office, the API and the customer's pages: same filters, same search.
+
+The staff home's figures (the end of this module) count the same states as the lists they link to.
+"""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+
+from ashopy.core.money import ZERO, round_money
 
 from .errors import OrderNotFound
-from .models import Order, OrderEvent
+from .models import Order, OrderEvent, OrderLine
 
 SEARCH_WORDS = 5  # words of a search that count; more only cost time
+
+# Paid and kept: the orders that count as sales (cancelled ones were refunded, refund_needed ones will be).
+SOLD_STATES = (Order.State.PAID, Order.State.PROCESSING, Order.State.SHIPPED, Order.State.DELIVERED)
+# Paid and not yet handed to a carrier: the warehouse's work.
+TO_PREPARE_STATES = (Order.State.PAID, Order.State.PROCESSING)
+# Names a staff list may filter by instead of one state.
+STATE_GROUPS = {"sold": SOLD_STATES, "to_prepare": TO_PREPARE_STATES}
 
 
 @dataclass(frozen=True)
@@ -20,6 +34,8 @@ class OrderFilters:
     payment_method: str = ""
     created_after: date | None = None
     created_before: date | None = None
+    paid_after: date | None = None
+    paid_before: date | None = None
     q: str = ""  # words each found in the number, the e-mail or the billing name or company
 
 
@@ -36,7 +52,9 @@ def store_orders(*, store, filters: OrderFilters | None = None) -> QuerySet[Orde
     """The store's orders, newest first, narrowed by `filters`."""
     filters = filters or OrderFilters()
     orders = Order.objects.for_store(store)
-    if filters.state:
+    if filters.state in STATE_GROUPS:
+        orders = orders.filter(state__in=STATE_GROUPS[filters.state])
+    elif filters.state:
         orders = orders.filter(state=filters.state)
     if filters.payment_method:
         orders = orders.filter(payment_method=filters.payment_method)
@@ -44,6 +62,10 @@ def store_orders(*, store, filters: OrderFilters | None = None) -> QuerySet[Orde
         orders = orders.filter(created_at__date__gte=filters.created_after)
     if filters.created_before:
         orders = orders.filter(created_at__date__lte=filters.created_before)
+    if filters.paid_after:
+        orders = orders.filter(paid_at__date__gte=filters.paid_after)
+    if filters.paid_before:
+        orders = orders.filter(paid_at__date__lte=filters.paid_before)
     return _searched(orders, filters.q).order_by("-created_at", "-id")
 
 
@@ -94,3 +116,129 @@ def order_with_history(*, store, number: str, user=None, staff: bool = False) ->
     if order is None:
         raise OrderNotFound()
     return order
+
+
+# --- figures of the staff home ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` (included) to `end` (excluded), aware datetimes."""
+
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of_days(cls, first: date, last: date, zone: ZoneInfo) -> "Period":
+        """Local days `first` to `last` (both included) on the clock of `zone`, DST changes included."""
+        return cls(datetime.combine(first, time.min, tzinfo=zone),
+                   datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone))
+
+    def q(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+
+
+@dataclass(frozen=True)
+class Sales:
+    """Sales of a period: the totals (tax and shipping included) of the orders paid in it and kept."""
+
+    amount: Decimal
+    orders: int
+    currency: str
+
+    @property
+    def average(self) -> Decimal | None:
+        """The average basket, rounded to the currency; None without orders."""
+        return round_money(self.amount / self.orders, self.currency) if self.orders else None
+
+
+def sold_orders(*, store) -> QuerySet[Order]:
+    """The store's orders that count as sales: paid and neither cancelled nor waiting for a refund."""
+    return Order.objects.for_store(store).filter(state__in=SOLD_STATES)
+
+
+def sales_by_period(*, store, periods: dict[str, Period]) -> dict[str, Sales]:
+    """Sales per named period (periods may overlap: today and this week), in one query."""
+    if not periods:
+        return {}
+    aggregates = {}
+    for index, period in enumerate(periods.values()):
+        aggregates[f"amount_{index}"] = Sum("total", filter=period.q("paid_at"))
+        aggregates[f"orders_{index}"] = Count("id", filter=period.q("paid_at"))
+    covering = Period(min(p.start for p in periods.values()), max(p.end for p in periods.values()))
+    row = sold_orders(store=store).filter(covering.q("paid_at")).aggregate(**aggregates)
+    return {name: Sales(row[f"amount_{index}"] or ZERO, row[f"orders_{index}"], store.currency)
+            for index, name in enumerate(periods)}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Orders waiting for an offline payment (cash on delivery, bank transfer) with one method."""
+
+    payment_method: str
+    orders: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OpenWork:
+    to_prepare: int
+    awaiting_payment: list[Waiting]
+
+    @property
+    def awaiting_orders(self) -> int:
+        return sum(waiting.orders for waiting in self.awaiting_payment)
+
+    @property
+    def awaiting_amount(self) -> Decimal:
+        return sum((waiting.amount for waiting in self.awaiting_payment), ZERO)
+
+
+def open_work(*, store) -> OpenWork:
+    """Orders to prepare now, and orders waiting for their payment by method, in one query."""
+    rows = (Order.objects.for_store(store)
+            .filter(state__in=(*TO_PREPARE_STATES, Order.State.AWAITING_PAYMENT))
+            .values("state", "payment_method").annotate(orders=Count("id"), amount=Sum("total"))
+            .order_by("payment_method", "state"))
+    to_prepare, waiting = 0, []
+    for row in rows:
+        if row["state"] == Order.State.AWAITING_PAYMENT:
+            waiting.append(Waiting(row["payment_method"], row["orders"], row["amount"] or ZERO))
+        else:
+            to_prepare += row["orders"]
+    return OpenWork(to_prepare=to_prepare, awaiting_payment=waiting)
+
+
+@dataclass(frozen=True)
+class DaySales:
+    day: date
+    amount: Decimal
+    orders: int
+
+
+def daily_sales(*, store, first: date, last: date, zone: ZoneInfo) -> list[DaySales]:
+    """Sales of each local day from `first` to `last`, days without sales included (as zero)."""
+    rows = (sold_orders(store=store).filter(Period.of_days(first, last, zone).q("paid_at"))
+            .annotate(day=TruncDate("paid_at", tzinfo=zone)).values("day")
+            .annotate(amount=Sum("total"), orders=Count("id")).order_by("day"))
+    found = {row["day"]: row for row in rows}
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    return [DaySales(day, found[day]["amount"], found[day]["orders"]) if day in found else DaySales(day, ZERO, 0)
+            for day in days]
+
+
+def top_products(*, store, period: Period, limit: int = 10) -> list[dict]:
+    """The products that brought most in `period` (lines of the orders paid in it and kept, tax included,
+    shipping not): [{"product_id", "name", "units", "revenue"}], best first."""
+    return list(OrderLine.objects.filter(order__store=store, order__state__in=SOLD_STATES)
+                .filter(period.q("order__paid_at"))
+                .values("product_id").annotate(name=Max("product_name"), units=Sum("quantity"), revenue=Sum("gross"))
+                .order_by("-revenue", "product_id")[:limit])
+
+
+def orders_by_payment_method(*, store, period: Period) -> list[dict]:
+    """Orders placed in `period` that were paid and kept or wait for an offline payment, by payment method:
+    [{"payment_method", "orders", "amount"}], the most used first."""
+    return list(Order.objects.for_store(store)
+                .filter(period.q("created_at"), state__in=(*SOLD_STATES, Order.State.AWAITING_PAYMENT))
+                .values("payment_method").annotate(orders=Count("id"), amount=Sum("total"))
+                .order_by("-orders", "payment_method"))

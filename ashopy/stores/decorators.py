@@ -12,7 +12,11 @@ __all__ = ["SALES_ROLES", "STOCK_ROLES", "store_staff_required"]
 
 
 def store_staff_required(roles=STOCK_ROLES):
-    """Anonymous visitors go to the login page; a signed-in user without the role gets 403."""
+    """Anonymous visitors go to the login page; a signed-in user without the role gets 403.
+
+    The view keeps its `staff_roles`, which the back office's navigation reads to show each member
+    only the pages their role opens (`functools.wraps` carries it through the decorators above).
+    """
 
     def decorator(view):
         @wraps(view)
@@ -25,6 +29,7 @@ def store_staff_required(roles=STOCK_ROLES):
             request.staff_role = role
             return view(request, *args, **kwargs)
 
+        wrapped.staff_roles = frozenset(roles)
         return wrapped
 
     return decorator

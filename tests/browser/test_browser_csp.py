@@ -170,6 +170,8 @@ def test_back_office_and_admin_pages_have_no_violation(watch, live_server, shop,
     page.locator(".add-to-cart button[type=submit]").click()
     page.wait_for_selector("[data-testid=cart-count]")
     order = _placed_order(shop)
+    watch.visit(live_server.url + "/staff/")  # the home's inline SVG charts
+    assert page.locator("svg.pygal-chart[role=img]").count() == 4
     watch.visit(live_server.url + "/staff/orders/")
     page.get_by_role("link", name=order.number).click()
     page.wait_for_url(f"**/staff/orders/{order.number}/")

@@ -170,7 +170,7 @@ def test_back_office_and_admin_pages_comply(client, shop, store, manager):
                       client.get(reverse("checkout:review")).content.decode()).group(1)
     client.post(reverse("checkout:place"), {"token": token})
     order = Order.objects.get()
-    for path in ("/staff/orders/", f"/staff/orders/{order.number}/", "/staff/inventory/",
+    for path in ("/staff/", "/staff/orders/", f"/staff/orders/{order.number}/", "/staff/inventory/",
                  "/staff/inventory/movements/", "/staff/inventory/low-stock/", "/staff/inventory/value/",
                  "/staff/inventory/adjust/", "/staff/inventory/transfer/", "/staff/inventory/count/",
                  "/staff/inventory/suppliers/", "/staff/inventory/suppliers/new/",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ashopy.accounts.forms import BootstrapMixin
 from ashopy.orders.models import Order
-from ashopy.orders.selectors import OrderFilters
+from ashopy.orders.selectors import STATE_GROUPS, OrderFilters
 from ashopy.payments import providers
 
 NOTE_LENGTH = 4000  # what orders.services keeps of a note
@@ -25,10 +25,19 @@ class OrderFilterForm(BootstrapMixin, forms.Form):
     payment_method = forms.ChoiceField(label=_("Payment method"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    paid_from = forms.DateField(label=_("Paid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    paid_to = forms.DateField(label=_("Paid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    # Labels of orders.selectors.STATE_GROUPS, the lists the staff home's figures link to.
+    GROUP_LABELS = {"sold": _("Sales: paid, not cancelled"), "to_prepare": _("To prepare: paid, not shipped")}
 
     def __init__(self, store, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All states")), *Order.State.choices]
+        self.fields["state"].choices = [
+            ("", _("All states")),
+            (_("Groups"), [(name, self.GROUP_LABELS[name]) for name in STATE_GROUPS]),
+            (_("States"), Order.State.choices),
+        ]
         self.fields["payment_method"].choices = [("", _("All methods")), *payment_method_choices(store)]
 
     def clean(self):
@@ -36,6 +45,9 @@ class OrderFilterForm(BootstrapMixin, forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date is before the start date."))
             data.pop("date_to", None)
+        if data.get("paid_from") and data.get("paid_to") and data["paid_from"] > data["paid_to"]:
+            self.add_error("paid_to", _("The end date is before the start date."))
+            data.pop("paid_to", None)
         return data
 
     def filters(self) -> OrderFilters:
@@ -43,6 +55,7 @@ class OrderFilterForm(BootstrapMixin, forms.Form):
         data = self.cleaned_data if self.is_bound else {}
         return OrderFilters(state=data.get("state") or "", payment_method=data.get("payment_method") or "",
                             created_after=data.get("date_from"), created_before=data.get("date_to"),
+                            paid_after=data.get("paid_from"), paid_before=data.get("paid_to"),
                             q=data.get("q") or "")
 
 
