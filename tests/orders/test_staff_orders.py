@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from ashopy.core.money import format_money
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import services as payments
 from ashopy.payments.models import Payment
@@ -345,3 +346,27 @@ def test_the_french_order_page_reads_as_french(manager, store, variant, method):
         month = date_format(placed, "F")
     assert f"{placed.day} {month} {placed.year}" in page
     assert "Sénégal" in page and ">SN<" not in page and "<br>SN" not in page
+
+
+def test_the_order_prints_with_prices_and_the_packing_slip_without(manager, seller, other_manager, store, variant,
+                                                                   method, settings):
+    order = place(store, variant, method, quantity=3)
+    client = Client()
+    client.force_login(manager)
+    client.cookies["django_language"] = "fr"
+    detail = client.get(detail_url(order)).content.decode()
+    sheet_url = reverse("staff_orders:order_print", args=[order.number])
+    slip_url = reverse("staff_orders:packing_slip", args=[order.number])
+    assert sheet_url in detail and slip_url in detail
+    sheet = client.get(sheet_url)
+    assert sheet.status_code == 200 and sheet.context["kind"] == "order"
+    page = sheet.content.decode()
+    assert order.number in page and "ThinkPad X1" in page and variant.sku in page
+    assert format_money(order.total, "XOF", "fr") in page and "Sénégal" in page
+    assert "<script src=" in page and "onclick" not in page  # the print button is wired by print.js (CSP)
+    slip = client.get(slip_url).content.decode()
+    assert slip.count('data-testid="packing-line"') == 1 and ">3</td>" in slip
+    assert format_money(order.total, "XOF", "fr") not in slip and "Bon de préparation" in slip
+    assert browser(seller, settings).get(slip_url).status_code == 200  # a vendeur prepares orders too
+    assert browser(other_manager, settings).get(slip_url).status_code == 403  # no role in this store
+    assert client.post(slip_url).status_code == 405  # a page, not an action

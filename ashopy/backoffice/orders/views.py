@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django_fsm import can_proceed
 
@@ -107,6 +108,23 @@ def _detail(request, order: Order, *, bound=None, status=200):
 def order_detail(request, number):
     """Lines, totals, addresses, payment attempts, the history, and the actions allowed now."""
     return _detail(request, _order(request, number))
+
+
+PRINTED = {"order": gettext_lazy("Order"), "packing": gettext_lazy("Packing slip")}
+
+
+@require_safe
+@store_staff_required(SALES_ROLES)
+@_in_store_timezone
+def order_print(request, number, kind):
+    """An A4 sheet to print: the order with its prices, or the packing slip (what to put in the parcel)."""
+    order = _order(request, number)
+    lines = list(order.lines.all())
+    return render(request, "backoffice/orders/print.html", {
+        "order": order, "lines": lines, "kind": kind, "title": PRINTED[kind],
+        "units": sum(line.quantity for line in lines),
+        "payment_label": dict(payment_method_choices(request.store)).get(order.payment_method, order.payment_method),
+    })
 
 
 # --- actions: each one service call, answering the message level and text ----------------
