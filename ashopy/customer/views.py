@@ -14,8 +14,18 @@ from ashopy.core.errors import DomainError
 from ashopy.orders import selectors
 from ashopy.orders.errors import OrderNotFound
 from ashopy.orders.models import Order, OrderEvent
+from ashopy.payments import providers
 
 PAGE_SIZE = 20
+
+
+def _payment_abandoned(order: Order) -> bool:
+    """An online payment the customer did not complete (cancelled on the provider's page, or replaced by
+    a new checkout): the history says "paiement annulé" and points back to the cart, which kept the items,
+    rather than showing a bare "annulée" the customer never asked for."""
+    if order.state != Order.State.CANCELLED or order.paid_at is not None:
+        return False
+    return order.payment_method in providers.REGISTRY and not providers.build(order.payment_method, {}).offline
 
 
 def _own(request, number) -> Order:
@@ -29,6 +39,8 @@ def _own(request, number) -> Order:
 def order_list(request):
     orders = selectors.customer_orders(store=request.store, user=request.user)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    for order in page.object_list:
+        order.payment_abandoned = _payment_abandoned(order)
     return render(request, "customer/orders/order_list.html", {"page": page, "orders": page.object_list,
                                                                  "account_section": "orders"})
 
@@ -36,6 +48,7 @@ def order_list(request):
 @login_required
 def order_detail(request, number):
     order = _own(request, number)
+    order.payment_abandoned = _payment_abandoned(order)
     timeline = [event for event in order.events.all() if event.kind == OrderEvent.Kind.TRANSITION]
     return render(request, "customer/orders/order_detail.html", {
         "order": order, "lines": list(order.lines.all()), "timeline": list(timeline),

@@ -191,3 +191,26 @@ def test_an_address_typed_at_checkout_is_saved_only_when_asked_and_once(client, 
     assert saved.is_default_shipping
     response = client.post(reverse("checkout:address"), _address_post(**{"save_address": "on", "ship-city": ""}))
     assert response.status_code == 200 and customer.addresses.count() == 1  # an invalid address is not kept
+
+
+def test_a_cancelled_payment_reads_as_such_in_the_customers_history(client, shop, store, customer):
+    """Decision: the order stays in the history, shown as "Paiement annulé" with a way back to the cart
+    (hiding it would make a customer who asks the shop about it doubt their own account)."""
+    variant, method = shop
+    client.force_login(customer)
+    client.cookies["django_language"] = "fr"
+    client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
+    _review, token = _checkout_as_guest(client, method)
+    client.post(reverse("checkout:place"), {"token": token})
+    abandoned = Order.objects.get()
+    payment = abandoned.payments.get()
+    client.get(client.post(reverse("payments:sandbox", args=[payment.reference]), {"outcome": "cancelled"}).url)
+    cod = factories.placed_order(store, variant, method, user=customer, payment_method="cash_on_delivery")
+    client.post(reverse("orders:cancel", args=[cod.number]))  # the customer cancels an offline order: "Annulée"
+    history = client.get(reverse("orders:list")).content.decode()
+    rows = re.findall(r'<tr data-testid="order-row">(.*?)</tr>', history, re.S)
+    by_number = {re.search(r">(CMD-[\d-]+)<", row)[1]: row for row in rows}
+    assert "Paiement annulé" in by_number[abandoned.number] and reverse("cart:detail") in by_number[abandoned.number]
+    assert "Annulée" in by_number[cod.number] and "Paiement annulé" not in by_number[cod.number]
+    detail = client.get(reverse("orders:detail", args=[abandoned.number])).content.decode()
+    assert "Paiement annulé" in detail and "rien n’a été débité" in detail.replace("'", "’")
