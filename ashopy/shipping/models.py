@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 
 from ashopy.stores.models import Store, StoreOwnedQuerySet
@@ -53,6 +54,14 @@ class ShippingMethod(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def delivery_estimate(self) -> str:
+        """"1 à 2 jours", "0 à 1 jour", "3 jours": the plural follows the larger figure, as French says it."""
+        if self.min_days == self.max_days:
+            return ngettext("%(count)s day", "%(count)s days", self.max_days) % {"count": self.max_days}
+        return ngettext("%(min)s to %(max)s day", "%(min)s to %(max)s days", self.max_days) % {
+            "min": self.min_days, "max": self.max_days}
 
 
 class WeightBand(models.Model):

@@ -8,6 +8,7 @@ and a method of another store.
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from ashopy.cart import services as cart_services
 from ashopy.checkout import services as checkout
@@ -15,6 +16,7 @@ from ashopy.checkout.errors import ShippingUnavailable
 from ashopy.inventory.models import Stock
 from ashopy.orders.models import Order
 from ashopy.pricing.resolver import PricingPolicy
+from ashopy.shipping.models import ShippingMethod
 from ashopy.shipping.selectors import available_methods
 from tests import factories
 
@@ -167,3 +169,15 @@ def test_methods_keep_the_store_order(store):
     names = [quote.name for quote in available_methods(store=store, country="SN", weight_kg=Decimal(0),
                                                        goods_total=Decimal(0))]
     assert names == ["A", "B"]
+
+
+@pytest.mark.parametrize(("days", "french", "english"), [
+    ((0, 1), "0 à 1 jour", "0 to 1 day"), ((1, 2), "1 à 2 jours", "1 to 2 days"), ((3, 3), "3 jours", "3 days"),
+    ((1, 1), "1 jour", "1 day"), ((0, 0), "0 jour", "0 days"),
+])
+def test_the_delivery_estimate_says_its_plural_in_each_language(days, french, english):
+    method = ShippingMethod(name="Livraison", min_days=days[0], max_days=days[1])
+    with translation.override("fr"):
+        assert method.delivery_estimate == french
+    with translation.override("en"):
+        assert method.delivery_estimate == english
