@@ -442,3 +442,13 @@ def test_anonymous_browsing_creates_no_session(client, shelf):
         response = client.get(url)
         assert "sessionid" not in response.cookies, url
     assert Session.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_english_shop_says_its_catalogue_is_written_in_french(client, store):
+    factories.product(store, "Ordinateur portable")
+    client.cookies["django_language"] = "en"
+    english = html(client.get("/"))
+    assert "The products of this shop are described in French." in english
+    client.cookies["django_language"] = "fr"
+    assert 'data-testid="catalogue-language"' not in html(client.get("/"))
