@@ -21,6 +21,12 @@ class OutOfStock(DomainError):
     message = _("Cannot add more of “{product}” to the cart: not enough stock.")
 
 
+class PreorderFull(DomainError):
+    code = "preorder_limit"
+    status = 409
+    message = _("No more units of “{product}” can be pre-ordered.")
+
+
 class EmptyCart(DomainError):
     code = "empty_cart"
     message = _("Your cart is empty.")

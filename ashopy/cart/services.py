@@ -12,17 +12,22 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from ashopy.catalog import rules
 from ashopy.catalog.availability import with_stock
 from ashopy.catalog.models import Product, Variant
 from ashopy.core.rows import Columns, execute, fetch
 from ashopy.inventory import reservations
 from ashopy.inventory.services import check_quantity
+from ashopy.pricing.purchase import Code, PurchasePolicy, Verdict
+from ashopy.pricing.purchase import label as product_label
 from ashopy.stores.models import Store
 
-from . import rules, selectors
-from .errors import OutOfStock, UnknownLine, UnknownVariant
+from . import selectors
+from .errors import OutOfStock, PreorderFull, UnknownLine, UnknownVariant
 from .models import Cart, CartLine
 
 
@@ -30,12 +35,6 @@ from .models import Cart, CartLine
 class Notice:
     level: str  # "success", "info" or "warning" (the messages framework's tags)
     message: str
-
-
-def product_label(variant: Variant) -> str:
-    """How a line is named to the customer: the product, and the variant when it has a name."""
-    name = variant.product.name
-    return f"{name} — {variant.name}" if variant.name else name
 
 
 def _unique_notice(label: str) -> Notice:
@@ -86,36 +85,70 @@ def get_cart(*, store: Store, user=None, cart_id=None, token=None, create: bool 
     return cart
 
 
+def _policy(cart: Cart, policy: PurchasePolicy | None) -> PurchasePolicy:
+    """The request's policy when the caller has one; availability does not depend on the customer."""
+    return policy if policy is not None else PurchasePolicy(cart.store)
+
+
+def _preorder_note(verdict: Verdict, label: str) -> str:
+    if not verdict.preorder_quantity:
+        return ""
+    if verdict.expected_on is None:
+        return ngettext("{n} unit of “{product}” is on pre-order.", "{n} units of “{product}” are on pre-order.",
+                        verdict.preorder_quantity).format(n=verdict.preorder_quantity, product=label)
+    return ngettext("{n} unit of “{product}” is on pre-order: shipping expected on {date}.",
+                    "{n} units of “{product}” are on pre-order: shipping expected on {date}.",
+                    verdict.preorder_quantity).format(n=verdict.preorder_quantity, product=label,
+                                                      date=date_format(verdict.expected_on))
+
+
+def _capped(label: str, verdict: Verdict, n: int) -> Notice:
+    """The notice for a quantity brought down to `n` (> 0) by the policy."""
+    if verdict.code == Code.UNIQUE:
+        return _unique_notice(label)
+    if verdict.code == Code.PREORDER_LIMIT:
+        return Notice("warning", verdict.reason)
+    return Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(product=label, n=n))
+
+
 @transaction.atomic
-def add(*, cart: Cart, variant_id, quantity) -> Notice:
-    """Add units of a variant; never more than the store can sell now, nor more than one of a unique item.
+def add(*, cart: Cart, variant_id, quantity, policy: PurchasePolicy | None = None) -> Notice:
+    """Add units of a variant, as far as the purchase policy permits: the stock the store can sell now,
+    the units that may still be pre-ordered, one at most of a unique item.
 
     When only part fits, the part is added and the customer is told; when nothing fits,
-    OutOfStock is raised and the cart is unchanged (a unique item already in the cart is only told).
+    OutOfStock (or PreorderFull) is raised and the cart is unchanged (a unique item already in the
+    cart is only told).
     """
     quantity = check_quantity(quantity)
+    policy = _policy(cart, policy)
     variant = _sellable(cart.store, variant_id)
     label = product_label(variant)
     line = CartLine.objects.select_for_update().filter(cart=cart, variant=variant).first()
     current = line.quantity if line else 0
-    available = _available_to(cart, variant.pk, variant.available, wanted=current + quantity)
-    unique = rules.is_unique(variant.product)
-    target = check_quantity(min(current + quantity, rules.max_quantity(variant.product, available)), allow_zero=True)
+    wanted = current + quantity
+    variant.available = _available_to(cart, variant.pk, variant.available, wanted=wanted)
+    verdict = policy.is_purchase_permitted(variant, wanted)
+    target = check_quantity(min(wanted, verdict.max_quantity), allow_zero=True)
     if target <= current:
-        if unique and current >= rules.UNIQUE_MAX:
+        if verdict.code == Code.UNIQUE and current >= rules.UNIQUE_MAX:
             return _unique_notice(label)
+        if verdict.code == Code.PREORDER_LIMIT:
+            raise PreorderFull(product=label)
         raise OutOfStock(product=label)
     if line is None:
         CartLine.objects.create(cart=cart, variant=variant, quantity=target)
     else:
         CartLine.objects.filter(pk=line.pk).update(quantity=target)
     Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
-    if unique and current + quantity > rules.UNIQUE_MAX and target == rules.UNIQUE_MAX:
+    if not verdict.allowed and verdict.code == Code.UNIQUE:
         return _unique_notice(label)
-    if target < current + quantity:
-        return Notice("warning", _("Cannot add more of “{product}” to the cart: not enough stock.").format(
-            product=label))
-    return Notice("success", _("“{product}” has been added to your cart.").format(product=label))
+    if not verdict.allowed:
+        return Notice("warning", verdict.reason if verdict.code == Code.PREORDER_LIMIT else
+                      _("Cannot add more of “{product}” to the cart: not enough stock.").format(product=label))
+    added = _("“{product}” has been added to your cart.").format(product=label)
+    preorder = _preorder_note(verdict, label)
+    return Notice("success", f"{added} {preorder}" if preorder else added)
 
 
 def _available_to(cart: Cart, variant_id: int, free: int, *, wanted: int) -> int:
@@ -132,28 +165,29 @@ def _line(cart: Cart, line_id) -> CartLine:
 
 
 @transaction.atomic
-def set_quantity(*, cart: Cart, line_id, quantity) -> Notice:
-    """Change a line's quantity (0 removes it); above what is available, or above one of a unique item, it is
-    adjusted down."""
+def set_quantity(*, cart: Cart, line_id, quantity, policy: PurchasePolicy | None = None) -> Notice:
+    """Change a line's quantity (0 removes it); above what the purchase policy permits, it is adjusted down."""
     quantity = check_quantity(quantity, allow_zero=True)
     line = _line(cart, line_id)
     if quantity == 0:
         return _delete(line)
-    variant = sellable_variants(cart.store, [line.variant_id]).get(line.variant_id)
-    available = _available_to(cart, line.variant_id, variant.available, wanted=quantity) if variant is not None else 0
     label = product_label(line.variant)
-    if available <= 0:
+    variant = sellable_variants(cart.store, [line.variant_id]).get(line.variant_id)
+    if variant is None:
+        line.delete()
+        return Notice("warning", _("“{product}” removed from the cart (no longer sold).").format(product=label))
+    variant.available = _available_to(cart, line.variant_id, variant.available, wanted=quantity)
+    verdict = _policy(cart, policy).is_purchase_permitted(variant, quantity)
+    if verdict.max_quantity <= 0:
         line.delete()
         return Notice("warning", _("“{product}” removed from the cart (out of stock).").format(product=label))
-    if quantity > rules.UNIQUE_MAX and available >= rules.UNIQUE_MAX and rules.is_unique(line.variant.product):
-        CartLine.objects.filter(pk=line.pk).update(quantity=rules.UNIQUE_MAX)
-        return _unique_notice(label)
-    if quantity > available:
-        CartLine.objects.filter(pk=line.pk).update(quantity=available)
-        return Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
-            product=label, n=available))
+    if not verdict.allowed:
+        CartLine.objects.filter(pk=line.pk).update(quantity=verdict.max_quantity)
+        return _capped(label, verdict, verdict.max_quantity)
     CartLine.objects.filter(pk=line.pk).update(quantity=quantity)
-    return Notice("success", _("Quantity updated for “{product}”.").format(product=label))
+    updated = _("Quantity updated for “{product}”.").format(product=label)
+    preorder = _preorder_note(verdict, label)
+    return Notice("success", f"{updated} {preorder}" if preorder else updated)
 
 
 def _delete(line: CartLine) -> Notice:
@@ -166,52 +200,49 @@ def remove(*, cart: Cart, line_id) -> Notice:
     return _delete(_line(cart, line_id))
 
 
-def _changes(store_id: int, lines: list[CartLine]) -> list[tuple[CartLine, int, Notice]]:
-    """What bringing `lines` (from `selectors.lines_of`) within what is sellable now would change:
+def _changes(policy: PurchasePolicy, lines: list[CartLine]) -> list[tuple[CartLine, int, Notice]]:
+    """What bringing `lines` (from `selectors.lines_of`) within what the policy permits now would change:
     (line, its new quantity — 0 removes it, the notice for the customer)."""
     changes = []
     for line in lines:
-        variant = line.variant
-        label = product_label(variant)
-        sellable = (variant.store_id == store_id and variant.active
-                    and variant.product.status == Product.Status.PUBLISHED)
-        if not sellable:
+        label = product_label(line.variant)
+        verdict = policy.is_purchase_permitted(line.variant, line.quantity)
+        if verdict.allowed:
+            continue
+        if verdict.code == Code.NOT_SOLD:
             changes.append((line, 0, Notice("warning", _("“{product}” removed from the cart (no longer sold).").format(
                 product=label))))
-        elif line.available <= 0:
+        elif verdict.max_quantity <= 0:
             changes.append((line, 0, Notice("warning", _("“{product}” removed from the cart (out of stock).").format(
                 product=label))))
-        elif line.quantity > rules.UNIQUE_MAX and rules.is_unique(variant.product):
-            changes.append((line, rules.UNIQUE_MAX, _unique_notice(label)))
-        elif line.quantity > line.available:
-            changes.append((line, line.available, Notice(
-                "warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
-                    product=label, n=line.available))))
+        else:
+            changes.append((line, verdict.max_quantity, _capped(label, verdict, verdict.max_quantity)))
     return changes
 
 
-def problems(*, cart: Cart, lines: list[CartLine]) -> list[Notice]:
+def problems(*, cart: Cart, lines: list[CartLine], policy: PurchasePolicy | None = None) -> list[Notice]:
     """What `revalidate` would change in these lines (read by `selectors.lines_of`), without changing it."""
-    return [notice for _line, _quantity, notice in _changes(cart.store_id, lines)]
+    return [notice for _line, _quantity, notice in _changes(_policy(cart, policy), lines)]
 
 
-def refresh(*, cart: Cart) -> list[Notice]:
+def refresh(*, cart: Cart, policy: PurchasePolicy | None = None) -> list[Notice]:
     """The cart as it is shown (web and API): holds that lapsed on its short lines are released first
     (Celery beat releases the others every minute), then every line is brought within the stock."""
-    short = [line.variant_id for line, quantity, _notice in _changes(cart.store_id, selectors.lines_of(cart))
+    policy = _policy(cart, policy)
+    short = [line.variant_id for line, quantity, _notice in _changes(policy, selectors.lines_of(cart))
              if quantity < line.quantity]
     if short:
         reservations.expire_reservations(variant_ids=short)
-    return revalidate(cart=cart)
+    return revalidate(cart=cart, policy=policy)
 
 
 @transaction.atomic
-def revalidate(*, cart: Cart) -> list[Notice]:
-    """Bring every line within what the store can sell now; say what changed.
+def revalidate(*, cart: Cart, policy: PurchasePolicy | None = None) -> list[Notice]:
+    """Bring every line within what the purchase policy permits now; say what changed.
 
-    Out-of-stock and no-longer-sold lines are removed, lines above availability adjusted.
+    Out-of-stock and no-longer-sold lines are removed, lines above what may be bought adjusted.
     """
-    changes = _changes(cart.store_id, selectors.lines_of(cart, lock=True))
+    changes = _changes(_policy(cart, policy), selectors.lines_of(cart, lock=True))
     gone = [line.pk for line, quantity, _notice in changes if quantity == 0]
     for line, quantity, _notice in changes:
         if quantity:
@@ -222,15 +253,16 @@ def revalidate(*, cart: Cart) -> list[Notice]:
 
 
 @transaction.atomic
-def merge(*, source: Cart, into: Cart) -> list[Notice]:
-    """At login: the visitor's lines join the customer's cart, quantities summed and capped by stock (and at one
-    of a unique item)."""
+def merge(*, source: Cart, into: Cart, policy: PurchasePolicy | None = None) -> list[Notice]:
+    """At login: the visitor's lines join the customer's cart, quantities summed and capped by the purchase
+    policy."""
     if source.pk == into.pk or source.store_id != into.store_id:
         return []
     incoming = list(CartLine.objects.filter(cart=source).select_related("variant__product"))
     if not incoming:
         source.delete()
         return []
+    policy = _policy(into, policy)
     existing = {line.variant_id: line for line in CartLine.objects.select_for_update().filter(cart=into)}
     sellable = sellable_variants(into.store, [line.variant_id for line in incoming])
     notices = []
@@ -238,16 +270,16 @@ def merge(*, source: Cart, into: Cart) -> list[Notice]:
         variant = sellable.get(line.variant_id)
         mine = existing.get(line.variant_id)
         current = mine.quantity if mine else 0
-        available = _available_to(into, line.variant_id, variant.available, wanted=current + line.quantity
-                                  ) if variant is not None else 0
-        target = min(current + line.quantity, rules.max_quantity(line.variant.product, available))
-        if target < current + line.quantity:
+        wanted = current + line.quantity
+        target = 0
+        if variant is not None:
+            variant.available = _available_to(into, line.variant_id, variant.available, wanted=wanted)
+            verdict = policy.is_purchase_permitted(variant, wanted)
+            target = min(wanted, verdict.max_quantity)
+        if target < wanted:
             label = product_label(line.variant)
-            if target == rules.UNIQUE_MAX and rules.is_unique(line.variant.product):
-                notices.append(_unique_notice(label))
-            elif target:
-                notices.append(Notice("warning", _("Quantity of “{product}” adjusted to {n} (limited stock).").format(
-                    product=label, n=target)))
+            if target:
+                notices.append(_capped(label, verdict, target))
             else:
                 notices.append(Notice("warning", _("“{product}” removed from the cart (out of stock).").format(
                     product=label)))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ashopy.core.money import ZERO
+from ashopy.pricing.purchase import preorder_units
 from ashopy.pricing.resolver import LinePrice, PricingPolicy, UnitPrice, tax_split
 from ashopy.shipping.selectors import ShippingQuote
 
@@ -23,6 +24,11 @@ class PricedLine:
     unit: UnitPrice
     price: LinePrice
     available: int | None = None
+    preorder_quantity: int = 0  # units beyond the free stock, on pre-order (pricing.purchase)
+
+    @property
+    def expected_on(self):
+        return self.variant.preorder_expected_on if self.preorder_quantity else None
 
 
 @dataclass(frozen=True)
@@ -62,12 +68,15 @@ class Totals:
 
 
 def price_lines(policy: PricingPolicy, items: Iterable[tuple[int | None, object, int]]) -> list[PricedLine]:
-    """`items` are (line id, variant, quantity); variants may carry an `available` annotation."""
+    """`items` are (line id, variant, quantity); variants may carry an `available` annotation, which
+    tells how many units would be pre-ordered."""
     priced = []
     for line_id, variant, quantity in items:
         unit = policy.price(variant)
+        available = getattr(variant, "available", None)
         priced.append(PricedLine(line_id=line_id, variant=variant, quantity=quantity, unit=unit,
-                                 price=unit.line(quantity), available=getattr(variant, "available", None)))
+                                 price=unit.line(quantity), available=available,
+                                 preorder_quantity=preorder_units(variant, quantity) if available is not None else 0))
     return priced
 
 

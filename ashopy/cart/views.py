@@ -5,7 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ashopy.core.errors import DomainError
-from ashopy.pricing.resolver import policy_for_request
+from ashopy.pricing.purchase import policy_for_request
 from ashopy.shipping.selectors import available_methods
 
 from . import rules, selectors, services
@@ -39,7 +39,8 @@ def _run(request, action) -> None:
 def add(request):
     cart = cart_for_request(request, create=True)
     _run(request, lambda: services.add(cart=cart, variant_id=request.POST.get("variant"),
-                                       quantity=_quantity(request.POST.get("quantity", 1))))
+                                       quantity=_quantity(request.POST.get("quantity", 1)),
+                                       policy=policy_for_request(request)))
     remember_count(request, cart)
     return _back(request, "cart:detail")
 
@@ -49,7 +50,8 @@ def update(request, line_id):
     cart = cart_for_request(request)
     if cart is not None:
         _run(request, lambda: services.set_quantity(cart=cart, line_id=line_id,
-                                                    quantity=_quantity(request.POST.get("quantity"))))
+                                                    quantity=_quantity(request.POST.get("quantity")),
+                                                    policy=policy_for_request(request)))
         remember_count(request, cart)
     return redirect("cart:detail")
 
@@ -74,7 +76,8 @@ def cart_context(request, cart) -> dict:
     if cheapest is not None:
         totals = totals_module.compute(policy=policy, lines=list(totals.lines), shipping=cheapest)
     covers = selectors.cover_images(line.variant.product_id for line in totals.lines)
-    rows = [{"line": line, "cover": covers.get(line.variant.product_id)} for line in totals.lines]
+    rows = [{"line": line, "cover": covers.get(line.variant.product_id), "most": policy.max_quantity(line.variant)}
+            for line in totals.lines]
     return {"cart": cart, "totals": totals, "rows": rows, "shipping_methods": methods,
             "pending_discounts": policy.pending_discounts()}
 
@@ -84,6 +87,6 @@ def detail(request):
     """Every line is checked against the stock (cart.services.refresh)."""
     cart = cart_for_request(request)
     if cart is not None:
-        show(request, services.refresh(cart=cart))
+        show(request, services.refresh(cart=cart, policy=policy_for_request(request)))
     remember_count(request, cart)
     return render(request, "cart/cart.html", cart_context(request, cart))

@@ -283,7 +283,7 @@ class VariantInline(StoreScopedMixin, admin.TabularInline):
     model = Variant
     formset = VariantFormSet
     fields = ("sku", "name", "options", "price", "sale_price", "barcode", "tax_class", "weight_kg",
-              "preorder", "position", "active")
+              "preorder", "preorder_limit", "preorder_expected_on", "position", "active")
     min_num = 1
     extra = 0
 

@@ -69,7 +69,12 @@ def state_of(variant) -> Availability:
     available = getattr(variant, "available", 0) or 0
     if available > 0:
         return Availability.LOW_STOCK if available <= (variant.low_threshold or 0) else Availability.IN_STOCK
-    return Availability.PREORDER if variant.preorder else Availability.OUT_OF_STOCK
+    return Availability.PREORDER if preorder_open(variant) else Availability.OUT_OF_STOCK
+
+
+def preorder_open(variant) -> bool:
+    """The variant may be ordered beyond its stock: on pre-order, and its limit not reached."""
+    return variant.preorder and (variant.preorder_limit is None or variant.preorder_waiting < variant.preorder_limit)
 
 
 def availability_of(variants) -> Availability:

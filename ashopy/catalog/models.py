@@ -357,6 +357,14 @@ class Variant(models.Model):
     active = models.BooleanField(_("active"), default=True)
     preorder = models.BooleanField(_("pre-order"), default=False,
                                    help_text=_("May be ordered while out of stock (shown as pre-order)."))
+    preorder_limit = models.PositiveIntegerField(
+        _("pre-order limit"), null=True, blank=True,
+        help_text=_("The most units that may wait on pre-order, all customers together (empty: no limit)."))
+    preorder_expected_on = models.DateField(_("expected shipping date"), null=True, blank=True,
+                                            help_text=_("Shown to customers who pre-order."))
+    # Units of live orders waiting for stock: kept by orders.preorders under a conditional UPDATE
+    # of this row, which is what makes the limit hold under concurrent checkouts.
+    preorder_waiting = models.PositiveIntegerField(_("units waiting on pre-order"), default=0, editable=False)
 
     objects = StoreOwnedQuerySet.as_manager()
 
@@ -375,6 +383,16 @@ class Variant(models.Model):
 
     def __str__(self):
         return f"{self.product.name} — {self.name}" if self.name else self.sku
+
+    # Written only by orders.preorders (conditional UPDATEs): a variant saved by staff from a stale
+    # instance must not put back an old count.
+    COUNTERS = ("preorder_waiting",)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name not in self.COUNTERS]
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -26,7 +26,7 @@ def active_variants(fields=None) -> Prefetch:
     """A product's active variants with the units available (see availability.py)."""
     queryset = Variant.objects.filter(active=True).order_by("position", "id")
     if fields:
-        queryset = queryset.only("id", "product_id", "preorder", *fields)
+        queryset = queryset.only("id", "product_id", "preorder", "preorder_limit", "preorder_waiting", *fields)
     return Prefetch("variants", queryset=with_stock(queryset), to_attr="active_variants")
 
 

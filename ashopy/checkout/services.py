@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ashopy.cart import rules as cart_rules
@@ -32,6 +33,7 @@ from ashopy.inventory import reservations
 from ashopy.inventory.errors import InsufficientStock
 from ashopy.inventory.models import Reservation, ReservationLine
 from ashopy.orders import services as orders
+from ashopy.orders.errors import PreorderLimitReached
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import providers
 from ashopy.payments import selectors as payment_selectors
@@ -39,6 +41,7 @@ from ashopy.payments import services as payments
 from ashopy.payments.errors import NotRefundable, UnknownMethod
 from ashopy.payments.models import Payment
 from ashopy.payments.providers.base import ProviderError
+from ashopy.pricing.purchase import PurchasePolicy
 from ashopy.pricing.resolver import PricingPolicy
 from ashopy.shipping.selectors import ShippingQuote, available_methods, method_quote
 
@@ -147,13 +150,14 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
     if again is not None:
         again.store = store
         return _replayed(again)
-    if not lines or cart_services.problems(cart=cart, lines=lines):
+    purchase = policy if isinstance(policy, PurchasePolicy) else PurchasePolicy(store)
+    if not lines or cart_services.problems(cart=cart, lines=lines, policy=purchase):
         existing = _existing(store, key, cart)
         if existing is not None:
             return _replayed(existing)
         if not lines:
             raise EmptyCart()
-        raise CartChanged(cart_services.revalidate(cart=cart))
+        raise CartChanged(cart_services.revalidate(cart=cart, policy=purchase))
     parcel = not cart_rules.holds_unique(lines)  # a unique item: no parcel delivery, no payment on delivery
     if not parcel and provider.code in providers.ON_DELIVERY:
         raise _refused_for_unique(store, "payment_method")
@@ -173,26 +177,33 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
     # Only now, the new order being valid: a refused attempt leaves the earlier one to be paid.
     replaced = [_replace(order) for order in pending]  # every one, even after one that was paid meanwhile
     if not all(replaced):
-        raise CartChanged(cart_services.revalidate(cart=cart))
+        raise CartChanged(cart_services.revalidate(cart=cart, policy=purchase))
     number = orders.next_number(store)
+    # Units beyond the free stock of a pre-order variant are pre-ordered: they hold nothing.
+    held = [reservations.Line(line.variant.pk, line.quantity - line.preorder_quantity)
+            for line in totals.lines if line.quantity > line.preorder_quantity]
     try:
         with transaction.atomic():
-            reservation = reservations.begin(store=store, owner=orders.owner_of(number))
+            reservation = reservations.begin(store=store, owner=orders.owner_of(number)) if held else None
             order = orders.create(
                 store=store, number=number, user=user, email=details.email, language=language, totals=totals,
                 billing_address=details.billing_address, shipping_address=destination,
                 payment_method=provider.code, reservation=reservation, idempotency_key=key,
-                customer_note=details.customer_note, cart_id=cart.pk)
+                customer_note=details.customer_note, cart_id=cart.pk,
+                expires_at=timezone.now() + store.reservation_ttl)
             payment = payments.create(order=order, provider=provider)
             # Last: the contended stock rows stay locked only until the COMMIT that follows.
-            reservations.hold(reservation=reservation,
-                              lines=[reservations.Line(line.variant.pk, line.quantity) for line in totals.lines])
+            if held:
+                reservations.hold(reservation=reservation, lines=held)
+    except PreorderLimitReached:
+        # Other customers took the last pre-order places since the validation: show the cart again.
+        raise CartChanged(cart_services.revalidate(cart=cart, policy=purchase)) from None
     except InsufficientStock:
         existing = _existing(store, key, cart)
         if existing is not None:  # a duplicate submit that waited for the first one: its order holds the units
             return _replayed(existing)
         # Someone took the units between the validation and the reservation: show the cart again.
-        raise CartChanged(cart_services.revalidate(cart=cart)) from None
+        raise CartChanged(cart_services.revalidate(cart=cart, policy=purchase)) from None
     except IntegrityError:
         existing = _existing(store, key, cart)
         if existing is None:

@@ -27,7 +27,7 @@ from ashopy.core.errors import DomainError
 from ashopy.orders.models import Order
 from ashopy.payments import providers
 from ashopy.payments.models import Payment
-from ashopy.pricing.resolver import policy_for_request
+from ashopy.pricing.purchase import policy_for_request
 
 from . import services
 from .errors import CartChanged

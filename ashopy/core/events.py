@@ -40,6 +40,7 @@ EVENTS = frozenset({
     "order_expired",
     "payment_refunded",
     "stock_low",
+    "stock_added",  # units entered a warehouse (a receipt, a return, a found unit, a transfer)
     "purchase_order_received",
 })
 MAX_ATTEMPTS = 8

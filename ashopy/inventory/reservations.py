@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from ashopy.catalog.models import Variant
@@ -166,6 +166,30 @@ def hold(*, reservation: Reservation, lines: Iterable[Line]) -> None:
             ReservationLine(reservation=reservation, stock_id=stock_id, quantity=quantity)
             for stock_id, quantity in allocations)
         changed = _take(allocations, column_sql="reserved = reserved + %s")
+    alerts.after_change(store.pk, changed)
+
+
+@transaction.atomic
+def add_to(*, reservation: Reservation, lines: Iterable[Line]) -> None:
+    """Hold more units for an active reservation that may already hold some (pre-ordered units allocated
+    to an order waiting for its payment): all of them or none, InsufficientStock otherwise.
+
+    A stock row keeps one line per reservation (its quantity grows), as `consume` and `release`
+    change each row once per line. Not a hot path: rows locked in id order, then changed.
+    """
+    wanted = _merged(lines)
+    if not Reservation.objects.filter(pk=reservation.pk, state=Reservation.State.ACTIVE).exists():
+        raise ReservationClosed(state=reservation.state)
+    store = reservation.store
+    allocations = _allocate(_stock_rows(store, wanted, lock=True), wanted, store)
+    changed = _take(allocations, column_sql="reserved = reserved + %s")
+    existing = dict(ReservationLine.objects.filter(reservation=reservation, stock_id__in=[a[0] for a in allocations])
+                    .values_list("stock_id", "pk"))
+    for stock_id, quantity in allocations:
+        if stock_id in existing:
+            ReservationLine.objects.filter(pk=existing[stock_id]).update(quantity=F("quantity") + quantity)
+        else:
+            ReservationLine.objects.create(reservation=reservation, stock_id=stock_id, quantity=quantity)
     alerts.after_change(store.pk, changed)
 
 

@@ -16,6 +16,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from ashopy.catalog.models import Variant
+from ashopy.catalog.rules import MAX_QUANTITY
+from ashopy.core import events
 from ashopy.stores.models import Store
 from ashopy.stores.rules import STOCK_ROLES, require_role
 
@@ -38,8 +40,6 @@ from .models import (
     VariantCost,
     Warehouse,
 )
-
-MAX_QUANTITY = 1_000_000
 
 
 def check_quantity(quantity, *, allow_zero: bool = False) -> int:
@@ -90,6 +90,9 @@ def _move(stock: Stock, delta: int, reason: str, *, reference: str = "", user=No
         unit_cost=unit_cost)
     alerts.after_change(stock.store_id, [(stock.pk, stock.variant_id, stock.warehouse_id, stock.on_hand, stock.reserved,
                                        stock.low_stock_threshold, stock.low_stock_alerted, abs(delta))])
+    if delta > 0:  # told after the commit: waiting pre-orders are served first (orders.preorders)
+        events.publish("stock_added", store_id=stock.store_id, variant_id=stock.variant_id,
+                       warehouse_id=stock.warehouse_id, quantity=delta)
     return movement
 
 

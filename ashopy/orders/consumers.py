@@ -1,12 +1,15 @@
-"""The order e-mails, as durable consumers of the order events (core/events.py).
+"""The order e-mails, and the allocation of stock that comes in to pre-orders, as durable consumers of
+events (core/events.py).
 
-Each runs once per event, after the order's transaction has committed; their names are stored
-in outbox rows, so they stay as they are.
+Each runs once per event, after the publishing transaction has committed (so never while its
+stock rows are locked); their names are stored in outbox rows, so they stay as they are.
 """
 
 from ashopy.core import events
+from ashopy.purchasing.models import PurchaseOrderLine
+from ashopy.stores.models import Store
 
-from . import emails
+from . import emails, preorders
 from .models import Order
 
 
@@ -37,3 +40,23 @@ def cancelled(*, order_id: int, from_state: str = "", **_facts) -> None:
     """A customer who backed out of the payment page needs no e-mail about it."""
     if from_state != Order.State.PENDING_PAYMENT:
         emails.send(order_id, "cancelled")
+
+
+@events.consumer("purchase_order_received", name="orders.preorders.allocate")
+def allocate_received(*, store_id: int, lines: dict, **_facts) -> None:
+    """Received units go to the waiting pre-orders first, oldest order first. Durable: a receipt's
+    allocation is not lost to a crash; idempotent: what is allocated stops waiting."""
+    variant_ids = set(PurchaseOrderLine.objects.filter(pk__in=[int(line_id) for line_id in lines])
+                      .values_list("variant_id", flat=True))
+    store = Store.objects.filter(pk=store_id).first()
+    if store is not None and variant_ids:
+        preorders.allocate(store=store, variant_ids=variant_ids)
+
+
+@events.consumer("stock_added", durable=False)
+def allocate_added(*, store_id: int, variant_id: int, **_facts) -> None:
+    """Any other stock-in (a return, a found unit, a manual receipt, a transfer) serves waiting pre-orders too,
+    after its commit. Not durable (no outbox row for every movement): a lost run waits for the next stock-in."""
+    store = Store.objects.filter(pk=store_id).first()
+    if store is not None:
+        preorders.allocate(store=store, variant_ids=[variant_id])

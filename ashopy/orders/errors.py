@@ -36,3 +36,15 @@ class NotCancellable(DomainError):
     code = "not_cancellable"
     status = 409
     message = _("This order can no longer be cancelled online: contact the shop.")
+
+
+class PreorderLimitReached(DomainError):
+    """Placing the order would pass a variant's pre-order limit (another customer took the last places)."""
+
+    code = "preorder_limit"
+    status = 409
+    message = _("No more units of this product can be pre-ordered.")
+
+    def __init__(self, *, variant_id: int):
+        super().__init__()
+        self.variant_id = variant_id

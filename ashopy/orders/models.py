@@ -70,6 +70,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
     reservation = models.ForeignKey(Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     expires_at = models.DateTimeField(_("reserved until"), null=True, blank=True)
     stock_consumed = models.BooleanField(default=False, help_text=_("The units left the stock (sale movements)."))
+    has_preorder = models.BooleanField(_("pre-order"), default=False,
+                                       help_text=_("Some units were ordered beyond the stock."))
     idempotency_key = models.CharField(max_length=80, blank=True)
     cart_id = models.PositiveIntegerField(null=True, blank=True)  # the cart it came from, emptied when confirmed
     carrier = models.CharField(_("carrier"), max_length=80, blank=True)
@@ -106,6 +108,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
     CANCELLABLE = (State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.PAID, State.PROCESSING)
     CUSTOMER_CANCELLABLE = (State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.PAID)
     WAS_PAID = (State.PAID, State.REFUND_NEEDED, State.PROCESSING, State.SHIPPED, State.DELIVERED)
+    # Orders whose pre-ordered units still wait for stock (and count against a variant's limit).
+    PREORDER_LIVE = (State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.PAID, State.PROCESSING)
     # Not stored: True on the order that checkout.place_order answers again for a repeated key.
     replayed = False
 
@@ -178,13 +182,23 @@ class OrderLine(models.Model):
     net = models.DecimalField(_("excl. tax"), **AMOUNT)
     tax = models.DecimalField(_("tax"), **AMOUNT)
     gross = models.DecimalField(_("incl. tax"), **AMOUNT)
+    # Pre-order: the units of the line beyond the free stock when it was placed (held nothing), how
+    # many of them stock has since been allocated to (orders.preorders), and the date announced.
+    preorder_quantity = models.PositiveIntegerField(_("units on pre-order"), default=0)
+    preorder_allocated = models.PositiveIntegerField(_("pre-ordered units allocated"), default=0)
+    expected_on = models.DateField(_("expected shipping date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
         ordering = ["id"]
+        indexes = [models.Index(fields=["variant"], condition=Q(preorder_quantity__gt=models.F("preorder_allocated")),
+                                name="order_line_preorder_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(preorder_allocated__lte=models.F("preorder_quantity"),
+                                               preorder_quantity__lte=models.F("quantity")),
+                                   name="order_line_preorder_within_quantity"),
             models.CheckConstraint(condition=Q(gross=Round(models.F("net") + models.F("tax"), 2)),
                                    name="order_line_gross_is_net_plus_tax"),
         ]
@@ -195,6 +209,11 @@ class OrderLine(models.Model):
     @property
     def label(self) -> str:
         return f"{self.product_name} — {self.variant_name}" if self.variant_name else self.product_name
+
+    @property
+    def preorder_waiting(self) -> int:
+        """Pre-ordered units still waiting for stock."""
+        return self.preorder_quantity - self.preorder_allocated
 
     @property
     def amount(self) -> Decimal:

@@ -8,13 +8,15 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from ashopy.core.money import ZERO, round_money
+from ashopy.stores.rules import SALES_ROLES, require_role
 
 from .errors import OrderNotFound
 from .models import Order, OrderEvent, OrderLine
+from .preorders import waiting_lines
 
 SEARCH_WORDS = 5  # words of a search that count; more only cost time
 
@@ -116,6 +118,23 @@ def order_with_history(*, store, number: str, user=None, staff: bool = False) ->
     if order is None:
         raise OrderNotFound()
     return order
+
+
+def waiting_preorders(*, store, user, product_id: int | None = None) -> QuerySet[OrderLine]:
+    """Lines of live orders whose pre-ordered units still wait for stock, oldest order first (the order
+    they will be served in), each with `waiting` units and its order; the store's sales staff only.
+
+    Narrowed to one product with `product_id`."""
+    require_role(user=user, store=store, roles=SALES_ROLES)
+    lines = (waiting_lines(store=store).select_related("order", "variant")
+             .annotate(waiting=F("preorder_quantity") - F("preorder_allocated")))
+    return lines.filter(product_id=product_id) if product_id is not None else lines
+
+
+def preordered_products(*, store) -> list[tuple[int, str]]:
+    """(product id, name) of the products with pre-ordered units waiting, by name: the list's filter."""
+    return sorted(set(waiting_lines(store=store).filter(product_id__isnull=False)
+                      .values_list("product_id", "product_name")), key=lambda pair: (pair[1].lower(), pair[0]))
 
 
 # --- figures of the staff home ------------------------------------------------------------

@@ -24,7 +24,7 @@ from ashopy.inventory.errors import InsufficientStock, ReservationClosed
 from ashopy.inventory.models import Reason, Reservation, StockMovement, Warehouse
 from ashopy.stores.models import Store
 
-from . import rules
+from . import preorders, rules
 from .errors import NoteRequired, NotShipped, StockGone, TransitionNotAllowed
 from .models import Order, OrderEvent, OrderLine
 
@@ -51,8 +51,14 @@ def owner_of(number: str) -> str:
 
 def create(*, store: Store, number: str, user, email: str, language: str, totals, billing_address: dict,
            shipping_address: dict | None, payment_method: str, reservation: Reservation | None,
-           idempotency_key: str = "", customer_note: str = "", cart_id: int | None = None) -> Order:
-    """Store the priced snapshot (the caller holds the transaction and has reserved the stock)."""
+           idempotency_key: str = "", customer_note: str = "", cart_id: int | None = None,
+           expires_at: datetime | None = None) -> Order:
+    """Store the priced snapshot (the caller holds the transaction and reserves the stock).
+
+    Units of a line beyond the free stock (`totals` lines' `preorder_quantity`) are pre-ordered: they
+    are counted against the variant's limit here (PreorderLimitReached) and hold no stock. An order
+    all on pre-order has no reservation, and waits for its payment until `expires_at`.
+    """
     shipping = totals.shipping
     order = Order(
         store=store, number=number, user=user if user is not None and user.is_authenticated else None,
@@ -63,8 +69,9 @@ def create(*, store: Store, number: str, user, email: str, language: str, totals
         shipping_tax_rate=totals.shipping_tax_rate, goods_net=totals.goods_net, goods_tax=totals.goods_tax,
         goods_gross=totals.goods_gross, discount=totals.discount, total_net=totals.net, total_tax=totals.tax,
         total=totals.total, payment_method=payment_method, reservation=reservation,
-        expires_at=reservation.expires_at if reservation else None, idempotency_key=idempotency_key,
-        customer_note=customer_note, cart_id=cart_id)
+        expires_at=reservation.expires_at if reservation else expires_at, idempotency_key=idempotency_key,
+        customer_note=customer_note, cart_id=cart_id,
+        has_preorder=any(line.preorder_quantity for line in totals.lines))
     # rows.insert: the ORM's create() and bulk_create(), without the query compiler (every checkout)
     insert([order])
     insert([OrderLine(order=order, variant=line.variant, product_id=line.variant.product_id,
@@ -72,8 +79,11 @@ def create(*, store: Store, number: str, user, email: str, language: str, totals
                   quantity=line.quantity, unit_base=line.unit.base, unit_price=line.unit.price,
                   discount=line.price.discount,
                   discount_labels=", ".join(str(adjustment.label) for adjustment in line.unit.adjustments)[:255],
-                  tax_rate=line.unit.tax_rate, net=line.price.net, tax=line.price.tax, gross=line.price.gross)
+                  tax_rate=line.unit.tax_rate, net=line.price.net, tax=line.price.tax, gross=line.price.gross,
+                  preorder_quantity=line.preorder_quantity, expected_on=line.expected_on)
             for line in totals.lines])
+    if order.has_preorder:
+        preorders.claim(units={line.variant.pk: line.preorder_quantity for line in totals.lines})
     insert([OrderEvent(order=order, to_state=order.state, user=order.user)])
     events.publish("order_placed", order_id=order.pk, store_id=store.pk)
     return order
@@ -150,7 +160,12 @@ def _take_stock(order: Order, *, user=None) -> bool:
             return True
         except ReservationClosed:
             pass
-    lines = [reservations.Line(line.variant_id, line.quantity) for line in order.lines.all() if line.variant_id]
+    # Pre-ordered units still waiting hold nothing: they are allocated when stock comes in (preorders.py).
+    lines = [reservations.Line(line.variant_id, line.quantity - line.preorder_waiting)
+             for line in order.lines.all() if line.variant_id and line.quantity > line.preorder_waiting]
+    if not lines:
+        order.stock_consumed = True
+        return True
     try:
         with transaction.atomic():
             again = reservations.reserve(store=order.store, lines=lines, owner=owner_of(order.number))
@@ -198,7 +213,11 @@ def mark_paid(*, order: Order, user=None, note: str = "", payment_note: str = ""
         return order
     before = order.state
     timeline = _payment_event(order, payment_note, user)
+    if before == Order.State.EXPIRED:  # live again: its waiting pre-orders count again (before any stock row)
+        preorders.revive(order=order)
     if order.state == Order.State.CANCELLED or not _take_stock(order, user=user):
+        if before in (Order.State.PENDING_PAYMENT, Order.State.EXPIRED):
+            preorders.forget(order=order)
         order = _apply(order, "flag_refund", user=user, note=note, timeline=timeline, paid_at=timezone.now())
         _publish(order, "order_refund_needed", from_state=before)
         return order
@@ -219,7 +238,8 @@ def _pay_from_hold(order: Order, *, user, note: str, payment_note: str) -> Order
     order = _apply(order, "pay", user=user, note=note, timeline=_payment_event(order, payment_note, user),
                    paid_at=timezone.now(), stock_consumed=True)
     sold = reservations.consume(reservation=hold, reference=order.number, user=user)
-    _confirm(order, quantities=sold, paid_from=Order.State.PENDING_PAYMENT)
+    # Pre-ordered units were not held: the cart gives up the lines' quantities, read from the order.
+    _confirm(order, quantities=None if order.has_preorder else sold, paid_from=Order.State.PENDING_PAYMENT)
     return order
 
 
@@ -266,10 +286,12 @@ def cancel(*, order: Order, user=None, note: str = "") -> Order:
     rules.authorize(user=user, order=order, action="cancel")
     if order.state not in (*Order.CANCELLABLE, Order.State.REFUND_NEEDED):
         raise TransitionNotAllowed(state=order.get_state_display(), target=Order.State.CANCELLED.label)
+    before = order.state
+    if before in Order.PREORDER_LIVE:  # the variant rows before the stock rows, as the checkout takes them
+        preorders.forget(order=order)
     _release(order)
     if order.stock_consumed:
         _put_back(order, user=user)
-    before = order.state
     order = _apply(order, "cancel", user=user, note=note, cancelled_at=timezone.now(),
                    stock_consumed=order.stock_consumed)
     _publish(order, "order_cancelled", from_state=before)
@@ -282,6 +304,7 @@ def expire(*, order: Order) -> Order:
     order = _locked(order)
     if order.state != Order.State.PENDING_PAYMENT:
         return order
+    preorders.forget(order=order)
     _release(order)
     order = _apply(order, "expire")
     _publish(order, "order_expired", from_state=Order.State.PENDING_PAYMENT)

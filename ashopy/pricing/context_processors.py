@@ -1,7 +1,7 @@
 """`price_of(product)` for the storefront templates and tags of apps below pricing."""
 
 from .display import price_html
-from .resolver import policy_for_request
+from .purchase import policy_for_request
 
 
 def prices(request):

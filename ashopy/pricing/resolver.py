@@ -4,7 +4,7 @@ base price → sale price → partner discount → segment discount → promotio
 (registered adjusters). Each step is a percentage of the price left by the one
 before; the unit price is rounded with the currency's exponent, then lines are
 taxed and rounded per line. Cart, checkout, quote, order, invoice and POS all
-ask a `PricingPolicy`.
+ask a `PricingPolicy` — through the request's `purchase.PurchasePolicy`, which is one.
 """
 
 from dataclasses import dataclass
@@ -181,11 +181,3 @@ class PricingPolicy:
             return None, None
         return min(priced, key=lambda pair: (pair[1].price, pair[0].position, pair[0].pk))
 
-
-def policy_for_request(request) -> PricingPolicy:
-    """The request's policy, built once per request."""
-    policy = getattr(request, "_pricing_policy", None)
-    if policy is None:
-        policy = PricingPolicy(request.store, getattr(request, "user", None))
-        request._pricing_policy = policy
-    return policy

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from ashopy.cart.selectors import cover_images
 from ashopy.cart.services import product_label
 from ashopy.inventory.services import MAX_QUANTITY
-from ashopy.pricing.resolver import policy_for_request
+from ashopy.pricing.purchase import policy_for_request
 
 from ..catalog.serializers import AdjustmentSerializer, absolute_media_url, money
 
@@ -57,6 +57,8 @@ class CartLineSerializer(serializers.Serializer):
     image = serializers.URLField(allow_null=True)
     quantity = serializers.IntegerField()
     available = serializers.IntegerField(help_text="Units the store can sell now.")
+    preorder_quantity = serializers.IntegerField(help_text="Units of the line beyond the stock, on pre-order.")
+    expected_on = serializers.DateField(allow_null=True, help_text="Expected shipping date of the pre-ordered units.")
     base_price = money(help_text="Catalogue unit price, on the store's tax basis.")
     sale_price = money(allow_null=True)
     unit_price = money(help_text="What the customer pays per unit, on the store's tax basis.")
@@ -108,7 +110,8 @@ def cart_payload(*, cart, totals, notices, request) -> dict:
             "id": line.line_id, "variant": variant.pk, "sku": variant.sku, "product": variant.product.name,
             "product_slug": variant.product.slug, "variant_name": variant.name, "label": product_label(variant),
             "image": absolute_media_url({"request": request}, cover.image.name) if cover else None,
-            "quantity": line.quantity, "available": max(line.available or 0, 0), "base_price": unit.base,
+            "quantity": line.quantity, "available": max(line.available or 0, 0),
+            "preorder_quantity": line.preorder_quantity, "expected_on": line.expected_on, "base_price": unit.base,
             "sale_price": unit.sale, "unit_price": unit.price, "tax_rate": unit.tax_rate,
             "discounts": unit.adjustments, "discount": price.discount, "net": price.net, "tax": price.tax,
             "gross": price.gross})

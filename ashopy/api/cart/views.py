@@ -17,7 +17,7 @@ from ashopy.cart import selectors as cart_selectors
 from ashopy.cart import services as cart_services
 from ashopy.cart.errors import InvalidCartToken, UnknownLine
 from ashopy.cart.models import Cart
-from ashopy.pricing.resolver import policy_for_request
+from ashopy.pricing.purchase import policy_for_request
 
 from ..errors import ErrorSerializer, error_responses
 from .serializers import CartLineInputSerializer, CartQuantityInputSerializer, CartSerializer, cart_payload
@@ -57,7 +57,7 @@ def current_cart(request, *, create: bool = False, merge: bool = True) -> tuple[
         visitor = cart_services.get_cart(store=store, token=token) if merge and token is not None else None
         cart = cart_services.get_cart(store=store, user=user, create=create or visitor is not None)
         if visitor is not None:
-            notices = cart_services.merge(source=visitor, into=cart)
+            notices = cart_services.merge(source=visitor, into=cart, policy=policy_for_request(request))
     if cart is not None:
         cart.store = store  # the same row, already loaded by the middleware
     return cart, notices
@@ -87,7 +87,7 @@ class CartView(APIView):
     def get(self, request):
         cart, notices = current_cart(request)
         if cart is not None:
-            notices = [*notices, *cart_services.refresh(cart=cart)]
+            notices = [*notices, *cart_services.refresh(cart=cart, policy=policy_for_request(request))]
         return cart_response(request, cart, notices)
 
 
@@ -101,7 +101,8 @@ class CartLinesView(APIView):
         data = _valid(CartLineInputSerializer, request.data)
         with transaction.atomic():
             cart, notices = current_cart(request, create=True)
-            notice = cart_services.add(cart=cart, variant_id=data["variant"], quantity=data["quantity"])
+            notice = cart_services.add(cart=cart, variant_id=data["variant"], quantity=data["quantity"],
+                                       policy=policy_for_request(request))
         return cart_response(request, cart, [*notices, notice])
 
 
@@ -115,7 +116,8 @@ class CartLineView(APIView):
         data = _valid(CartQuantityInputSerializer, request.data)
         with transaction.atomic():
             cart = self._cart(request)
-            notice = cart_services.set_quantity(cart=cart, line_id=line_id, quantity=data["quantity"])
+            notice = cart_services.set_quantity(cart=cart, line_id=line_id, quantity=data["quantity"],
+                                                  policy=policy_for_request(request))
         return cart_response(request, cart, [notice])
 
     @extend_schema(summary="Remove a line", request=None, parameters=[CART_TOKEN, CART_TOKEN_OUT], tags=["cart"],

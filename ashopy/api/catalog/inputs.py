@@ -34,6 +34,11 @@ class VariantInputSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
     active = OptionalBooleanField(required=False)
     preorder = OptionalBooleanField(required=False)
+    preorder_limit = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False, allow_null=True,
+                                              help_text="Units that may wait on pre-order, all customers together "
+                                                        "(null: no limit).")
+    preorder_expected_on = serializers.DateField(required=False, allow_null=True,
+                                                 help_text="Expected shipping date shown to customers who pre-order.")
 
 
 def variant_service_fields(data: dict) -> dict:

@@ -229,6 +229,9 @@ class VariantSerializer(PricedMixin, serializers.Serializer):
     position = serializers.IntegerField()
     active = serializers.BooleanField()
     preorder = serializers.BooleanField()
+    preorder_limit = serializers.IntegerField(allow_null=True, help_text="Units that may wait on pre-order (null: "
+                                                                         "no limit).")
+    preorder_expected_on = serializers.DateField(allow_null=True)
     available = serializers.IntegerField(help_text="Units that can be sold now, over the store's warehouses.")
     availability = serializers.SerializerMethodField()
     list_price = money(source="price", help_text="Catalogue price, on the store's tax basis.")

@@ -16,7 +16,7 @@ from ashopy.catalog.filters import ORDERINGS, PAGE_SIZES, ProductFilters
 from ashopy.catalog.models import Brand, Category, Product
 from ashopy.catalog.selectors import filtered_products, product_cards, product_detail
 from ashopy.catalog.tree import category_tree
-from ashopy.pricing.resolver import policy_for_request
+from ashopy.pricing.purchase import policy_for_request
 
 from ..errors import error_responses
 from ..parsers import FormParser, JSONParser, MultiPartParser

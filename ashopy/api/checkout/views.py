@@ -22,7 +22,7 @@ from ashopy.orders.errors import OrderNotFound
 from ashopy.orders.models import Order
 from ashopy.payments import selectors as payment_selectors
 from ashopy.payments.models import Payment
-from ashopy.pricing.resolver import policy_for_request
+from ashopy.pricing.purchase import policy_for_request
 
 from ..cart.views import CART_TOKEN, current_cart
 from ..errors import ErrorSerializer, error_responses

@@ -128,7 +128,8 @@ class OrderLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderLine
         fields = ["id", "variant", "product_id", "product_name", "variant_name", "sku", "quantity", "unit_base",
-                  "unit_price", "discount", "discounts", "tax_rate", "net", "tax", "gross"]
+                  "unit_price", "discount", "discounts", "tax_rate", "net", "tax", "gross", "preorder_quantity",
+                  "preorder_allocated", "expected_on"]
         read_only_fields = fields
 
     def get_discounts(self, line) -> list[str]:
@@ -226,6 +227,31 @@ class StaffOrderFilterSerializer(serializers.Serializer):
     created_after = serializers.DateField(required=False, help_text="Inclusive, the store's local date.")
     created_before = serializers.DateField(required=False, help_text="Inclusive, the store's local date.")
     q = serializers.CharField(max_length=100, required=False, help_text="Part of the order number or e-mail.")
+
+
+class WaitingPreorderFilterSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, max_value=2_147_483_647, required=False,
+                                       help_text="Only this product's lines.")
+
+
+class WaitingPreorderSerializer(serializers.Serializer):
+    """A line whose pre-ordered units wait for stock (the staff list "Précommandes en attente")."""
+
+    order = serializers.CharField(source="order.number", help_text="The order's number.")
+    placed_at = serializers.DateTimeField(source="order.created_at")
+    email = serializers.EmailField(source="order.email")
+    customer = serializers.SerializerMethodField(help_text="The billing first and last name.")
+    product_id = serializers.IntegerField(allow_null=True)
+    product = serializers.CharField(source="product_name")
+    variant = serializers.IntegerField(source="variant_id", allow_null=True)
+    variant_name = serializers.CharField()
+    sku = serializers.CharField()
+    waiting = serializers.IntegerField(help_text="Pre-ordered units still waiting for stock.")
+    expected_on = serializers.DateField(allow_null=True)
+
+    def get_customer(self, line) -> str:
+        address = line.order.billing_address or {}
+        return " ".join(str(address.get(part) or "") for part in ("first_name", "last_name")).strip()
 
 
 TRANSITION_ACTIONS = [("process", _("Start preparing")), ("ship", _("Ship")), ("deliver", _("Mark delivered")),

@@ -20,7 +20,7 @@ from ashopy.checkout import services as checkout
 from ashopy.orders import selectors
 from ashopy.orders import services as orders
 from ashopy.orders.errors import NotCancellable
-from ashopy.orders.models import Order
+from ashopy.orders.models import Order, OrderLine
 from ashopy.payments import services as payments
 from ashopy.stores.models import STAFF_ROLES
 from ashopy.stores.selectors import staff_role
@@ -33,6 +33,8 @@ from .serializers import (
     StaffOrderFilterSerializer,
     StaffOrderSummarySerializer,
     TransitionInputSerializer,
+    WaitingPreorderFilterSerializer,
+    WaitingPreorderSerializer,
 )
 
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the order's state "
@@ -127,6 +129,23 @@ class StaffOrderListView(StaffAPI, generics.ListAPIView):
         query.is_valid(raise_exception=True)
         filters = selectors.OrderFilters(**query.validated_data)
         return selectors.with_quantity(selectors.store_orders(store=self.request.store, filters=filters))
+
+
+@extend_schema(summary="Pre-ordered units waiting for stock, oldest order first", tags=["staff orders"],
+               parameters=[WaitingPreorderFilterSerializer],
+               responses={200: WaitingPreorderSerializer(many=True), **error_responses(400, 401, 403)},
+               description="The order in which received stock is allocated to them; live orders only.")
+class StaffPreorderListView(StaffAPI, generics.ListAPIView):
+    serializer_class = WaitingPreorderSerializer
+    queryset = OrderLine.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OrderLine.objects.none()
+        query = WaitingPreorderFilterSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.waiting_preorders(store=self.request.store, user=self.request.user,
+                                           product_id=query.validated_data.get("product"))
 
 
 class StaffOrderDetailView(StaffAPI, APIView):

@@ -59,6 +59,19 @@ class OrderFilterForm(BootstrapMixin, forms.Form):
                             q=data.get("q") or "")
 
 
+class PreorderFilterForm(BootstrapMixin, forms.Form):
+    """The waiting pre-orders' filter: one of the products that has some."""
+
+    product = forms.TypedChoiceField(label=_("Product"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, products, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", _("All products")), *products]
+
+    def product_id(self) -> int | None:
+        return self.cleaned_data.get("product") if self.is_bound and self.is_valid() else None
+
+
 class NoteForm(BootstrapMixin, forms.Form):
     """The optional note of a state change, kept on its event."""
 

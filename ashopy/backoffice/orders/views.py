@@ -27,7 +27,15 @@ from ashopy.payments import services as payments
 from ashopy.payments.models import Payment
 from ashopy.stores.decorators import SALES_ROLES, store_staff_required
 
-from .forms import AddNoteForm, NoteForm, OrderFilterForm, ShipForm, TrackingForm, payment_method_choices
+from .forms import (
+    AddNoteForm,
+    NoteForm,
+    OrderFilterForm,
+    PreorderFilterForm,
+    ShipForm,
+    TrackingForm,
+    payment_method_choices,
+)
 
 PAGE_SIZE = 25
 TRACKED = (Order.State.SHIPPED, Order.State.DELIVERED)
@@ -65,6 +73,18 @@ def order_list(request):
     for order in page.object_list:
         order.payment_label = methods.get(order.payment_method, order.payment_method)
     return render(request, "backoffice/orders/order_list.html", {"form": form, "page": page})
+
+
+@require_safe
+@store_staff_required(SALES_ROLES)
+@_in_store_timezone
+def preorder_list(request):
+    """Pre-ordered units waiting for stock, in the order receipts will serve them; filterable by product."""
+    form = PreorderFilterForm(selectors.preordered_products(store=request.store), request.GET or None)
+    _notice_invalid(request, form)
+    rows = selectors.waiting_preorders(store=request.store, user=request.user, product_id=form.product_id())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "backoffice/orders/preorder_list.html", {"form": form, "page": page})
 
 
 def _order(request, number) -> Order:

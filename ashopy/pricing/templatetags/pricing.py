@@ -2,14 +2,15 @@
 ``{{ amount|money:currency }}``.
 
 Templates of lower apps (the catalogue) show prices through these tags, so the
-catalogue never imports pricing: the tags ask the request's PricingPolicy.
+catalogue never imports pricing: the tags ask the request's PurchasePolicy
+(``{% purchase_verdict variant as verdict %}``: may one unit be bought, and is it a pre-order).
 """
 
 from django import template
 
 from ashopy.core.money import format_money
 from ashopy.pricing.display import price_html
-from ashopy.pricing.resolver import policy_for_request
+from ashopy.pricing.purchase import policy_for_request
 
 register = template.Library()
 
@@ -38,3 +39,9 @@ def variant_price(context, variant, size="md"):
 def unit_price(context, variant):
     """The UnitPrice object, for templates that lay the price out themselves."""
     return policy_for_request(context["request"]).price(variant)
+
+
+@register.simple_tag(takes_context=True)
+def purchase_verdict(context, variant, quantity=1):
+    """The policy's `Verdict` for `quantity` units of `variant` (buy button, variant choice, pre-order note)."""
+    return policy_for_request(context["request"]).is_purchase_permitted(variant, quantity)
