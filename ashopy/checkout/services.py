@@ -188,7 +188,8 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
             order = orders.create(
                 store=store, number=number, user=user, email=details.email, language=language, totals=totals,
                 billing_address=details.billing_address, shipping_address=destination,
-                payment_method=provider.code, reservation=reservation, idempotency_key=key,
+                payment_method=provider.code, pays_on_delivery=provider.code in providers.ON_DELIVERY,
+                reservation=reservation, idempotency_key=key,
                 customer_note=details.customer_note, cart_id=cart.pk,
                 expires_at=timezone.now() + store.reservation_ttl)
             payment = payments.create(order=order, provider=provider)

@@ -67,6 +67,9 @@ class Order(ConcurrentTransitionMixin, models.Model):
     total_tax = models.DecimalField(_("tax"), **AMOUNT, default=ZERO)
     total = models.DecimalField(_("total"), **AMOUNT, default=ZERO)
     payment_method = models.CharField(_("payment method"), max_length=30, blank=True)
+    pays_on_delivery = models.BooleanField(
+        _("paid on delivery"), default=False,
+        help_text=_("The courier collects the money: the order is prepared and shipped before it is paid."))
     reservation = models.ForeignKey(Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     expires_at = models.DateTimeField(_("reserved until"), null=True, blank=True)
     stock_consumed = models.BooleanField(default=False, help_text=_("The units left the stock (sale movements)."))
@@ -108,6 +111,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
     CANCELLABLE = (State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.PAID, State.PROCESSING)
     CUSTOMER_CANCELLABLE = (State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.PAID)
     WAS_PAID = (State.PAID, State.REFUND_NEEDED, State.PROCESSING, State.SHIPPED, State.DELIVERED)
+    # Prepared or handed over: a cash-on-delivery order may be there before it is paid.
+    ON_THE_WAY = (State.PROCESSING, State.SHIPPED, State.DELIVERED)
     # Orders whose pre-ordered units still wait for stock (and count against a variant's limit).
     PREORDER_LIVE = (State.PENDING_PAYMENT, State.AWAITING_PAYMENT, State.PAID, State.PROCESSING)
     # Not stored: True on the order that checkout.place_order answers again for a repeated key.
@@ -116,6 +121,27 @@ class Order(ConcurrentTransitionMixin, models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+    def may_leave_before_payment(self) -> bool:
+        """Prepared and shipped only once paid, unless the courier collects the money."""
+        return self.paid_at is not None or self.pays_on_delivery
+
+    def may_cancel_now(self) -> bool:
+        """A shipped order is cancelled only when it was refused at the door (cash on delivery, unpaid)."""
+        return self.state != self.State.SHIPPED or (self.pays_on_delivery and self.paid_at is None)
+
+    @property
+    def awaits_money(self) -> bool:
+        """Staff may record its payment: an offline payment not yet received (on delivery, after the
+        parcel left too)."""
+        if self.state == self.State.AWAITING_PAYMENT:
+            return True
+        return self.pays_on_delivery and self.paid_at is None and self.state in self.ON_THE_WAY
+
+    @property
+    def to_collect(self) -> bool:
+        """Delivered and paid on delivery, and the courier's cash not yet recorded."""
+        return self.state == self.State.DELIVERED and self.pays_on_delivery and self.paid_at is None
 
     def recomputed_totals(self) -> dict[str, Decimal]:
         """The totals from the stored lines and shipping: equal to the stored ones, always."""
@@ -145,11 +171,13 @@ class Order(ConcurrentTransitionMixin, models.Model):
     def await_payment(self):
         """An offline method (cash on delivery, bank transfer): staff will mark it paid."""
 
-    @transition(field=state, source=State.PAID, target=State.PROCESSING)
+    @transition(field=state, source=[State.PAID, State.AWAITING_PAYMENT], target=State.PROCESSING,
+                conditions=[may_leave_before_payment])
     def process(self):
         """The warehouse prepares the parcel."""
 
-    @transition(field=state, source=[State.PAID, State.PROCESSING], target=State.SHIPPED)
+    @transition(field=state, source=[State.PAID, State.PROCESSING, State.AWAITING_PAYMENT], target=State.SHIPPED,
+                conditions=[may_leave_before_payment])
     def ship(self):
         """Handed to the carrier."""
 
@@ -157,9 +185,11 @@ class Order(ConcurrentTransitionMixin, models.Model):
     def deliver(self):
         """The customer has it."""
 
-    @transition(field=state, source=[*CANCELLABLE, State.REFUND_NEEDED], target=State.CANCELLED)
+    @transition(field=state, source=[*CANCELLABLE, State.REFUND_NEEDED, State.SHIPPED], target=State.CANCELLED,
+                conditions=[may_cancel_now])
     def cancel(self):
-        """Held units go back (released or restocked); a paid order is refunded by payments."""
+        """Held units go back (released or restocked); a paid order is refunded by payments. A parcel
+        refused at the door (cash on delivery) is cancelled once it is back: its units are restocked."""
 
     @transition(field=state, source=State.PENDING_PAYMENT, target=State.EXPIRED)
     def expire(self):

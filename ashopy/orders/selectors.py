@@ -21,11 +21,17 @@ from .preorders import waiting_lines
 SEARCH_WORDS = 5  # words of a search that count; more only cost time
 
 # Paid and kept: the orders that count as sales (cancelled ones were refunded, refund_needed ones will be).
+# A cash-on-delivery order may be in these states before the courier's cash is recorded: not a sale yet.
 SOLD_STATES = (Order.State.PAID, Order.State.PROCESSING, Order.State.SHIPPED, Order.State.DELIVERED)
-# Paid and not yet handed to a carrier: the warehouse's work.
-TO_PREPARE_STATES = (Order.State.PAID, Order.State.PROCESSING)
+SOLD = Q(state__in=SOLD_STATES, paid_at__isnull=False)
+# Not yet handed to a carrier, and paid or paid on delivery: the warehouse's work.
+TO_PREPARE = (Q(state__in=(Order.State.PAID, Order.State.PROCESSING))
+              | Q(state=Order.State.AWAITING_PAYMENT, pays_on_delivery=True))
+# Delivered against cash that is not recorded yet ("à encaisser").
+TO_COLLECT = Q(state=Order.State.DELIVERED, pays_on_delivery=True, paid_at__isnull=True)
+AWAITING = Q(state=Order.State.AWAITING_PAYMENT)
 # Names a staff list may filter by instead of one state.
-STATE_GROUPS = {"sold": SOLD_STATES, "to_prepare": TO_PREPARE_STATES}
+STATE_GROUPS = {"sold": SOLD, "to_prepare": TO_PREPARE, "to_collect": TO_COLLECT}
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ def store_orders(*, store, filters: OrderFilters | None = None) -> QuerySet[Orde
     filters = filters or OrderFilters()
     orders = Order.objects.for_store(store)
     if filters.state in STATE_GROUPS:
-        orders = orders.filter(state__in=STATE_GROUPS[filters.state])
+        orders = orders.filter(STATE_GROUPS[filters.state])
     elif filters.state:
         orders = orders.filter(state=filters.state)
     if filters.payment_method:
@@ -172,7 +178,7 @@ class Sales:
 
 def sold_orders(*, store) -> QuerySet[Order]:
     """The store's orders that count as sales: paid and neither cancelled nor waiting for a refund."""
-    return Order.objects.for_store(store).filter(state__in=SOLD_STATES)
+    return Order.objects.for_store(store).filter(SOLD)
 
 
 def sales_by_period(*, store, periods: dict[str, Period]) -> dict[str, Sales]:
@@ -202,6 +208,8 @@ class Waiting:
 class OpenWork:
     to_prepare: int
     awaiting_payment: list[Waiting]
+    to_collect: int = 0
+    to_collect_amount: Decimal = ZERO
 
     @property
     def awaiting_orders(self) -> int:
@@ -213,18 +221,29 @@ class OpenWork:
 
 
 def open_work(*, store) -> OpenWork:
-    """Orders to prepare now, and orders waiting for their payment by method, in one query."""
-    rows = (Order.objects.for_store(store)
-            .filter(state__in=(*TO_PREPARE_STATES, Order.State.AWAITING_PAYMENT))
-            .values("state", "payment_method").annotate(orders=Count("id"), amount=Sum("total"))
-            .order_by("payment_method", "state"))
-    to_prepare, waiting = 0, []
+    """Orders to prepare now, orders waiting for their payment by method, and delivered cash-on-delivery
+    orders whose cash is to be recorded, in one query (the same groups as the lists they link to)."""
+    rows = (Order.objects.for_store(store).filter(TO_PREPARE | AWAITING | TO_COLLECT)
+            .values("payment_method")
+            .annotate(to_prepare=Count("id", filter=TO_PREPARE), waiting=Count("id", filter=AWAITING),
+                      waiting_amount=Sum("total", filter=AWAITING), to_collect=Count("id", filter=TO_COLLECT),
+                      to_collect_amount=Sum("total", filter=TO_COLLECT))
+            .order_by("payment_method"))
+    to_prepare = to_collect = 0
+    to_collect_amount, waiting = ZERO, []
     for row in rows:
-        if row["state"] == Order.State.AWAITING_PAYMENT:
-            waiting.append(Waiting(row["payment_method"], row["orders"], row["amount"] or ZERO))
-        else:
-            to_prepare += row["orders"]
-    return OpenWork(to_prepare=to_prepare, awaiting_payment=waiting)
+        to_prepare += row["to_prepare"]
+        to_collect += row["to_collect"]
+        to_collect_amount += row["to_collect_amount"] or ZERO
+        if row["waiting"]:
+            waiting.append(Waiting(row["payment_method"], row["waiting"], row["waiting_amount"] or ZERO))
+    return OpenWork(to_prepare=to_prepare, awaiting_payment=waiting, to_collect=to_collect,
+                    to_collect_amount=to_collect_amount)
+
+
+def preorders_waiting(*, store) -> int:
+    """Order lines with pre-ordered units still waiting for stock (the staff list of pre-orders)."""
+    return waiting_lines(store=store).count()
 
 
 @dataclass(frozen=True)
@@ -248,7 +267,7 @@ def daily_sales(*, store, first: date, last: date, zone: ZoneInfo) -> list[DaySa
 def top_products(*, store, period: Period, limit: int = 10) -> list[dict]:
     """The products that brought most in `period` (lines of the orders paid in it and kept, tax included,
     shipping not): [{"product_id", "name", "units", "revenue"}], best first."""
-    return list(OrderLine.objects.filter(order__store=store, order__state__in=SOLD_STATES)
+    return list(OrderLine.objects.filter(order__store=store, order__state__in=SOLD_STATES, order__paid_at__isnull=False)
                 .filter(period.q("order__paid_at"))
                 .values("product_id").annotate(name=Max("product_name"), units=Sum("quantity"), revenue=Sum("gross"))
                 .order_by("-revenue", "product_id")[:limit])

@@ -52,7 +52,7 @@ def owner_of(number: str) -> str:
 def create(*, store: Store, number: str, user, email: str, language: str, totals, billing_address: dict,
            shipping_address: dict | None, payment_method: str, reservation: Reservation | None,
            idempotency_key: str = "", customer_note: str = "", cart_id: int | None = None,
-           expires_at: datetime | None = None) -> Order:
+           expires_at: datetime | None = None, pays_on_delivery: bool = False) -> Order:
     """Store the priced snapshot (the caller holds the transaction and reserves the stock).
 
     Units of a line beyond the free stock (`totals` lines' `preorder_quantity`) are pre-ordered: they
@@ -68,7 +68,7 @@ def create(*, store: Store, number: str, user, email: str, language: str, totals
         shipping_net=totals.shipping_net, shipping_tax=totals.shipping_tax, shipping_gross=totals.shipping_gross,
         shipping_tax_rate=totals.shipping_tax_rate, goods_net=totals.goods_net, goods_tax=totals.goods_tax,
         goods_gross=totals.goods_gross, discount=totals.discount, total_net=totals.net, total_tax=totals.tax,
-        total=totals.total, payment_method=payment_method, reservation=reservation,
+        total=totals.total, payment_method=payment_method, pays_on_delivery=pays_on_delivery, reservation=reservation,
         expires_at=reservation.expires_at if reservation else expires_at, idempotency_key=idempotency_key,
         customer_note=customer_note, cart_id=cart_id,
         has_preorder=any(line.preorder_quantity for line in totals.lines))
@@ -210,6 +210,8 @@ def mark_paid(*, order: Order, user=None, note: str = "", payment_note: str = ""
         return _pay_from_hold(held, user=user, note=note, payment_note=payment_note)
     order = _locked(order)
     if order.state in Order.WAS_PAID:
+        if order.awaits_money:
+            return _collect(order, user=user, note=note, payment_note=payment_note)
         return order
     before = order.state
     timeline = _payment_event(order, payment_note, user)
@@ -227,6 +229,18 @@ def mark_paid(*, order: Order, user=None, note: str = "", payment_note: str = ""
         _publish(order, "order_paid", from_state=before)
     else:
         _confirm(order, paid_from=before)
+    return order
+
+
+def _collect(order: Order, *, user, note: str, payment_note: str) -> Order:
+    """The courier's cash of an order that left before it was paid (cash on delivery): the order keeps
+    its state; it is paid now, and counts as a sale from now."""
+    order.paid_at = timezone.now()
+    order.save(update_fields=["paid_at"])
+    OrderEvent.objects.bulk_create([*_payment_event(order, payment_note, user),
+                                    *([OrderEvent(order=order, kind=OrderEvent.Kind.NOTE, note=note, user=user)]
+                                      if note else [])])
+    _publish(order, "order_paid", from_state=order.state)
     return order
 
 
@@ -284,7 +298,7 @@ def cancel(*, order: Order, user=None, note: str = "") -> Order:
     """Cancel: held units are released, sold ones put back. Refunds are the payments app's part."""
     order = _locked(order)
     rules.authorize(user=user, order=order, action="cancel")
-    if order.state not in (*Order.CANCELLABLE, Order.State.REFUND_NEEDED):
+    if not can_proceed(order.cancel):
         raise TransitionNotAllowed(state=order.get_state_display(), target=Order.State.CANCELLED.label)
     before = order.state
     if before in Order.PREORDER_LIVE:  # the variant rows before the stock rows, as the checkout takes them

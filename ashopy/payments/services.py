@@ -185,9 +185,10 @@ def refund(*, order: Order, user=None, amount: Decimal | None = None) -> list[Pa
 
 @transaction.atomic
 def mark_paid_by_hand(*, order: Order, user) -> Order:
-    """Staff received the cash or the transfer of an order waiting for an offline payment."""
+    """Staff received the cash or the transfer of an order waiting for an offline payment (for cash on
+    delivery, possibly after the parcel left)."""
     order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
-    if order.state != Order.State.AWAITING_PAYMENT:
+    if not order.awaits_money:
         raise NotOffline()
     payment = Payment.objects.select_for_update().filter(order=order, status__in=Payment.OPEN).first()
     if payment is not None:

@@ -137,7 +137,10 @@ def test_figures_equal_a_recomputation_from_the_orders(tokyo, history):
 
     everything = list(Order.objects.filter(store=tokyo).prefetch_related("lines"))
     work = selectors.open_work(store=tokyo)
-    assert work.to_prepare == sum(order.state in ("paid", "processing") for order in everything) == 7
+    # Cash-on-delivery orders waiting for their money are prepared too: the courier collects it.
+    assert work.to_prepare == sum(order.state in ("paid", "processing") or (
+        order.state == "awaiting_payment" and order.pays_on_delivery) for order in everything) == 9
+    assert (work.to_collect, work.to_collect_amount) == (0, 0)  # the delivered one was paid online
     waiting = Counter(order.payment_method for order in everything if order.state == "awaiting_payment")
     assert {w.payment_method: w.orders for w in work.awaiting_payment} == waiting == {
         "cash_on_delivery": 2, "bank_transfer": 1}
@@ -193,7 +196,7 @@ def test_the_page_shows_each_figure_linking_to_the_orders_it_counts(tokyo, histo
             listed = client.get(figure(page, f"{slug}-orders")[0])
             assert listed.status_code == 200 and not list(listed.context["messages"])
             assert listed.context["page"].paginator.count == count, slug
-        expected = {"to-prepare": 7, "awaiting": 3, "awaiting-cash_on_delivery": 2}
+        expected = {"to-prepare": 9, "awaiting": 3, "awaiting-cash_on_delivery": 2}
         for slug, count in expected.items():
             link, value = figure(page, slug) if slug != "awaiting-cash_on_delivery" else (
                 re.search(r'data-figure="awaiting-cash_on_delivery"><a href="([^"]+)"', page).group(1)
@@ -225,7 +228,7 @@ def test_the_order_list_filters_by_paid_date_on_the_stores_clock_and_by_state_gr
     assert listed(paid_to=(TODAY - timedelta(days=1)).isoformat(), paid_from=MONDAY.isoformat()) == numbers(
         "last_second_yesterday", "monday_midnight", "shipped")
     assert listed(state="to_prepare") == {order.number for order in Order.objects.filter(
-        store=tokyo, state__in=("paid", "processing"))}
+        store=tokyo, state__in=("paid", "processing"))} | numbers("cash", "cash_older")
     backwards = client.get(url, {"paid_from": today, "paid_to": MONDAY.isoformat()})
     assert [message.level_tag for message in backwards.context["messages"]] == ["warning"]
 

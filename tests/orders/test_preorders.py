@@ -249,6 +249,11 @@ def test_the_staff_list_shows_waiting_preorders_filterable_by_product(store, met
     ignored = staff_page(seller, "?product=x")
     assert ignored.status_code == 200 and len(ignored.context["page"].object_list) == 2
     assert staff_page(customer).status_code in (302, 403)
+    # The staff home counts the same lines and links to this list.
+    home = Client(HTTP_HOST="testserver")
+    home.force_login(seller)
+    figures = {figure.slug: figure for figure in home.get(reverse("staff_home:home")).context["work"]}
+    assert (figures["preorders"].value, figures["preorders"].url) == ("2", reverse("staff_orders:preorder_list"))
 
 
 def test_the_api_cart_and_order_show_preorder_units(store, console, method, customer):

@@ -205,9 +205,12 @@ def test_detail_offers_only_the_transitions_allowed_now(staff_client, store, var
     actions = staff_client.get(detail_url(pending)).context["actions"]
     assert actions == {"process": False, "ship": False, "deliver": False, "cancel": True, "mark_paid": False,
                        "tracking": False}
-    cash = place(store, variant, method, payment_method="cash_on_delivery")
+    transfer = place(store, variant, method, payment_method="bank_transfer")
+    actions = staff_client.get(detail_url(transfer)).context["actions"]
+    assert actions["mark_paid"] and actions["cancel"] and not actions["process"] and not actions["ship"]
+    cash = place(store, variant, method, payment_method="cash_on_delivery")  # the courier collects: it may leave
     actions = staff_client.get(detail_url(cash)).context["actions"]
-    assert actions["mark_paid"] and actions["cancel"] and not actions["process"]
+    assert actions["mark_paid"] and actions["cancel"] and actions["process"] and actions["ship"]
 
 
 # --- actions -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from . import charts
 CHART_DAYS = 30
 TOP_PRODUCTS = 10
 ORDERS = "staff_orders:order_list"
+PREORDERS = "staff_orders:preorder_list"
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def _sales_figures(name: str, sales: orders.Sales, first: date, last: date) -> l
 
 
 def _work_figures(request, labels: dict[str, str]) -> list[Figure]:
-    """What is waiting now: orders to prepare and to be paid (for sales staff), low stock (for stock staff)."""
+    """What is waiting now: orders to prepare, to be paid and to collect, pre-orders waiting for stock (for
+    sales staff), low stock (for stock staff)."""
     figures = []
     if navigation.may_open(request, ORDERS):
         work = orders.open_work(store=request.store)
@@ -69,6 +71,11 @@ def _work_figures(request, labels: dict[str, str]) -> list[Figure]:
         figures.append(Figure(_("Awaiting payment"), format_number(work.awaiting_orders),
                               _orders_url(state="awaiting_payment"), "awaiting",
                               note=format_money(work.awaiting_amount, currency), parts=parts))
+        figures.append(Figure(_("To collect"), format_number(work.to_collect), _orders_url(state="to_collect"),
+                              "to-collect", note=format_money(work.to_collect_amount, currency)))
+    if navigation.may_open(request, PREORDERS):
+        figures.append(Figure(_("Pre-orders waiting"), format_number(orders.preorders_waiting(store=request.store)),
+                              reverse(PREORDERS), "preorders"))
     if navigation.may_open(request, "inventory:low_stock"):
         figures.append(Figure(_("Low stock"), format_number(stock.low_stock_count(store=request.store)),
                               reverse("inventory:low_stock"), "low-stock"))

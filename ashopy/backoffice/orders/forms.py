@@ -29,7 +29,9 @@ class OrderFilterForm(BootstrapMixin, forms.Form):
     paid_to = forms.DateField(label=_("Paid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     # Labels of orders.selectors.STATE_GROUPS, the lists the staff home's figures link to.
-    GROUP_LABELS = {"sold": _("Sales: paid, not cancelled"), "to_prepare": _("To prepare: paid, not shipped")}
+    GROUP_LABELS = {"sold": _("Sales: paid, not cancelled"),
+                    "to_prepare": _("To prepare: paid or paid on delivery, not shipped"),
+                    "to_collect": _("To collect: delivered, cash on delivery not recorded")}
 
     def __init__(self, store, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -97,7 +97,7 @@ def _actions(order: Order) -> dict[str, bool]:
     return {
         "process": can_proceed(order.process), "ship": can_proceed(order.ship),
         "deliver": can_proceed(order.deliver), "cancel": can_proceed(order.cancel),
-        "mark_paid": order.state == Order.State.AWAITING_PAYMENT, "tracking": order.state in TRACKED,
+        "mark_paid": order.awaits_money, "tracking": order.state in TRACKED,
     }
 
 
