@@ -8,9 +8,12 @@ pending orders hold counts as available to it (`selectors.own_holds`): a custome
 the cart while paying, or tries again, does not lose the lines.
 """
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,7 +22,6 @@ from django.utils.translation import ngettext
 from ashopy.catalog import rules
 from ashopy.catalog.availability import with_stock
 from ashopy.catalog.models import Product, Variant
-from ashopy.core.rows import Columns, execute, fetch
 from ashopy.inventory import reservations
 from ashopy.inventory.services import check_quantity
 from ashopy.pricing.purchase import Code, PurchasePolicy, Verdict
@@ -59,22 +61,12 @@ def _sellable(store: Store, variant_id) -> Variant:
     return variant
 
 
-_CART = Columns(Cart, "cart")
-
-
-def _customer_cart(store: Store, user) -> Cart | None:
-    """Written in SQL: every request of a signed-in customer's cart and checkout reads it (core/rows.py)."""
-    rows = fetch(f"SELECT {_CART.sql} FROM {Cart._meta.db_table} cart "  # noqa: S608
-                 "WHERE cart.store_id = %s AND cart.user_id = %s", [store.pk, user.pk])
-    return _CART.instance(rows[0]) if rows else None
-
-
 def get_cart(*, store: Store, user=None, cart_id=None, token=None, create: bool = False) -> Cart | None:
     """The customer's cart in `store`, else the visitor's (by session id or API token)."""
     if user is not None and user.is_authenticated:
         if create:
             return Cart.objects.get_or_create(store=store, user=user)[0]
-        return _customer_cart(store, user)
+        return Cart.objects.filter(store=store, user=user).first()
     cart = None
     if cart_id is not None:
         cart = Cart.objects.filter(store=store, user=None, pk=cart_id).first()
@@ -299,14 +291,13 @@ def merge(*, source: Cart, into: Cart, policy: PurchasePolicy | None = None) -> 
 def take_ordered(*, cart_id: int, quantities: dict[int, int]) -> None:
     """An order from this cart is confirmed: its quantities (per variant) leave the cart.
 
-    One statement when the cart still holds what was ordered (lines added since stay); written in
-    SQL, as every paid order runs it (core/rows.py).
+    One statement when the cart still holds what was ordered (lines added since stay).
     """
     if not quantities:
         return
-    taken = " OR ".join(["(variant_id = %s AND quantity <= %s)"] * len(quantities))
-    removed = execute(f"DELETE FROM {CartLine._meta.db_table} WHERE cart_id = %s AND ({taken})",  # noqa: S608
-                      [cart_id, *(value for pair in quantities.items() for value in pair)])
+    taken = reduce(operator.or_, (Q(variant_id=variant_id, quantity__lte=quantity)
+                                  for variant_id, quantity in quantities.items()))
+    removed, _ = CartLine.objects.filter(taken, cart_id=cart_id).delete()
     if removed == len(quantities):
         return
     for line_id, variant_id, quantity in CartLine.objects.filter(cart_id=cart_id, variant_id__in=list(quantities)

@@ -7,19 +7,22 @@ domain event (core/events.py): its consumers — the e-mail to the store's stock
 are locked.
 """
 
+from collections.abc import Iterable
+
 from ashopy.core import events
 
+from .changes import StockChange
 from .models import LowStockAlert, Stock
 
 
-def after_change(store_id: int, rows) -> None:
-    """`rows`: (id, variant_id, warehouse_id, on_hand, reserved, threshold, alerted, quantity) after a change."""
-    for stock_id, _variant, _warehouse, on_hand, reserved, threshold, alerted, _quantity in rows:
-        available = on_hand - reserved
-        if threshold and available <= threshold and not alerted:
-            _raise_alert(store_id, stock_id, available, threshold)
-        elif alerted and available > threshold:
-            Stock.objects.filter(pk=stock_id).update(low_stock_alerted=False)
+def after_change(store_id: int, rows: Iterable[StockChange]) -> None:
+    """`rows`: the stock rows as a change left them."""
+    for row in rows:
+        available, threshold = row.on_hand - row.reserved, row.low_stock_threshold
+        if threshold and available <= threshold and not row.low_stock_alerted:
+            _raise_alert(store_id, row.id, available, threshold)
+        elif row.low_stock_alerted and available > threshold:
+            Stock.objects.filter(pk=row.id).update(low_stock_alerted=False)
 
 
 def _raise_alert(store_id: int, stock_id: int, available: int, threshold: int) -> None:

@@ -20,16 +20,14 @@ Only `reservations` calls this module.
 from django.db import connection
 from django.utils import timezone
 
-from ashopy.core.rows import fetch
-
+from .changes import StockChange, returning, run
 from .models import Reservation, ReservationLine, Stock, StockMovement
 
 _STOCK = Stock._meta.db_table
 _RESERVATION = Reservation._meta.db_table
 _LINE = ReservationLine._meta.db_table
 _MOVEMENT = StockMovement._meta.db_table
-CHANGED = ("stock.id, stock.variant_id, stock.warehouse_id, stock.on_hand, stock.reserved, "
-           "stock.low_stock_threshold, stock.low_stock_alerted, change.quantity")
+CHANGED = f"{returning('stock')}, change.quantity"
 
 TAKE = f"""
 WITH change (stock_id, quantity) AS (
@@ -84,22 +82,24 @@ def enabled() -> bool:
     return connection.vendor == "postgresql"
 
 
-def take(*, reservation: Reservation, allocations: list[tuple[int, int]]) -> list[tuple] | None:
+def take(*, reservation: Reservation, allocations: list[tuple[int, int]]) -> list[StockChange] | None:
     """Add (stock id, quantity) to `reserved` and write the lines: the changed rows, or None when a
     row no longer has room (nothing written). On rows the caller has locked it cannot fail; on one
     row read without a lock, the database re-checks the room after any wait."""
     stocks, quantities = zip(*allocations, strict=True)
-    changed = fetch(TAKE, {"stocks": list(stocks), "quantities": list(quantities), "reservation": reservation.pk})
+    changed = run(TAKE, {"stocks": list(stocks), "quantities": list(quantities), "reservation": reservation.pk})
     return changed or None
 
 
-def consume(*, reservation: Reservation, reference: str, user) -> list[tuple] | None:
+def consume(*, reservation: Reservation, reference: str, user) -> list[StockChange] | None:
     """Sell an active reservation's units: the changed stock rows, or None if it was not active."""
     now = timezone.now()
-    held = fetch(CLOSE, {"reservation": reservation.pk, "now": now})
+    with connection.cursor() as cursor:
+        cursor.execute(CLOSE, {"reservation": reservation.pk, "now": now})
+        held = cursor.fetchall()
     if not held:
         return None
     stocks, quantities = zip(*held, strict=True)
-    return fetch(SELL, {"stocks": list(stocks), "quantities": list(quantities), "store": reservation.store_id,
+    return run(SELL, {"stocks": list(stocks), "quantities": list(quantities), "store": reservation.store_id,
                         "reference": (reference or reservation.owner)[:80], "user": getattr(user, "pk", None),
                         "now": now})

@@ -19,10 +19,10 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from ashopy.catalog.models import Variant
-from ashopy.core.rows import fetch, for_update, insert
 from ashopy.stores.models import Store
 
 from . import alerts, fastpath
+from .changes import StockChange, returning, run
 from .errors import InsufficientStock, InvalidQuantity, ReservationClosed, WrongStore
 from .models import Reason, Reservation, ReservationLine, Stock, StockMovement, Warehouse
 from .services import MAX_QUANTITY, check_quantity, check_warehouse
@@ -58,8 +58,7 @@ def _variants_of(store: Store, variant_ids) -> dict[int, Variant]:
 
 # --- hot paths: conditional updates ---------------------------------------------------------
 
-_STOCK, _WAREHOUSE = Stock._meta.db_table, Warehouse._meta.db_table
-_STOCK_ROW = ("id", "variant_id", "on_hand", "reserved", "priority", "warehouse_id")
+_STOCK = Stock._meta.db_table
 
 
 def _allocate(stocks: Sequence[dict], wanted: dict[int, int], store: Store) -> list[tuple[int, int]]:
@@ -92,21 +91,13 @@ def _stock_rows(store: Store, variant_ids, warehouse: Warehouse | None = None, *
     """The variants' stock rows in active warehouses, by allocation priority.
 
     Read without locks (the conditional updates decide), or, with `lock`, locked in id order:
-    the last attempt after repeated races cannot race again. Written in SQL: every checkout
-    runs it (core/rows.py).
-    """
-    variant_ids = list(variant_ids)
-    params = [store.pk, *variant_ids]
-    sql = (f"SELECT stock.id, stock.variant_id, stock.on_hand, stock.reserved, warehouse.priority, "  # noqa: S608
-           f"stock.warehouse_id FROM {_STOCK} stock JOIN {_WAREHOUSE} warehouse ON warehouse.id = stock.warehouse_id "
-           f"WHERE stock.store_id = %s AND stock.variant_id IN ({', '.join(['%s'] * len(variant_ids))}) "
-           "AND warehouse.is_active")
+    the last attempt after repeated races cannot race again.     """
+    rows = Stock.objects.filter(store=store, variant_id__in=list(variant_ids), warehouse__is_active=True)
     if warehouse is not None:
-        sql += " AND stock.warehouse_id = %s"
-        params.append(warehouse.pk)
+        rows = rows.filter(warehouse=warehouse)
     if lock:
-        sql += f" ORDER BY stock.id{for_update('stock')}"
-    found = [dict(zip(_STOCK_ROW, row, strict=True)) for row in fetch(sql, params)]
+        rows = rows.select_for_update(of=("self",)).order_by("pk")
+    found = rows.values("id", "variant_id", "on_hand", "reserved", "warehouse_id", priority=F("warehouse__priority"))
     return sorted(found, key=lambda row: (row["variant_id"], row["priority"], row["warehouse_id"]))
 
 
@@ -114,17 +105,15 @@ class _Raced(Exception):
     """A row changed between reading and updating it: read again and retry."""
 
 
-def _take(allocations: list[tuple[int, int]], *, column_sql: str) -> list[tuple]:
+def _take(allocations: list[tuple[int, int]], *, column_sql: str) -> list[StockChange]:
     """Apply conditional updates in stock id order; raise _Raced if one no longer fits."""
     changed = []
     for stock_id, quantity in allocations:
-        rows = fetch(
-            f"UPDATE {_STOCK} SET {column_sql} WHERE id = %s AND on_hand - reserved >= %s "  # noqa: S608
-            "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
-            [quantity, stock_id, quantity])
+        rows = run(f"UPDATE {_STOCK} SET {column_sql} WHERE id = %s AND on_hand - reserved >= %s "  # noqa: S608
+                   f"RETURNING {returning()}", [quantity, stock_id, quantity], quantity=quantity)
         if not rows:
             raise _Raced
-        changed.append((*rows[0], quantity))
+        changed.extend(rows)
     return changed
 
 
@@ -135,9 +124,8 @@ def begin(*, store: Store, owner: str, ttl: timedelta | None = None) -> Reservat
     reservation (an order) begins it, writes them, and calls `hold` last: the contended stock rows
     are then locked only from that statement to the COMMIT that follows.
     """
-    reservation = Reservation(store=store, owner=owner[:80], expires_at=timezone.now() + (ttl or store.reservation_ttl))
-    insert([reservation])
-    return reservation
+    return Reservation.objects.create(store=store, owner=owner[:80],
+                                      expires_at=timezone.now() + (ttl or store.reservation_ttl))
 
 
 def hold(*, reservation: Reservation, lines: Iterable[Line]) -> None:
@@ -215,14 +203,11 @@ def _close(reservation: Reservation, state: str) -> list[dict]:
                 .values("stock_id", "quantity", "stock__variant_id", "stock__warehouse_id"))
 
 
-def _unreserve(lines: list[dict]) -> list[tuple]:
+def _unreserve(lines: list[dict]) -> list[StockChange]:
     changed = []
     for line in lines:
-        rows = fetch(
-            f"UPDATE {_STOCK} SET reserved = reserved - %s WHERE id = %s "  # noqa: S608
-            "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
-            [line["quantity"], line["stock_id"]])
-        changed.append((*rows[0], line["quantity"]))
+        changed.extend(run(f"UPDATE {_STOCK} SET reserved = reserved - %s WHERE id = %s "  # noqa: S608
+                           f"RETURNING {returning()}", [line["quantity"], line["stock_id"]], quantity=line["quantity"]))
     return changed
 
 
@@ -259,10 +244,10 @@ def consume(*, reservation: Reservation, reference: str = "", user=None) -> dict
     return _consume_lines(reservation, reference=reference, user=user)
 
 
-def _sold(changed: list[tuple]) -> dict[int, int]:
+def _sold(changed: list[StockChange]) -> dict[int, int]:
     sold: dict[int, int] = defaultdict(int)
-    for _id, variant_id, _warehouse, _on_hand, _reserved, _threshold, _alerted, quantity in changed:
-        sold[variant_id] += quantity
+    for change in changed:
+        sold[change.variant_id] += change.quantity
     return dict(sold)
 
 
@@ -271,16 +256,14 @@ def _consume_lines(reservation: Reservation, *, reference: str, user) -> dict[in
     lines = _close(reservation, Reservation.State.CONSUMED)
     changed, movements = [], []
     for line in lines:
-        rows = fetch(
-            f"UPDATE {_STOCK} SET on_hand = on_hand - %s, reserved = reserved - %s WHERE id = %s "  # noqa: S608
-            "RETURNING id, variant_id, warehouse_id, on_hand, reserved, low_stock_threshold, low_stock_alerted",
-            [line["quantity"], line["quantity"], line["stock_id"]])
-        _stock_id, variant_id, warehouse_id, on_hand, *_rest = rows[0]
-        changed.append((*rows[0], line["quantity"]))
+        [change] = run(f"UPDATE {_STOCK} SET on_hand = on_hand - %s, reserved = reserved - %s "  # noqa: S608
+                       f"WHERE id = %s RETURNING {returning()}",
+                       [line["quantity"], line["quantity"], line["stock_id"]], quantity=line["quantity"])
+        changed.append(change)
         movements.append(StockMovement(
-            store_id=reservation.store_id, variant_id=variant_id, warehouse_id=warehouse_id,
-            quantity=-line["quantity"], reason=Reason.SALE, reference=reference or reservation.owner,
-            user=user, balance_after=on_hand))
+            store_id=reservation.store_id, variant_id=change.variant_id, warehouse_id=change.warehouse_id,
+            quantity=-change.quantity, reason=Reason.SALE, reference=reference or reservation.owner,
+            user=user, balance_after=change.on_hand))
     StockMovement.objects.bulk_create(movements)
     alerts.after_change(reservation.store_id, changed)
     return _sold(changed)
@@ -328,9 +311,10 @@ def deduct(*, store: Store, lines: Iterable[Line], warehouse: Warehouse | None =
                 rows = _stock_rows(store, wanted, warehouse, lock=attempt == RESERVE_ATTEMPTS - 1)
                 changed = _take(_allocate(rows, wanted, store), column_sql="on_hand = on_hand - %s")
                 movements = StockMovement.objects.bulk_create(
-                    StockMovement(store=store, variant_id=variant_id, warehouse_id=warehouse_id, quantity=-quantity,
-                                  reason=Reason.SALE, reference=reference, user=user, balance_after=on_hand)
-                    for _id, variant_id, warehouse_id, on_hand, _r, _t, _a, quantity in changed)
+                    StockMovement(store=store, variant_id=change.variant_id, warehouse_id=change.warehouse_id,
+                                  quantity=-change.quantity, reason=Reason.SALE, reference=reference, user=user,
+                                  balance_after=change.on_hand)
+                    for change in changed)
                 alerts.after_change(store.pk, changed)
                 return movements
         except _Raced:

@@ -22,6 +22,7 @@ from ashopy.stores.models import Store
 from ashopy.stores.rules import STOCK_ROLES, require_role
 
 from . import alerts
+from .changes import COLUMNS, StockChange
 from .errors import (
     BelowReserved,
     InactiveWarehouse,
@@ -88,8 +89,7 @@ def _move(stock: Stock, delta: int, reason: str, *, reference: str = "", user=No
         store_id=stock.store_id, variant_id=stock.variant_id, warehouse_id=stock.warehouse_id, quantity=delta,
         reason=reason, reference=reference[:80], user=user, note=note[:255], balance_after=stock.on_hand,
         unit_cost=unit_cost)
-    alerts.after_change(stock.store_id, [(stock.pk, stock.variant_id, stock.warehouse_id, stock.on_hand, stock.reserved,
-                                       stock.low_stock_threshold, stock.low_stock_alerted, abs(delta))])
+    alerts.after_change(stock.store_id, [StockChange(*(getattr(stock, column) for column in COLUMNS), abs(delta))])
     if delta > 0:  # told after the commit: waiting pre-orders are served first (orders.preorders)
         events.publish("stock_added", store_id=stock.store_id, variant_id=stock.variant_id,
                        warehouse_id=stock.warehouse_id, quantity=delta)

@@ -17,7 +17,6 @@ from sequences import get_next_value
 
 from ashopy.cart import services as cart_services
 from ashopy.core import events
-from ashopy.core.rows import Columns, fetch, for_update, insert, update
 from ashopy.inventory import reservations
 from ashopy.inventory import services as stock
 from ashopy.inventory.errors import InsufficientStock, ReservationClosed
@@ -72,9 +71,8 @@ def create(*, store: Store, number: str, user, email: str, language: str, totals
         expires_at=reservation.expires_at if reservation else expires_at, idempotency_key=idempotency_key,
         customer_note=customer_note, cart_id=cart_id,
         has_preorder=any(line.preorder_quantity for line in totals.lines))
-    # rows.insert: the ORM's create() and bulk_create(), without the query compiler (every checkout)
-    insert([order])
-    insert([OrderLine(order=order, variant=line.variant, product_id=line.variant.product_id,
+    Order.objects.bulk_create([order])
+    OrderLine.objects.bulk_create([OrderLine(order=order, variant=line.variant, product_id=line.variant.product_id,
                   product_name=line.variant.product.name, variant_name=line.variant.name, sku=line.variant.sku,
                   quantity=line.quantity, unit_base=line.unit.base, unit_price=line.unit.price,
                   discount=line.price.discount,
@@ -84,7 +82,7 @@ def create(*, store: Store, number: str, user, email: str, language: str, totals
             for line in totals.lines])
     if order.has_preorder:
         preorders.claim(units={line.variant.pk: line.preorder_quantity for line in totals.lines})
-    insert([OrderEvent(order=order, to_state=order.state, user=order.user)])
+    OrderEvent.objects.create(order=order, to_state=order.state, user=order.user)
     events.publish("order_placed", order_id=order.pk, store_id=store.pk)
     return order
 
@@ -93,22 +91,11 @@ def _locked(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("store", "reservation").get(pk=order.pk)
 
 
-_ORDER = Columns(Order, "orders")
-_HOLD = Columns(Reservation, "hold", start=_ORDER.end)
-
-
 def _locked_with_hold(order: Order) -> Order | None:
     """The order and its active reservation, both locked (nothing can release it until we commit),
-    or None when it has no active reservation. Written in SQL: every payment runs it (core/rows.py)."""
-    rows = fetch(f"SELECT {_ORDER.sql}, {_HOLD.sql} FROM {Order._meta.db_table} orders "  # noqa: S608
-                 f"JOIN {Reservation._meta.db_table} hold ON hold.id = orders.reservation_id "
-                 f"WHERE orders.id = %s AND hold.state = %s{for_update('orders', 'hold')}",
-                 [order.pk, Reservation.State.ACTIVE])
-    if not rows:
-        return None
-    locked = _ORDER.instance(rows[0])
-    locked.reservation = _HOLD.instance(rows[0])
-    return locked
+    or None when it has no active reservation."""
+    return (Order.objects.select_for_update(of=("self", "reservation")).select_related("reservation")
+            .filter(pk=order.pk, reservation__state=Reservation.State.ACTIVE).first())
 
 
 def _target_label(method) -> str:
@@ -130,12 +117,12 @@ def _apply(order: Order, name: str, *, user=None, note: str = "", timeline=(), *
     method()
     for field, value in fields.items():
         setattr(order, field, value)
-    # What save(update_fields=…) with django-fsm's ConcurrentTransitionMixin does, in one statement
-    # without the query compiler (every payment runs it): the row must still be in `before`.
-    if not update(order, ["state", *fields], state=before):
+    # What save(update_fields=…) with django-fsm's ConcurrentTransitionMixin does: the row must still be in `before`.
+    if not Order.objects.filter(pk=order.pk, state=before).update(state=order.state, **fields):
         raise ConcurrentTransition(f"order {order.pk} left {before} meanwhile")
     order._update_initial_state()
-    insert([*timeline, OrderEvent(order=order, from_state=before, to_state=order.state, user=user, note=note)])
+    OrderEvent.objects.bulk_create([*timeline, OrderEvent(order=order, from_state=before, to_state=order.state,
+                                                          user=user, note=note)])
     return order
 
 

@@ -1,12 +1,11 @@
 """Payment attempts and the provider events that moved them."""
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ashopy.core.money import ZERO
-from ashopy.core.rows import insert
 from ashopy.orders.models import AMOUNT, Order
 from ashopy.stores.models import Store, StoreOwnedQuerySet
 
@@ -61,11 +60,17 @@ class PaymentEventQuerySet(models.QuerySet):
     def record_once(self, *, payment: Payment, provider: str, event_id: str, outcome: str, payload: dict):
         """Insert the event unless (provider, event id) is known: the new event, or None for a replay.
 
-        One statement (INSERT … ON CONFLICT DO NOTHING); a concurrent duplicate waits for the first
-        to commit, then finds it.
+        A savepoint around the INSERT: the unique constraint refuses a duplicate (a concurrent one
+        waits for the first to commit, then is refused) without breaking the caller's transaction.
         """
-        event = PaymentEvent(payment=payment, provider=provider, event_id=event_id, outcome=outcome, payload=payload)
-        return event if insert([event], ignore_conflicts=True) else None
+        try:
+            with transaction.atomic():
+                return self.create(payment=payment, provider=provider, event_id=event_id, outcome=outcome,
+                                   payload=payload)
+        except IntegrityError:
+            if not self.filter(provider=provider, event_id=event_id).exists():
+                raise  # another constraint refused it: not a replay
+            return None
 
 
 class PaymentEvent(models.Model):

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from ashopy.core import events
-from ashopy.core.rows import Columns, fetch, for_update, insert, update
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 
@@ -32,10 +31,9 @@ def provider_for(store, code: str) -> Provider:
 
 def create(*, order: Order, provider: Provider) -> Payment:
     """A new attempt for the order's total (the caller's transaction)."""
-    payment = Payment(store_id=order.store_id, order=order, provider=provider.code,
-                      reference=f"PAY-{uuid.uuid4().hex[:20]}", amount=order.total, currency=order.currency)
-    insert([payment])
-    return payment
+    return Payment.objects.create(store_id=order.store_id, order=order, provider=provider.code,
+                                  reference=f"PAY-{uuid.uuid4().hex[:20]}", amount=order.total,
+                                  currency=order.currency)
 
 
 def start(*, payment: Payment, provider: Provider, urls: dict[str, str], description: str = "") -> Payment:
@@ -60,21 +58,15 @@ def start(*, payment: Payment, provider: Provider, urls: dict[str, str], descrip
     payment.instructions = started.instructions
     payment.verification_token = started.verification_token
     payment.data = {**payment.data, **dict(started.data)}
-    update(payment, ["status", "provider_reference", "redirect_url", "instructions", "verification_token", "data",
-                     "updated_at"])
+    payment.save(update_fields=["status", "provider_reference", "redirect_url", "instructions",
+                                "verification_token", "data", "updated_at"])
     return payment
 
 
-_PAYMENT = Columns(Payment, "payment")
-
-
 def _locked_payment(store, provider: Provider, column: str, value: str) -> Payment | None:
-    """The store's attempt with `provider` whose `column` is `value`, locked. Written in SQL: every
-    notification runs it (core/rows.py)."""
-    rows = fetch(f"SELECT {_PAYMENT.sql} FROM {Payment._meta.db_table} payment "  # noqa: S608
-                 f"WHERE payment.store_id = %s AND payment.provider = %s AND payment.{column} = %s "
-                 f"ORDER BY payment.id LIMIT 1{for_update()}", [store.pk, provider.code, value])
-    return _PAYMENT.instance(rows[0]) if rows else None
+    """The store's attempt with `provider` whose `column` is `value`, locked."""
+    return (Payment.objects.select_for_update().filter(store=store, provider=provider.code, **{column: value})
+            .order_by("pk").first())
 
 
 def _payment_of(store, provider: Provider, notification: Notification) -> Payment:
@@ -117,7 +109,7 @@ def apply_outcome(*, payment: Payment, outcome: str, data=None) -> Payment:
     order = Order(pk=payment.order_id)  # a reference: the orders services lock and read the row
     if outcome == Outcome.SUCCEEDED and payment.status != Payment.Status.SUCCEEDED:
         payment.status = Payment.Status.SUCCEEDED
-        update(payment, ["status", "data", "updated_at"])
+        payment.save(update_fields=["status", "data", "updated_at"])
         orders.mark_paid(order=order, payment_note=_paid_note(payment))
     elif outcome in (Outcome.FAILED, Outcome.CANCELLED, Outcome.EXPIRED) and payment.status in Payment.OPEN:
         payment.status = {Outcome.FAILED: Payment.Status.FAILED, Outcome.CANCELLED: Payment.Status.CANCELLED,

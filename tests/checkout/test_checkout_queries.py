@@ -1,6 +1,6 @@
 """Query budget of the checkout: placing an order and applying its payment cost a fixed handful of queries.
 
-A 3-line order placed with the sandbox and paid by its signed notification should stay within 25
+A 3-line order placed with the sandbox and paid by its signed notification should stay within 27
 statements, and a 1-line order costs as many (the statements are set-based). Counted inside the test's
 transaction: each outermost `atomic()` shows as SAVEPOINT/RELEASE where production sends
 BEGIN/COMMIT (the same number of statements); the e-mail task (after commit, on a Celery worker)
@@ -24,7 +24,7 @@ from tests import factories
 
 pytestmark = pytest.mark.postgres
 
-BUDGET = 25
+BUDGET = 27  # 25 before the payment event's savepoint (SAVEPOINT/RELEASE: a replay must not break the transaction)
 URLS = {"success": "http://testserver/ok", "cancel": "http://testserver/ko", "notify": "http://testserver/hook"}
 
 

@@ -8,7 +8,6 @@ from ashopy.accounts.models import Address
 from ashopy.checkout.services import ADDRESS_FIELDS
 
 from ..catalog.serializers import money
-from ..prebuilt import PrebuiltFields
 
 
 def country_code(value: str) -> str:
@@ -18,7 +17,7 @@ def country_code(value: str) -> str:
     return code
 
 
-class CheckoutAddressSerializer(PrebuiltFields, serializers.ModelSerializer):
+class CheckoutAddressSerializer(serializers.ModelSerializer):
     """An address as the checkout stores it on the order (a plain dict): the address book's fields and rules.
 
     The country is a plain code here, not the address book's enum: the same field name with a choice set
@@ -38,7 +37,7 @@ class CheckoutAddressSerializer(PrebuiltFields, serializers.ModelSerializer):
         return country_code(value)
 
 
-class CheckoutInputSerializer(PrebuiltFields, serializers.Serializer):
+class CheckoutInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254, required=False,
                                    help_text="Required for guests; a signed-in customer's own e-mail is used.")
     billing_address = CheckoutAddressSerializer()

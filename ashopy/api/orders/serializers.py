@@ -17,7 +17,6 @@ from ashopy.payments.models import Payment
 
 from ..cart.serializers import Rate, TaxAmountSerializer
 from ..checkout.serializers import CheckoutAddressSerializer
-from ..prebuilt import PrebuiltFields
 
 
 class Amount(serializers.DecimalField):
@@ -53,7 +52,7 @@ class EventKindField(serializers.CharField):
     pass
 
 
-class PaymentSerializer(PrebuiltFields, serializers.ModelSerializer):
+class PaymentSerializer(serializers.ModelSerializer):
     status = PaymentStatusField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     amount = Amount()
@@ -82,7 +81,7 @@ class OrderTotalsMixin(serializers.Serializer):
     total = Amount()
 
 
-class CheckoutOrderSerializer(PrebuiltFields, OrderTotalsMixin, serializers.ModelSerializer):
+class CheckoutOrderSerializer(OrderTotalsMixin, serializers.ModelSerializer):
     state = OrderStateField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
