@@ -7,12 +7,29 @@ available to that cart: the app that turns carts into orders tells which at star
 
 from collections.abc import Callable
 
-from ashopy.catalog.availability import units_available
-from ashopy.catalog.models import ProductImage
+from ashopy.catalog.availability import units_available_sql
+from ashopy.catalog.models import Product, ProductImage, Variant
+from ashopy.core.rows import Columns, fetch, for_update
 from ashopy.pricing.resolver import PricingPolicy
 
 from . import totals
 from .models import Cart, CartLine
+
+_LINE = Columns(CartLine, "line")
+_VARIANT = Columns(Variant, "variant", start=_LINE.end)
+_PRODUCT = Columns(Product, "product", start=_VARIANT.end)
+
+
+def _lines_sql(lock: bool) -> str:
+    # Written by hand: every order reads its cart once, and the ORM took 8x longer to build this
+    # query than the database takes to run it (core/rows.py).
+    locking = for_update("line") if lock else ""
+    return (f"SELECT {_LINE.sql}, {_VARIANT.sql}, {_PRODUCT.sql}, {units_available_sql('line.variant_id')} "  # noqa: S608
+            f"FROM {CartLine._meta.db_table} line "
+            f"JOIN {Variant._meta.db_table} variant ON variant.id = line.variant_id "
+            f"JOIN {Product._meta.db_table} product ON product.id = variant.product_id "
+            f"WHERE line.cart_id = %s ORDER BY line.added_at, line.id{locking}")
+
 
 _own_holds: Callable[[Cart], dict[int, int]] | None = None
 
@@ -41,13 +58,13 @@ def lines_of(cart: Cart | None, *, lock: bool = False) -> list[CartLine]:
     """
     if cart is None:
         return []
-    rows = (CartLine.objects.filter(cart=cart).select_related("variant__product")
-            .annotate(available=units_available("variant_id")).order_by("added_at", "id"))
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    lines = list(rows)
-    for line in lines:
-        line.variant.available, line.own_held, line.cart = line.available, 0, cart
+    lines = []
+    for row in fetch(_lines_sql(lock), [cart.pk]):
+        line, variant, product = _LINE.instance(row), _VARIANT.instance(row), _PRODUCT.instance(row)
+        line.available = variant.available = row[-1]
+        line.own_held = 0
+        variant.product, line.variant, line.cart = product, variant, cart
+        lines.append(line)
     if any(line.quantity > line.available for line in lines):
         held = own_holds(cart)
         for line in lines:

@@ -18,6 +18,9 @@ class StockSource(Protocol):
     def variant_available(self, variant_ref: str = "pk") -> Expression:
         """Units available of the variant `OuterRef(variant_ref)`."""
 
+    def variant_available_sql(self, variant_column: str) -> str:
+        """The same as an SQL expression over `variant_column`, for hand-written reads."""
+
     def variant_low_threshold(self) -> Expression:
         """The variant's low-stock threshold (sum over warehouses)."""
 
@@ -45,6 +48,13 @@ def units_available(variant_ref: str) -> Expression:
     if _source is None:
         return Value(0, IntegerField())
     return _source.variant_available(variant_ref)
+
+
+def units_available_sql(variant_column: str) -> str:
+    """`units_available` as an SQL expression over `variant_column` (a column of the caller's query)."""
+    if _source is None:
+        return "0"
+    return _source.variant_available_sql(variant_column)
 
 
 def in_stock():

@@ -19,6 +19,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from ashopy.catalog.models import Variant
+from ashopy.core.rows import fetch, for_update
 from ashopy.stores.models import Store
 
 from . import alerts, fastpath
@@ -58,7 +59,8 @@ def _variants_of(store: Store, variant_ids) -> dict[int, Variant]:
 
 # --- hot paths: conditional updates ---------------------------------------------------------
 
-_STOCK = Stock._meta.db_table
+_STOCK, _WAREHOUSE = Stock._meta.db_table, Warehouse._meta.db_table
+_STOCK_ROW = ("id", "variant_id", "on_hand", "reserved", "priority", "warehouse_id")
 
 
 def _allocate(stocks: Sequence[dict], wanted: dict[int, int], store: Store) -> list[tuple[int, int]]:
@@ -91,13 +93,21 @@ def _stock_rows(store: Store, variant_ids, warehouse: Warehouse | None = None, *
     """The variants' stock rows in active warehouses, by allocation priority.
 
     Read without locks (the conditional updates decide), or, with `lock`, locked in id order:
-    the last attempt after repeated races cannot race again.     """
-    rows = Stock.objects.filter(store=store, variant_id__in=list(variant_ids), warehouse__is_active=True)
+    the last attempt after repeated races cannot race again. Written in SQL: every checkout
+    runs it (core/rows.py).
+    """
+    variant_ids = list(variant_ids)
+    params = [store.pk, *variant_ids]
+    sql = (f"SELECT stock.id, stock.variant_id, stock.on_hand, stock.reserved, warehouse.priority, "  # noqa: S608
+           f"stock.warehouse_id FROM {_STOCK} stock JOIN {_WAREHOUSE} warehouse ON warehouse.id = stock.warehouse_id "
+           f"WHERE stock.store_id = %s AND stock.variant_id IN ({', '.join(['%s'] * len(variant_ids))}) "
+           "AND warehouse.is_active")
     if warehouse is not None:
-        rows = rows.filter(warehouse=warehouse)
+        sql += " AND stock.warehouse_id = %s"
+        params.append(warehouse.pk)
     if lock:
-        rows = rows.select_for_update(of=("self",)).order_by("pk")
-    found = rows.values("id", "variant_id", "on_hand", "reserved", "warehouse_id", priority=F("warehouse__priority"))
+        sql += f" ORDER BY stock.id{for_update('stock')}"
+    found = [dict(zip(_STOCK_ROW, row, strict=True)) for row in fetch(sql, params)]
     return sorted(found, key=lambda row: (row["variant_id"], row["priority"], row["warehouse_id"]))
 
 

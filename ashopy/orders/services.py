@@ -17,6 +17,7 @@ from sequences import get_next_value
 
 from ashopy.cart import services as cart_services
 from ashopy.core import events
+from ashopy.core.rows import Columns, fetch, for_update
 from ashopy.inventory import reservations
 from ashopy.inventory import services as stock
 from ashopy.inventory.errors import InsufficientStock, ReservationClosed
@@ -91,11 +92,22 @@ def _locked(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("store", "reservation").get(pk=order.pk)
 
 
+_ORDER = Columns(Order, "orders")
+_HOLD = Columns(Reservation, "hold", start=_ORDER.end)
+
+
 def _locked_with_hold(order: Order) -> Order | None:
     """The order and its active reservation, both locked (nothing can release it until we commit),
-    or None when it has no active reservation."""
-    return (Order.objects.select_for_update(of=("self", "reservation")).select_related("reservation")
-            .filter(pk=order.pk, reservation__state=Reservation.State.ACTIVE).first())
+    or None when it has no active reservation. Written in SQL: every payment runs it (core/rows.py)."""
+    rows = fetch(f"SELECT {_ORDER.sql}, {_HOLD.sql} FROM {Order._meta.db_table} orders "  # noqa: S608
+                 f"JOIN {Reservation._meta.db_table} hold ON hold.id = orders.reservation_id "
+                 f"WHERE orders.id = %s AND hold.state = %s{for_update('orders', 'hold')}",
+                 [order.pk, Reservation.State.ACTIVE])
+    if not rows:
+        return None
+    locked = _ORDER.instance(rows[0])
+    locked.reservation = _HOLD.instance(rows[0])
+    return locked
 
 
 def _target_label(method) -> str:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from ashopy.core import events
+from ashopy.core.rows import Columns, fetch, for_update
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 
@@ -63,10 +64,16 @@ def start(*, payment: Payment, provider: Provider, urls: dict[str, str], descrip
     return payment
 
 
+_PAYMENT = Columns(Payment, "payment")
+
+
 def _locked_payment(store, provider: Provider, column: str, value: str) -> Payment | None:
-    """The store's attempt with `provider` whose `column` is `value`, locked."""
-    return (Payment.objects.select_for_update().filter(store=store, provider=provider.code, **{column: value})
-            .order_by("pk").first())
+    """The store's attempt with `provider` whose `column` is `value`, locked. Written in SQL: every
+    notification runs it (core/rows.py)."""
+    rows = fetch(f"SELECT {_PAYMENT.sql} FROM {Payment._meta.db_table} payment "  # noqa: S608
+                 f"WHERE payment.store_id = %s AND payment.provider = %s AND payment.{column} = %s "
+                 f"ORDER BY payment.id LIMIT 1{for_update()}", [store.pk, provider.code, value])
+    return _PAYMENT.instance(rows[0]) if rows else None
 
 
 def _payment_of(store, provider: Provider, notification: Notification) -> Payment:

@@ -10,9 +10,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from ashopy.catalog import services as catalog
-from ashopy.catalog.availability import with_stock
+from ashopy.catalog.availability import units_available_sql, with_stock
 from ashopy.catalog.models import Availability, Variant
+from ashopy.core.rows import fetch
 from ashopy.inventory import reservations
+from ashopy.inventory import services as inventory
 from ashopy.pricing.purchase import Code, PurchasePolicy, policy_for_request
 from ashopy.pricing.resolver import PricingPolicy
 from tests import factories
@@ -121,3 +123,21 @@ def test_a_staff_save_of_a_stale_variant_keeps_the_waiting_count(store):
     Variant.objects.filter(pk=variant.pk).update(preorder_waiting=4)
     catalog.save_variant(store=store, product=stale.product, variant=stale, preorder=True, preorder_limit=10)
     assert Variant.objects.values_list("preorder_waiting", "preorder_limit").get(pk=variant.pk) == (4, 10)
+
+
+def test_the_sql_form_of_the_units_available_is_the_orm_expression_compiled(store):
+    """One definition: the SQL that hand-written reads embed agrees with the ORM annotation, row by row."""
+    product = factories.product(store, "Lot", variants=[{"price": Decimal(1000), "sku": f"LOT-{index}"}
+                                                         for index in range(3)])
+    first, second, third = product.variants.order_by("pk")
+    closed = factories.warehouse(store, "closed", priority=9)
+    factories.receive(first, 5)
+    factories.receive(second, 4, warehouse_=closed)
+    factories.receive(second, 2)
+    inventory.save_warehouse(store=store, warehouse=closed, is_active=False)
+    reservations.reserve(store=store, lines=[reservations.Line(first.pk, 2)], owner="test")
+    table = Variant._meta.db_table
+    by_sql = dict(fetch(f"SELECT variant.id, {units_available_sql('variant.id')} FROM {table} variant "  # noqa: S608
+                        "WHERE variant.product_id = %s", [product.pk]))
+    by_orm = dict(with_stock(Variant.objects.filter(product=product)).values_list("pk", "available"))
+    assert by_sql == by_orm == {first.pk: 3, second.pk: 2, third.pk: 0}
