@@ -35,6 +35,7 @@ from ashopy.inventory.models import Reservation, ReservationLine
 from ashopy.orders import services as orders
 from ashopy.orders.errors import PreorderLimitReached
 from ashopy.orders.models import Order, OrderEvent
+from ashopy.orders.timeline import Fact, Note
 from ashopy.payments import providers
 from ashopy.payments import selectors as payment_selectors
 from ashopy.payments import services as payments
@@ -122,7 +123,7 @@ def _replace(order: Order) -> bool:
         payments.cancel_open(order=order)
         state = Order.objects.select_for_update().filter(pk=order.pk).values_list("state", flat=True).first()
         if state == Order.State.PENDING_PAYMENT:
-            orders.cancel(order=order, note="replaced by a new checkout of its cart")
+            orders.cancel(order=order, note=Fact("replaced_by_checkout"))
             return True
     return state in (Order.State.CANCELLED, Order.State.EXPIRED)
 
@@ -226,7 +227,7 @@ def start_payment(*, order: Order, payment: Payment, urls: dict[str, str]) -> Pa
     try:
         payment = payments.start(payment=payment, provider=provider, urls=urls)
     except ProviderError as error:
-        orders.cancel(order=order, note=f"{provider.code}: {error}")
+        orders.cancel(order=order, note=Fact("payment_not_started", {"method": provider.code, "error": str(error)}))
         raise
     if provider.offline:
         orders.await_payment(order=order)
@@ -245,11 +246,11 @@ def cancel_payment(*, order: Order) -> Order:
     payments.cancel_open(order=order)
     order.refresh_from_db()
     if order.state == Order.State.PENDING_PAYMENT:
-        order = orders.cancel(order=order, note="payment cancelled")
+        order = orders.cancel(order=order, note=Fact("payment_cancelled"))
     return order
 
 
-def cancel_order(*, order: Order, user=None, note: str = "") -> Order:
+def cancel_order(*, order: Order, user=None, note: Note = "") -> Order:
     """Cancel an order (customer while allowed, or staff); a paid one is refunded through its payment.
 
     The refund is asked after the cancellation committed; when it cannot be made here (cash,
@@ -261,7 +262,8 @@ def cancel_order(*, order: Order, user=None, note: str = "") -> Order:
         try:
             payments.refund(order=order, user=user)
         except (ProviderError, NotRefundable, UnknownMethod) as error:
-            orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user, note=f"refund to do by hand: {error}")
+            orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user,
+                          note=Fact("refund_by_hand", {"error": str(error)}))
     return order
 
 

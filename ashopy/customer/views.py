@@ -14,6 +14,7 @@ from ashopy.core.errors import DomainError
 from ashopy.orders import selectors
 from ashopy.orders.errors import OrderNotFound
 from ashopy.orders.models import Order, OrderEvent
+from ashopy.orders.timeline import Fact
 from ashopy.payments import providers
 
 PAGE_SIZE = 20
@@ -64,7 +65,7 @@ def cancel(request, number):
         messages.error(request, _("This order can no longer be cancelled online: contact the shop."))
         return redirect("orders:detail", number=number)
     try:
-        services.cancel_order(order=order, user=request.user, note="cancelled by the customer")
+        services.cancel_order(order=order, user=request.user, note=Fact("cancelled_by_customer"))
         messages.success(request, services.cancelled_message(order))
     except DomainError as error:
         messages.error(request, str(error))

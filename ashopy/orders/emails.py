@@ -7,6 +7,7 @@ from django.utils import translation
 from ashopy.stores.models import Membership, Role
 
 from .models import Order, OrderEvent
+from .timeline import Fact, columns
 
 CUSTOMER_KINDS = ("confirmation", "payment_received", "shipped", "cancelled")
 STAFF_KINDS = ("refund_needed",)
@@ -37,4 +38,5 @@ def send(order_id: int, kind: str) -> None:
                   message=render_to_string(f"orders/email/{kind}.txt", context),
                   html_message=render_to_string(f"orders/email/{kind}.html", context),
                   from_email=order.store.email_sender, recipient_list=recipients)
-    OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.EMAIL, note=f"{kind} → {', '.join(recipients)}")
+    OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.EMAIL,
+                              **columns(Fact("email_sent", {"email": kind, "recipients": recipients})))

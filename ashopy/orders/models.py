@@ -267,6 +267,9 @@ class OrderEvent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+")
     note = models.TextField(blank=True)
+    # What the system recorded (orders/timeline.py), put into words when shown; empty for a typed note.
+    code = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -276,6 +279,15 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.from_state} → {self.to_state}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in the reader's language: the recorded fact put into words, or the typed note."""
+        if not self.code:
+            return self.note
+        from .timeline import render
+
+        return render(self.code, self.data)
 
     @property
     def from_label(self) -> str:

@@ -31,6 +31,7 @@ from ashopy.stores.models import Store
 
 from .errors import PreorderLimitReached
 from .models import Order, OrderEvent, OrderLine
+from .timeline import Fact, columns
 
 
 def claim(*, units: Mapping[int, int], enforce_limit: bool = True) -> None:
@@ -138,7 +139,7 @@ def _allocate_line(line_id: int, *, user) -> int | None:
             return None
         OrderLine.objects.filter(pk=line.pk).update(preorder_allocated=F("preorder_allocated") + take)
         OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.NOTE, user=user,
-                                  note=f"pre-order: {take} × {line.sku} allocated from stock")
+                                  **columns(Fact("preorder_allocated", {"quantity": take, "sku": line.sku})))
         return take
 
 

@@ -27,6 +27,7 @@ from ashopy.stores.models import Store
 from . import preorders, rules
 from .errors import NoteRequired, NotShipped, StockGone, TransitionNotAllowed
 from .models import Order, OrderEvent, OrderLine
+from .timeline import Fact, Note, columns
 
 TRACKING_FIELDS = ("carrier", "tracking_number", "tracking_url")
 
@@ -116,7 +117,7 @@ def _target_label(method) -> str:
     return Order.State(target).label if target in Order.State.values else str(target)
 
 
-def _apply(order: Order, name: str, *, user=None, note: str = "", timeline=(), **fields) -> Order:
+def _apply(order: Order, name: str, *, user=None, note: Note = "", timeline=(), **fields) -> Order:
     """Run transition `name` on the locked row, save it with `fields`, write its event after the
     `timeline` rows (a payment note).
 
@@ -134,7 +135,7 @@ def _apply(order: Order, name: str, *, user=None, note: str = "", timeline=(), *
         raise ConcurrentTransition(f"order {order.pk} left {before} meanwhile")
     order._update_initial_state()
     OrderEvent.objects.bulk_create([*timeline, OrderEvent(order=order, from_state=before, to_state=order.state,
-                                                          user=user, note=note)])
+                                                          user=user, **columns(note))])
     return order
 
 
@@ -189,12 +190,12 @@ def _confirm(order: Order, *, quantities: dict[int, int] | None = None, paid_fro
         _publish(order, "order_confirmed")
 
 
-def _payment_event(order: Order, note: str, user) -> list[OrderEvent]:
-    return [OrderEvent(order=order, kind=OrderEvent.Kind.PAYMENT, note=note[:4000], user=user)] if note else []
+def _payment_event(order: Order, note: Note, user) -> list[OrderEvent]:
+    return [OrderEvent(order=order, kind=OrderEvent.Kind.PAYMENT, user=user, **columns(note))] if note else []
 
 
 @transaction.atomic(savepoint=False)
-def mark_paid(*, order: Order, user=None, note: str = "", payment_note: str = "") -> Order:
+def mark_paid(*, order: Order, user=None, note: Note = "", payment_note: Note = "") -> Order:
     """The money arrived: the units are sold and the order is paid.
 
     `payment_note` records the payment itself on the timeline. A payment that arrives after the
@@ -231,19 +232,19 @@ def mark_paid(*, order: Order, user=None, note: str = "", payment_note: str = ""
     return order
 
 
-def _collect(order: Order, *, user, note: str, payment_note: str) -> Order:
+def _collect(order: Order, *, user, note: Note, payment_note: Note) -> Order:
     """The courier's cash of an order that left before it was paid (cash on delivery): the order keeps
     its state; it is paid now, and counts as a sale from now."""
     order.paid_at = timezone.now()
     order.save(update_fields=["paid_at"])
     OrderEvent.objects.bulk_create([*_payment_event(order, payment_note, user),
-                                    *([OrderEvent(order=order, kind=OrderEvent.Kind.NOTE, note=note, user=user)]
+                                    *([OrderEvent(order=order, kind=OrderEvent.Kind.NOTE, user=user, **columns(note))]
                                       if note else [])])
     _publish(order, "order_paid", from_state=order.state)
     return order
 
 
-def _pay_from_hold(order: Order, *, user, note: str, payment_note: str) -> Order:
+def _pay_from_hold(order: Order, *, user, note: Note, payment_note: Note) -> Order:
     """The common case: a pending order whose hold we have locked. The units are consumed near the
     end, so the contended stock rows stay locked only for the cart's update and the COMMIT; what
     was sold is what the order's cart gives up (the hold was taken from the same lines)."""
@@ -293,7 +294,7 @@ def _put_back(order: Order, *, user=None) -> None:
 
 
 @transaction.atomic
-def cancel(*, order: Order, user=None, note: str = "") -> Order:
+def cancel(*, order: Order, user=None, note: Note = "") -> Order:
     """Cancel: held units are released, sold ones put back. Refunds are the payments app's part."""
     order = _locked(order)
     rules.authorize(user=user, order=order, action="cancel")
@@ -382,7 +383,8 @@ def set_tracking(*, order: Order, user=None, carrier: str = "", tracking_number:
         setattr(order, field, value)
     order.save(update_fields=list(tracking))
     OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.NOTE, user=user,
-                              note=" ".join(value for value in tracking.values() if value))
+                              **columns(Fact("tracking_changed",
+                                             {"tracking": " ".join(value for value in tracking.values() if value)})))
     return order
 
 
@@ -394,6 +396,6 @@ def add_note(*, order: Order, user, note: str) -> OrderEvent:
     return OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.NOTE, user=user, note=note[:4000])
 
 
-def record(*, order: Order, kind: str, note: str, user=None) -> OrderEvent:
+def record(*, order: Order, kind: str, note: Note, user=None) -> OrderEvent:
     """A fact for the timeline that is not a state change (a payment attempt, an e-mail)."""
-    return OrderEvent.objects.create(order=order, kind=kind, note=note[:4000], user=user)
+    return OrderEvent.objects.create(order=order, kind=kind, user=user, **columns(note))

@@ -8,4 +8,9 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
+        from ashopy.orders import timeline
+
         from . import checks  # noqa: F401  (registers the check)
+        from .providers import label_of
+
+        timeline.register_method_labels(label_of)

@@ -16,6 +16,7 @@ from ashopy.core import events
 from ashopy.core.rows import Columns, fetch, for_update
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
+from ashopy.orders.timeline import Fact, amount
 
 from . import providers
 from .errors import NotOffline, NotRefundable, UnknownMethod
@@ -127,7 +128,8 @@ def apply_outcome(*, payment: Payment, outcome: str, data=None) -> Payment:
             if outcome == Outcome.EXPIRED:
                 orders.expire(order=order)
             else:
-                orders.cancel(order=order, note=f"{payment.provider}: {outcome}")
+                orders.cancel(order=order, note=Fact("payment_outcome", {"outcome": str(outcome),
+                                                                          "method": payment.provider}))
     elif outcome == Outcome.REFUNDED and payment.status == Payment.Status.SUCCEEDED:
         refunded = payment.amount - payment.refunded_amount
         payment.status, payment.refunded_amount = Payment.Status.REFUNDED, payment.amount
@@ -143,8 +145,8 @@ def _refunded(payment: Payment, amount: Decimal) -> None:
                    amount=str(amount), currency=payment.currency)
 
 
-def _paid_note(payment: Payment) -> str:
-    return f"{payment.provider} {payment.reference}: {payment.amount} {payment.currency}"
+def _paid_note(payment: Payment) -> Fact:
+    return Fact("payment_received", {"method": payment.provider, **amount(payment.amount, payment.currency)})
 
 
 def cancel_open(*, order: Order) -> None:
@@ -176,7 +178,7 @@ def refund(*, order: Order, user=None, amount: Decimal | None = None) -> list[Pa
             locked.data = {**locked.data, "refunds": [*locked.data.get("refunds", []), result.provider_reference]}
             locked.save(update_fields=["refunded_amount", "status", "data", "updated_at"])
             orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user,
-                          note=f"refund {result.provider_reference}: {due} {payment.currency}")
+                          note=Fact("refunded", {"method": payment.provider, **amount(due, payment.currency)}))
             _refunded(locked, due)
         refunded.append(locked)
     return refunded
@@ -194,4 +196,5 @@ def mark_paid_by_hand(*, order: Order, user) -> Order:
         payment.status = Payment.Status.SUCCEEDED
         payment.save(update_fields=["status", "updated_at"])
     return orders.mark_paid(order=order, user=user,
-                            payment_note=f"{order.payment_method}: {order.total} {order.currency}")
+                            payment_note=Fact("payment_recorded", {"method": order.payment_method,
+                                                                       **amount(order.total, order.currency)}))

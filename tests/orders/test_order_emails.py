@@ -49,7 +49,7 @@ def sent(mailoutbox, order, kind):
     assert "<" not in message.body and "&amp;" not in message.body and "&#x27;" not in message.body
     assert order.number in message.subject and order.number in message.body and order.number in html
     event = OrderEvent.objects.filter(order=order, kind=OrderEvent.Kind.EMAIL).latest("id")
-    assert event.note == f"{kind} → {', '.join(message.to)}"
+    assert (event.code, event.data) == ("email_sent", {"email": kind, "recipients": message.to})
     return message, message.body, html
 
 

@@ -332,7 +332,7 @@ def test_cancelling_an_order_paid_in_cash_asks_staff_to_refund_by_hand(store, cu
     payments.mark_paid_by_hand(order=order, user=manager)
     order = checkout.cancel_order(order=Order.objects.get(pk=order.pk), user=manager)
     assert order.state == Order.State.CANCELLED and _stock(laptop) == (5, 0)
-    assert order.events.filter(kind=OrderEvent.Kind.PAYMENT, note__startswith="refund to do by hand").exists()
+    assert order.events.filter(kind=OrderEvent.Kind.PAYMENT, code="refund_by_hand").exists()
     assert Payment.objects.get(pk=payment.pk).status == Payment.Status.SUCCEEDED
 
 

@@ -173,8 +173,9 @@ def test_a_receipt_serves_waiting_preorders_oldest_first_in_part_and_once(
     third.refresh_from_db()
     assert third.reservation.state == Reservation.State.ACTIVE
     assert stock(console) == (1, 1)  # 5 received, 4 sold, 1 held for the third order
-    assert OrderEvent.objects.filter(order=third, kind=OrderEvent.Kind.NOTE).values_list("note", flat=True).get() == (
-        f"pre-order: 1 × {console.sku} allocated from stock")
+    allocated = OrderEvent.objects.get(order=third, kind=OrderEvent.Kind.NOTE)
+    assert (allocated.code, allocated.data) == ("preorder_allocated", {"quantity": 1, "sku": console.sku})
+    assert allocated.text == f"Pre-order: 1 × {console.sku} allocated from stock."
     assert stock_discrepancies(store) == []
 
     assert preorders.allocate(store=store, variant_ids=[console.pk]) == 0  # run again: nothing more to do

@@ -278,7 +278,7 @@ def test_cancel_a_cash_order_that_was_paid_asks_for_a_refund_by_hand(staff_clien
     assert "refund it by hand" in texts(response)[0]
     order.refresh_from_db()
     assert order.state == Order.State.CANCELLED
-    assert OrderEvent.objects.filter(order=order, note__startswith="refund to do by hand").exists()
+    assert OrderEvent.objects.filter(order=order, code="refund_by_hand").exists()
 
 
 def test_a_disallowed_transition_is_a_message_and_changes_nothing(staff_client, store, variant, method):
@@ -323,8 +323,8 @@ def test_tracking_correction_and_notes(staff_client, manager, store, variant, me
     response = staff_client.post(action_url(order, "note"), {"note-note": "Client prévenu par téléphone"}, follow=True)
     assert texts(response) == ["Note added."]
     notes = OrderEvent.objects.filter(order=order, kind=OrderEvent.Kind.NOTE).order_by("id")
-    assert [(event.note, event.user) for event in notes] == [
-        ("DHL JD0002 https://dhl.example/JD0002", manager), ("Client prévenu par téléphone", manager)]
+    assert [(event.text, event.user) for event in notes] == [
+        ("Tracking changed: DHL JD0002 https://dhl.example/JD0002.", manager), ("Client prévenu par téléphone", manager)]
     assert "Client prévenu par téléphone" in response.content.decode()
 
 

@@ -149,8 +149,14 @@ class StaffOrderEventSerializer(OrderEventSerializer):
     user = serializers.EmailField(source="user.email", default=None, allow_null=True, read_only=True,
                                   help_text="Who did it; null when no one signed in did (a payment notice, an expiry).")
 
+    code = serializers.CharField(read_only=True, help_text="What the system recorded (empty for a note typed by "
+                                 "staff): a stable code, with its facts in `data`.")
+    data = serializers.JSONField(read_only=True, help_text="The facts of `code` (amounts as strings, with `currency`).")
+    text = serializers.CharField(read_only=True, help_text="The event in the request's language, as the back office "
+                                 "shows it.")
+
     class Meta(OrderEventSerializer.Meta):
-        fields = [*OrderEventSerializer.Meta.fields, "note", "user"]
+        fields = [*OrderEventSerializer.Meta.fields, "note", "code", "data", "text", "user"]
         read_only_fields = fields
 
 

@@ -21,6 +21,7 @@ from ashopy.orders import selectors
 from ashopy.orders import services as orders
 from ashopy.orders.errors import NotCancellable
 from ashopy.orders.models import Order, OrderLine
+from ashopy.orders.timeline import Fact
 from ashopy.payments import services as payments
 from ashopy.stores.models import STAFF_ROLES
 from ashopy.stores.selectors import staff_role
@@ -97,7 +98,7 @@ class OrderCancelView(APIView):
         order = _own(request, number)
         if not checkout.customer_can_cancel(order):
             raise NotCancellable()
-        checkout.cancel_order(order=order, user=request.user, note="cancelled by the customer")
+        checkout.cancel_order(order=order, user=request.user, note=Fact("cancelled_by_customer"))
         return Response(OrderDetailSerializer(_own(request, number)).data)
 
 

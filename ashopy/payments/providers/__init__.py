@@ -25,6 +25,11 @@ def configured(store) -> dict[str, dict]:
     return {code: dict(options or {}) for code, options in chosen.items() if code in REGISTRY}
 
 
+def label_of(code: str) -> str:
+    """A method's name as people read it ("Wave", "Carte bancaire (Stripe)"), whatever the store."""
+    return str(import_string(REGISTRY[code]).label or code) if code in REGISTRY else code
+
+
 def build(code: str, config: dict):
     return import_string(REGISTRY[code])(config)
 
