@@ -16,7 +16,8 @@ from ashopy.core import events
 from ashopy.core.rows import Columns, fetch, for_update
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
-from ashopy.orders.timeline import Fact, amount
+from ashopy.orders.timeline import Fact
+from ashopy.orders.timeline import amount as amount_of
 
 from . import providers
 from .errors import NotOffline, NotRefundable, UnknownMethod
@@ -146,7 +147,7 @@ def _refunded(payment: Payment, amount: Decimal) -> None:
 
 
 def _paid_note(payment: Payment) -> Fact:
-    return Fact("payment_received", {"method": payment.provider, **amount(payment.amount, payment.currency)})
+    return Fact("payment_received", {"method": payment.provider, **amount_of(payment.amount, payment.currency)})
 
 
 def cancel_open(*, order: Order) -> None:
@@ -178,7 +179,7 @@ def refund(*, order: Order, user=None, amount: Decimal | None = None) -> list[Pa
             locked.data = {**locked.data, "refunds": [*locked.data.get("refunds", []), result.provider_reference]}
             locked.save(update_fields=["refunded_amount", "status", "data", "updated_at"])
             orders.record(order=order, kind=OrderEvent.Kind.PAYMENT, user=user,
-                          note=Fact("refunded", {"method": payment.provider, **amount(due, payment.currency)}))
+                          note=Fact("refunded", {"method": payment.provider, **amount_of(due, payment.currency)}))
             _refunded(locked, due)
         refunded.append(locked)
     return refunded
@@ -197,4 +198,4 @@ def mark_paid_by_hand(*, order: Order, user) -> Order:
         payment.save(update_fields=["status", "updated_at"])
     return orders.mark_paid(order=order, user=user,
                             payment_note=Fact("payment_recorded", {"method": order.payment_method,
-                                                                       **amount(order.total, order.currency)}))
+                                                                       **amount_of(order.total, order.currency)}))

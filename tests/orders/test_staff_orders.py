@@ -324,7 +324,8 @@ def test_tracking_correction_and_notes(staff_client, manager, store, variant, me
     assert texts(response) == ["Note added."]
     notes = OrderEvent.objects.filter(order=order, kind=OrderEvent.Kind.NOTE).order_by("id")
     assert [(event.text, event.user) for event in notes] == [
-        ("Tracking changed: DHL JD0002 https://dhl.example/JD0002.", manager), ("Client prévenu par téléphone", manager)]
+        ("Tracking changed: DHL JD0002 https://dhl.example/JD0002.", manager),
+        ("Client prévenu par téléphone", manager)]
     assert "Client prévenu par téléphone" in response.content.decode()
 
 

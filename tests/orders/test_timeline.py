@@ -5,8 +5,8 @@ or English sentence of ours reaches the staff page; the API gives the code, the 
 """
 
 import importlib
-from html import unescape
 import re
+from html import unescape
 
 import pytest
 from django.apps import apps
