@@ -62,6 +62,7 @@ class StoreResource(Resource):
         report_skipped = True
         skip_html_diff = True
         store_instance = True
+        store_row_values = True
         use_transactions = True
 
     def __init__(self, *, store, user, file_format: FileFormat, lines: list[int] | None = None):
