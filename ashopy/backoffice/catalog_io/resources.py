@@ -37,8 +37,9 @@ from .widgets import (
 
 
 @contextmanager
-def as_row_errors(columns: dict[str, str]):
-    """A service's refusal becomes the line's errors, keyed by the file's columns."""
+def as_row_errors(columns: dict[str, str], *, refused_column: str = ""):
+    """A service's refusal becomes the line's errors, keyed by the file's columns (a business refusal
+    under `refused_column`)."""
     try:
         yield
     except ValidationError as error:
@@ -47,7 +48,7 @@ def as_row_errors(columns: dict[str, str]):
                 from error
         raise
     except DomainError as error:
-        raise ValidationError(str(error)) from error
+        raise ValidationError({refused_column: str(error)} if refused_column else str(error)) from error
 
 
 class StoreResource(Resource):
@@ -161,7 +162,7 @@ class ProductResource(StoreResource):
             "category": LookupWidget(lambda text: find_category(categories, text), lambda category: category.slug,
                                      gettext_lazy("No category “%(value)s” in this store.")),
             "brand": TextWidget(120), "published": BooleanWidget(), "variant_name": TextWidget(120),
-            "options": OptionsWidget(), "price": DecimalWidget(places), "sale_price": DecimalWidget(places),
+            "options": OptionsWidget(), "price": DecimalWidget(places, required=True), "sale_price": DecimalWidget(places),
             "barcode": TextWidget(13), "weight_kg": DecimalWidget(),
             "tax_class": LookupWidget(lambda text: tax_classes.filter(code=text).first(), lambda tax: tax.code,
                                       gettext_lazy("No tax class “%(value)s” in this store."), required=False),
@@ -251,7 +252,7 @@ class StockResource(StoreResource):
         return line, stock is None
 
     def save_line(self, line: StockLine, row):
-        with as_row_errors({"on_hand": "on_hand"}):
+        with as_row_errors({}, refused_column="on_hand"):
             import_level(store=self.store, variant=line.variant, warehouse=line.place, on_hand=line.on_hand,
                          user=self.user, reference="import")
 

@@ -74,14 +74,17 @@ class TextWidget(FileWidget):
 
 
 class DecimalWidget(FileWidget):
-    """A decimal number; `places` fixes how many decimals an export writes (None: as few as needed)."""
+    """A decimal number. An export writes `places` decimals (the currency's: none for XOF, two for EUR), or
+    `stored` ones when the value has more (12,50 in XOF); without `places`, as few as needed."""
 
-    def __init__(self, places: int | None = None):
+    def __init__(self, places: int | None = None, stored: int = 2, *, required: bool = False):
         super().__init__()
-        self.places = places
+        self.places, self.stored, self.required = places, stored, required
 
     def clean(self, value, row=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
+            if self.required:
+                raise ValueError(_("This field is required."))
             return None
         if isinstance(value, bool):
             raise ValueError(_("Enter a number."))
@@ -106,12 +109,11 @@ class DecimalWidget(FileWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        if self.places is not None and value == value.quantize(Decimal(1).scaleb(-self.places)):
-            value = value.quantize(Decimal(1).scaleb(-self.places))
-        elif value == value.to_integral_value():
-            value = value.quantize(Decimal(1))
+        if self.places is None:
+            value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
         else:
-            value = value.normalize()
+            short = value.quantize(Decimal(1).scaleb(-self.places))
+            value = short if short == value else value.quantize(Decimal(1).scaleb(-self.stored))
         if self.file_format.native:
             return value
         return format(value, "f").replace(".", self.file_format.decimal_separator)
