@@ -162,8 +162,8 @@ class ProductResource(StoreResource):
             "category": LookupWidget(lambda text: find_category(categories, text), lambda category: category.slug,
                                      gettext_lazy("No category “%(value)s” in this store.")),
             "brand": TextWidget(120), "published": BooleanWidget(), "variant_name": TextWidget(120),
-            "options": OptionsWidget(), "price": DecimalWidget(places, required=True), "sale_price": DecimalWidget(places),
-            "barcode": TextWidget(13), "weight_kg": DecimalWidget(),
+            "options": OptionsWidget(), "price": DecimalWidget(places, required=True),
+            "sale_price": DecimalWidget(places), "barcode": TextWidget(13), "weight_kg": DecimalWidget(),
             "tax_class": LookupWidget(lambda text: tax_classes.filter(code=text).first(), lambda tax: tax.code,
                                       gettext_lazy("No tax class “%(value)s” in this store."), required=False),
         }
