@@ -88,3 +88,15 @@ def test_the_pages_render_in_french(client, manager, catalogue):
     assert "Importer / exporter" in html and "table-responsive" not in html
     preview = upload(speak(client, "fr"), "stock", STOCK_FILE).content.decode()
     assert "table-responsive" in preview and "Confirmer l’import" in preview
+
+
+def test_pages_hold_no_inline_code_and_refusals_are_the_styled_403(client, manager, seller, catalogue):
+    from tests.core.test_csp_header import inline_code
+
+    client.force_login(manager)
+    for response in (client.get(reverse("staff_catalog_io:index")), upload(client, "stock", STOCK_FILE),
+                     upload(client, "stock", b"\x00junk")):
+        assert not inline_code(response.content.decode())
+    client.force_login(seller)
+    refused = client.get(reverse("staff_catalog_io:index"))
+    assert refused.status_code == 403 and "403.html" in [template.name for template in refused.templates]
