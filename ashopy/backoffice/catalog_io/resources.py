@@ -231,13 +231,16 @@ class StockResource(StoreResource):
     title = gettext_lazy("Stock levels")
 
     def make_fields(self):
+        self.warehouses: dict[str, Warehouse | None] = {}
         widgets = {"sku": TextWidget(64), "warehouse": TextWidget(30), "on_hand": IntegerWidget()}
         return {name: Field(attribute=name, column_name=name, widget=widget) for name, widget in widgets.items()}
 
     def get_or_init_instance(self, instance_loader, row):
         sku, code = plain_text(row.get("sku")), plain_text(row.get("warehouse"))
         variant = Variant.objects.filter(store=self.store, sku=sku).first() if sku else None
-        place = Warehouse.objects.filter(store=self.store, code=code).first() if code else None
+        if code not in self.warehouses:
+            self.warehouses[code] = Warehouse.objects.filter(store=self.store, code=code).first() if code else None
+        place = self.warehouses[code]
         errors = {}
         if variant is None:
             errors["sku"] = _("No SKU “%(value)s” in this store.") % {"value": sku[:60]} if sku else \

@@ -180,11 +180,15 @@ class OptionsWidget(FileWidget):
 
 
 class LookupWidget(FileWidget):
-    """A row of the store found by what the file writes (`find(text)`, None if not there); `code` writes it."""
+    """A row of the store found by what the file writes (`find(text)`, None if not there); `code` writes it.
+
+    What was found is remembered for the rest of the file: a thousand lines name a few categories.
+    """
 
     def __init__(self, find, code, message: str, *, required: bool = True):
         super().__init__()
         self.find, self.code, self.message, self.required = find, code, message, required
+        self.found: dict[str, object] = {}
 
     def clean(self, value, row=None, **kwargs):
         text = plain_text(value)
@@ -192,7 +196,9 @@ class LookupWidget(FileWidget):
             if self.required:
                 raise ValueError(_("This field is required."))
             return None
-        found = self.find(text)
+        if text not in self.found:
+            self.found[text] = self.find(text)
+        found = self.found[text]
         if found is None:
             raise ValueError(self.message % {"value": text[:60]})
         return found
