@@ -21,6 +21,7 @@ SECTIONS: tuple[tuple[Promise | None, tuple[tuple[str, Promise], ...]], ...] = (
     (None, ((HOME, _("Overview")),)),
     (_("Sales"), (("staff_orders:order_list", _("Orders")), ("staff_orders:preorder_list", _("Pre-orders waiting")),
                   ("staff_customers:customer_list", _("Customers")))),
+    (_("Catalogue"), (("staff_catalog_io:index", _("Import / export")),)),
     (_("Stock"), (("inventory:stock_list", _("Stock by warehouse")), ("inventory:low_stock", _("Low stock")),
                   ("inventory:stock_value", _("Stock value")), ("inventory:movements", _("Movements")))),
     (_("Purchasing"), (("purchasing:supplier_list", _("Suppliers")),

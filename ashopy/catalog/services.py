@@ -414,3 +414,76 @@ def save_product_type(*, store: Store, name: str, slug: str = "", attributes: li
             AttributeChoice.objects.update_or_create(attribute=attribute, slug=slugify(value),
                                                      defaults={"value": value, "position": rank})
     return product_type
+
+
+# --- lines of an imported file ------------------------------------------------------------
+
+class _Prefixed:
+    """Re-key a ValidationError's fields with `prefix`: product and variant both have a `name`."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            raise ValidationError({f"{self.prefix}{field}": errors for field, errors in error.error_dict.items()})
+        return False
+
+
+def _brand_named(store: Store, name: str, user) -> Brand | None:
+    """The store's brand of that name (any case), made on first use; None for no brand."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    return (Brand.objects.filter(store=store, name__iexact=name).first()
+            or save_brand(store=store, name=name, user=user))
+
+
+def _product_changes(product: Product, fields: dict) -> dict:
+    return {name: value for name, value in fields.items() if getattr(product, name) != value}
+
+
+@transaction.atomic
+def import_variant(*, store: Store, sku: str, product_slug: str, product: dict, variant: dict,
+                   user=None) -> tuple[Variant, bool]:
+    """Create or update the variant `sku` from a line of an imported file: (variant, created).
+
+    `product` holds the product's fields the line gives (name, category, brand as a name — made
+    if the store has none of that name —, published as a boolean), `variant` the variant's
+    (name, options, price, sale_price, barcode, weight_kg, tax_class); fields not given are
+    left as they are. The product is found by its slug in the store and made if missing. The
+    product's errors are keyed `product_<field>`, the variant's by the variant's own field names.
+    """
+    require_role(user=user, store=store, roles=CATALOGUE_ROLES)
+    fields = dict(product)
+    if "published" in fields:
+        fields["status"] = Product.Status.PUBLISHED if fields.pop("published") else Product.Status.DRAFT
+    if "brand" in fields:
+        with _Prefixed("product_"):
+            fields["brand"] = _brand_named(store, fields["brand"], user)
+    existing = Variant.objects.filter(store=store, sku=sku).select_related("product").first()
+    if existing is not None and existing.product.slug != product_slug:
+        raise ValidationError({"product_slug": _("This SKU belongs to the product “%(slug)s”.") % {
+            "slug": existing.product.slug}})
+    owner = existing.product if existing is not None else Product.objects.filter(store=store, slug=product_slug).first()
+    if owner is None:
+        if "price" not in variant:
+            raise ValidationError({"price": _("A new SKU needs a price.")})
+        with _Prefixed("product_"):
+            draft = RetailProduct(store=store, slug=product_slug, **fields)
+            draft.full_clean(exclude=["search_vector", "polymorphic_ctype"])
+        made = create_product(store=store, slug=product_slug, variants=[{**variant, "sku": sku}], user=user, **fields)
+        return made.variants.get(sku=sku), True
+    changes = _product_changes(owner, fields)
+    if changes:
+        with _Prefixed("product_"):
+            update_product(product=owner, user=user, **changes)
+    if existing is None:
+        if "price" not in variant:
+            raise ValidationError({"price": _("A new SKU needs a price.")})
+        position = (owner.variants.aggregate(last=Max("position"))["last"] or 0) + 1
+        return save_variant(store=store, product=owner, user=user, sku=sku, position=position, **variant), True
+    return save_variant(store=store, product=owner, variant=existing, user=user, **variant), False

@@ -92,6 +92,7 @@ class Reason(models.TextChoices):
     TRANSFER_OUT = "transfer_out", _("Transfer out")
     TRANSFER_IN = "transfer_in", _("Transfer in")
     COUNT = "count", _("Count")
+    IMPORT = "import", _("Import")
 
 
 class MovementQuerySet(StoreOwnedQuerySet):

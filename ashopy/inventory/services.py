@@ -166,6 +166,21 @@ def count(*, store: Store, variant: Variant, warehouse: Warehouse, counted: int,
 
 
 @transaction.atomic
+def import_level(*, store: Store, variant: Variant, warehouse: Warehouse, on_hand: int, user=None,
+                 reference: str = "") -> StockMovement | None:
+    """Set on_hand to a level read from an imported file: the difference becomes an import movement
+    (None when the level is already right)."""
+    require_role(user=user, store=store, roles=STOCK_ROLES)
+    check_quantity(on_hand, allow_zero=True)
+    _check_variant(store, variant)
+    check_warehouse(store, warehouse)
+    stock = _locked_stocks(store, variant, [warehouse])[warehouse.pk]
+    if on_hand == stock.on_hand:
+        return None
+    return _move(stock, on_hand - stock.on_hand, Reason.IMPORT, reference=reference, user=user)
+
+
+@transaction.atomic
 def transfer(*, store: Store, variant: Variant, source: Warehouse, destination: Warehouse, quantity: int,
              user=None, note: str = "") -> tuple[StockMovement, StockMovement]:
     """Move units between two of the store's warehouses: two movements, one transaction."""
