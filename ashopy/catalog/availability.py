@@ -24,6 +24,12 @@ class StockSource(Protocol):
     def product_in_stock(self) -> Exists:
         """Whether the product `OuterRef("pk")` has an active variant with available units."""
 
+    def product_available(self) -> Expression:
+        """Units available of the product `OuterRef("pk")`, over its active variants."""
+
+    def product_low_threshold(self) -> Expression:
+        """The low-stock thresholds of the product `OuterRef("pk")`'s active variants, summed."""
+
 
 _source: StockSource | None = None
 
@@ -45,6 +51,13 @@ def units_available(variant_ref: str) -> Expression:
     if _source is None:
         return Value(0, IntegerField())
     return _source.variant_available(variant_ref)
+
+
+def product_stock() -> tuple[Expression, Expression]:
+    """Per product: (units available, low-stock threshold), over its active variants, to annotate products."""
+    if _source is None:
+        return Value(0, IntegerField()), Value(0, IntegerField())
+    return _source.product_available(), _source.product_low_threshold()
 
 
 def in_stock():
