@@ -7,7 +7,7 @@ from types import EllipsisType
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -152,7 +152,12 @@ def delete_variant(*, variant: Variant, user=None) -> None:
     product = variant.product
     if product.variants.count() <= 1:
         raise ValidationError({"variant": _("A product keeps at least one variant.")})
-    variant.delete()
+    try:
+        with transaction.atomic():
+            variant.delete()
+    except ProtectedError as error:  # the stock ledger, orders … keep pointing at it
+        raise ValidationError({"variant": _("%(sku)s has a stock or sales history: make it inactive instead of "
+                                            "deleting it.") % {"sku": variant.sku}}) from error
     refresh_product(product)
 
 

@@ -85,6 +85,7 @@ class SpecificationForm(BootstrapMixin, forms.Form):
             field.required = False
             field.initial = initial.get(attribute.pk)
             field.label = f"{attribute.name} ({attribute.unit})" if attribute.unit else attribute.name
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             self.fields[attribute.slug] = field
 
     def values(self) -> dict:
@@ -217,7 +218,8 @@ class BaseVariantFormSet(forms.BaseFormSet):
             if not data:
                 continue
             if data.get("id") is not None and data["id"] not in self.variants:
-                form.add_error(None, _("This variant is not one of this product's."))
+                # a formset error, not the row's: a row ticked for deletion is not validated on its own
+                raise ValidationError(_("A variant is not one of this product's: reload the page."))
             sku = data.get("sku")
             if sku and not self._should_delete_form(form):
                 if sku in seen:
@@ -267,7 +269,7 @@ class BaseImageFormSet(forms.BaseFormSet):
     def clean(self):
         for form in self.forms:
             if form.cleaned_data and form.cleaned_data.get("id") not in self.images:
-                form.add_error(None, _("This image is not one of this product's."))
+                raise ValidationError(_("An image is not one of this product's: reload the page."))
 
 
 ImageFormSet = forms.formset_factory(ImageForm, formset=BaseImageFormSet, extra=0, can_delete=True,
