@@ -420,7 +420,7 @@ def save_product_type(*, store: Store, name: str, slug: str = "", attributes: li
     require_role(user=user, store=store, roles=CATALOGUE_ROLES)
     if product_type is not None and product_type.store_id != store.pk:
         raise ValidationError({"product_type": _("Choose one of this store's own.")})
-    slug = slug or (product_type.slug if product_type is not None else slugify(name))
+    slug = slug or getattr(product_type, "slug", "") or slugify(name)
     taken = ProductType.objects.filter(store=store, slug=slug)
     if product_type is None:
         product_type = taken.first() or ProductType(store=store, slug=slug)

@@ -140,7 +140,7 @@ class AttributeForm(BootstrapMixin, forms.Form):
 
     slug = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=80)
     name = forms.CharField(label=_("Name"), max_length=80)
-    kind = forms.ChoiceField(label=_("Type"), choices=Attribute.Kind.choices)
+    kind = forms.ChoiceField(label=_("Type"), choices=Attribute.Kind.choices, initial=Attribute.Kind.TEXT)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
     choices = forms.CharField(label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("For a choice: one value per line."))

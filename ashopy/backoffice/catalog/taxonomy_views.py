@@ -55,7 +55,7 @@ def category_create(request):
 
 
 def _parent_id(category: Category) -> int | None:
-    parent = category.get_parent()
+    parent = Category.objects.get_parent(category)
     return None if parent is None or parent.depth < Category.TOP_DEPTH else parent.pk
 
 

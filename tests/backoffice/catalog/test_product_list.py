@@ -234,7 +234,6 @@ def test_the_list_costs_the_same_queries_for_3_and_30_products(staff_client, sto
         product = factories.product(store, f"Produit {index}", category_=category, brand_=brand,
                                     variants=[{"sku": f"P{index}-A"}, {"sku": f"P{index}-B"}], stock=2)
     many = _list_queries(staff_client)
-    print("LIST QUERIES", few, many)
     assert few == many
     with django_assert_max_num_queries(12):
         staff_client.get(LIST)

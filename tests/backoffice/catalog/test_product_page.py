@@ -296,7 +296,6 @@ def test_the_page_costs_the_same_queries_for_1_and_6_variants(staff_client, stor
         services.add_image(product=product, image=png())
         services.set_specifications(product=product, values={"ram": 8, "couleur": "noir"})
     counts = _page_queries(staff_client, one), _page_queries(staff_client, six)
-    print("PAGE QUERIES", counts)
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(16):
         staff_client.get(page(six.pk))
