@@ -78,6 +78,9 @@ def test_roles_seller_403_other_store_404(client, manager, store_admin, seller, 
     for url in urls:
         assert client.get(url).status_code == 403, url
     assert client.post(page(laptop.pk), product_data(laptop, name="Volé")).status_code == 403
+    for name in ("save_variants", "save_images", "upload_image"):
+        assert client.post(reverse(f"staff_catalog:{name}", args=[laptop.pk]), {}).status_code == 403, name
+    assert client.post(reverse("staff_catalog:product_create"), {"name": "X"}).status_code == 403
     for name in ("product_detail", "save_variants", "save_images", "upload_image"):
         assert other_client.post(reverse(f"staff_catalog:{name}", args=[laptop.pk]), {}).status_code == 404
     assert other_client.get(page(laptop.pk)).status_code == 404
