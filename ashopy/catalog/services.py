@@ -1,5 +1,6 @@
 """Catalogue use cases. Views, the API, the admin and commands change the catalogue only here."""
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -499,13 +500,25 @@ def price_changes(*, store: Store, variants: Iterable[Variant], mode: str, value
     return changes
 
 
+def prices_fingerprint(variants: Iterable[Variant]) -> str:
+    """A short digest of the variants' current prices: a confirmed change applies to the prices previewed."""
+    rows = sorted((variant.pk, str(variant.price), str(variant.sale_price)) for variant in variants)
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
+
+
 @transaction.atomic
 def change_prices(*, store: Store, products: Iterable[Product], mode: str, value: Decimal,
-                  user=None) -> list[PriceChange]:
-    """Change the prices of every variant of `products` as `price_changes` says, all or none."""
+                  fingerprint: str | None = None, user=None) -> list[PriceChange]:
+    """Change the prices of every variant of `products` as `price_changes` says, all or none.
+
+    With the `fingerprint` of the prices a preview showed, refused if they changed since.
+    """
     require_role(user=user, store=store, roles=CATALOGUE_ROLES)
     ids = _store_products(store, products)
     variants = list(Variant.objects.select_for_update().filter(store=store, product_id__in=ids).order_by("id"))
+    if fingerprint is not None and fingerprint != prices_fingerprint(variants):
+        raise ValidationError({"value": _("Prices or variants changed since the preview: nothing was changed. "
+                                          "Ask for the preview again.")})
     changes = price_changes(store=store, variants=variants, mode=mode, value=value)
     for change in changes:
         change.variant.price, change.variant.sale_price = change.new_price, change.new_sale_price

@@ -67,6 +67,10 @@ class NewProductForm(ProductForm):
     sku = forms.CharField(label=_("SKU"), max_length=64, required=False,
                           help_text=_("Made from the slug when left empty."))
 
+    def __init__(self, store, *args, **kwargs):
+        super().__init__(store, *args, **kwargs)
+        self.fields["price"].validators.append(_minor_unit(store.currency))
+
     def changes(self) -> dict:
         data = super().changes()
         data["variants"] = [{"price": self.cleaned_data["price"], "sku": self.cleaned_data["sku"]}]
@@ -179,7 +183,7 @@ class VariantForm(BootstrapMixin, forms.Form):
                 continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if css not in field.widget.attrs.get("class", ""):
-                field.widget.attrs["class"] = f"{css} form-control-sm"
+                field.widget.attrs["class"] = f"{css} {css}-sm"
 
     def option_fields(self):
         return [self[f"option_{index}"] for index in range(len(self.options))]

@@ -70,7 +70,8 @@ def bulk_action(request):
             if "confirm" not in request.POST:
                 return _price_preview(request, form)
             changes = services.change_prices(store=store, products=products, mode=data["mode"],
-                                             value=data["value"], user=user)
+                                             value=data["value"], fingerprint=request.POST.get("fingerprint", ""),
+                                             user=user)
             messages.success(request, ngettext("%(count)d price changed.", "%(count)d prices changed.",
                                                len(changes)) % {"count": len(changes)})
         elif data["action"] == "category":
@@ -90,11 +91,13 @@ def bulk_action(request):
 
 def _price_preview(request, form):
     data = form.cleaned_data
-    variants = selectors.variants_of(store=request.store, products=data["products"])
+    variants = list(selectors.variants_of(store=request.store, products=data["products"]))
     try:
         changes = services.price_changes(store=request.store, variants=variants, mode=data["mode"],
                                          value=data["value"])
     except ValidationError as error:
         error_messages(request, error)
         return redirect("staff_catalog:product_list")
-    return render(request, "backoffice/catalog/price_preview.html", {"form": form, "changes": changes})
+    return render(request, "backoffice/catalog/price_preview.html", {
+        "form": form, "changes": changes,
+        "fingerprint": services.prices_fingerprint(change.variant for change in changes)})

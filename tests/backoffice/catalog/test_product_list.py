@@ -32,6 +32,13 @@ def mouse(store):
                              status="draft")
 
 
+def confirm(client, data: dict, url=BULK):
+    """Ask for the preview, then confirm the prices it showed (as its form does)."""
+    preview = client.post(url, data)
+    assert preview.status_code == 200, preview.status_code
+    return client.post(url, {**data, "confirm": "1", "fingerprint": preview.context["fingerprint"]})
+
+
 def names(response) -> list[str]:
     return [product.name for product in response.context["page"].object_list]
 
@@ -161,7 +168,9 @@ def test_price_change_by_percent_is_previewed_then_applied_rounded_to_the_franc(
     assert prices(laptop)[0][1] == Decimal(500000), "a preview changes nothing"
     html = preview.content.decode()
     assert 'name="confirm"' in html and 'value="-7.5"' in html
-    response = staff_client.post(BULK, {**data, "confirm": "1"})
+    fingerprint = preview.context["fingerprint"]
+    assert f'name="fingerprint" value="{fingerprint}"' in html
+    response = staff_client.post(BULK, {**data, "confirm": "1", "fingerprint": fingerprint})
     assert response.status_code == 302
     assert prices(laptop) == [("X1-16", Decimal(462500), None), ("X1-32", Decimal(601250), Decimal(555000))]
     laptop.refresh_from_db()
@@ -170,8 +179,7 @@ def test_price_change_by_percent_is_previewed_then_applied_rounded_to_the_franc(
 
 def test_xof_percentages_round_half_up_to_whole_francs(staff_client, store):
     product = factories.product(store, "Câble", variants=[{"sku": "C-1", "price": Decimal(1999)}])
-    staff_client.post(BULK, {"products": [product.pk], "action": "price", "mode": "percent", "value": "2.5",
-                             "confirm": "1"})
+    confirm(staff_client, {"products": [product.pk], "action": "price", "mode": "percent", "value": "2.5"})
     assert prices(product) == [("C-1", Decimal(2049), None)]  # 1999 × 1.025 = 2048.975 → 2049
 
 
@@ -180,7 +188,8 @@ def test_eur_prices_round_to_the_cent(other_store, other_client):
     data = {"products": [product.pk], "action": "price", "mode": "percent", "value": "12.5"}
     preview = other_client.post(reverse("staff_catalog:bulk_action"), data)
     assert [c.new_price for c in preview.context["changes"]] == [Decimal("22.49")]  # 22.48875 → 22.49
-    other_client.post(reverse("staff_catalog:bulk_action"), {**data, "confirm": "1"})
+    other_client.post(reverse("staff_catalog:bulk_action"), {**data, "confirm": "1",
+                                                            "fingerprint": preview.context["fingerprint"]})
     assert prices(product) == [("S-1", Decimal("22.49"), None)]
 
 
@@ -188,12 +197,26 @@ def test_price_change_by_amount_and_a_price_at_or_below_zero_is_refused(staff_cl
     data = {"products": [laptop.pk, mouse.pk], "action": "price", "mode": "amount", "value": "-15000"}
     response = staff_client.post(BULK, data, follow=True)
     assert "MX-3" in response.content.decode() and "nothing was changed" in response.content.decode()
-    response = staff_client.post(BULK, {**data, "confirm": "1"}, follow=True)
-    assert "nothing was changed" in response.content.decode()
+    current = services.prices_fingerprint(Variant.objects.filter(product__in=[laptop, mouse]))
+    response = staff_client.post(BULK, {**data, "confirm": "1", "fingerprint": current}, follow=True)
+    assert "MX-3" in response.content.decode() and "zero, negative or too large" in response.content.decode()
     assert prices(mouse) == [("MX-3", Decimal(15000), None)]
     assert prices(laptop)[0] == ("X1-16", Decimal(500000), None)
-    staff_client.post(BULK, {**data, "products": [laptop.pk], "value": "2500", "confirm": "1"})
+    confirm(staff_client, {**data, "products": [laptop.pk], "value": "2500"})
     assert prices(laptop) == [("X1-16", Decimal(502500), None), ("X1-32", Decimal(652500), Decimal(602500))]
+
+
+def test_a_confirmation_applies_only_the_prices_previewed(staff_client, store, laptop):
+    data = {"products": [laptop.pk], "action": "price", "mode": "percent", "value": "10"}
+    preview = staff_client.post(BULK, data)
+    services.save_variant(store=store, product=laptop, variant=laptop.variants.get(sku="X1-16"),
+                          price=Decimal(510000))  # someone else changes a price meanwhile
+    response = staff_client.post(BULK, {**data, "confirm": "1", "fingerprint": preview.context["fingerprint"]},
+                                 follow=True)
+    assert "changed since the preview" in response.content.decode()
+    assert prices(laptop)[0] == ("X1-16", Decimal(510000), None)
+    assert staff_client.post(BULK, {**data, "confirm": "1"}).status_code == 302  # no preview: nothing
+    assert prices(laptop)[1] == ("X1-32", Decimal(650000), Decimal(600000))
 
 
 def test_services_refuse_other_stores_products_and_sellers(store, other_store, laptop, seller, manager):
