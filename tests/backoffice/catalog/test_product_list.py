@@ -260,3 +260,12 @@ def test_the_list_costs_the_same_queries_for_3_and_30_products(staff_client, sto
     assert few == many
     with django_assert_max_num_queries(12):
         staff_client.get(LIST)
+
+
+def test_odd_characters_in_filters_and_ids_are_not_a_500(staff_client, laptop):
+    for params in ({"q": "X1\x00"}, {"category": "²"}, {"brand": "٣"}, {"page": "²"}, {"stock": "\x00"}):
+        assert staff_client.get(LIST, params).status_code == 200, params
+    assert staff_client.get(reverse("staff_catalog:category_create"), {"parent": "٣"}).status_code == 200
+    assert staff_client.post(BULK, {"products": ["²"], "action": "unpublish"}).status_code == 302
+    assert staff_client.post(BULK, {"products": ["\x00"], "action": "unpublish"}).status_code == 400
+    assert Product.objects.get(pk=laptop.pk).status == "published"
