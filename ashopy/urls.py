@@ -20,6 +20,8 @@ urlpatterns = [
     path("staff/orders/", include("ashopy.backoffice.orders.urls")),
     path("staff/customers/", include("ashopy.backoffice.customers.urls")),
     path("staff/catalog/io/", include("ashopy.backoffice.catalog_io.urls")),
+
+    path("staff/catalog/", include("ashopy.backoffice.catalog.urls")),
     path("payments/", include("ashopy.payments.urls")),
     path("", include("ashopy.catalog.urls")),
 ]

@@ -27,6 +27,12 @@ class StockSource(Protocol):
     def product_in_stock(self) -> Exists:
         """Whether the product `OuterRef("pk")` has an active variant with available units."""
 
+    def product_available(self) -> Expression:
+        """Units available of the product `OuterRef("pk")`, over its active variants."""
+
+    def product_low_threshold(self) -> Expression:
+        """The low-stock thresholds of the product `OuterRef("pk")`'s active variants, summed."""
+
 
 _source: StockSource | None = None
 
@@ -55,6 +61,12 @@ def units_available_sql(variant_column: str) -> str:
     if _source is None:
         return "0"
     return _source.variant_available_sql(variant_column)
+
+def product_stock() -> tuple[Expression, Expression]:
+    """Per product: (units available, low-stock threshold), over its active variants, to annotate products."""
+    if _source is None:
+        return Value(0, IntegerField()), Value(0, IntegerField())
+    return _source.product_available(), _source.product_low_threshold()
 
 
 def in_stock():

@@ -1,18 +1,22 @@
 """Catalogue reads shared by the storefront and the API, each in a fixed number of queries."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from .availability import in_stock, with_stock
+from .availability import in_stock, product_stock, with_stock
 from .filters import ORDERINGS, ProductFilters
 from .models import (
     Attribute,
+    AttributeChoice,
     AttributeValue,
     Brand,
+    Category,
     Product,
     ProductImage,
+    ProductType,
+    TaxClass,
     Variant,
     fold,
 )
@@ -217,3 +221,93 @@ def new_products(store, *, limit: int = 8) -> list[Product]:
 def promoted_products(store, *, limit: int = 8) -> list[Product]:
     products = Product.objects.published(store).non_polymorphic().filter(on_sale=True)
     return list(product_cards(products, sort="popularity")[:limit])
+
+
+# --- the back office ------------------------------------------------------------------------
+
+STOCK_STATES = ("in_stock", "low", "out")
+
+
+@dataclass(frozen=True)
+class StaffProductFilters:
+    """What the back office's product list filters on (all optional)."""
+
+    q: str = ""
+    category: Category | None = None
+    brand: Brand | None = None
+    status: str = ""
+    stock: str = ""  # one of STOCK_STATES
+
+
+def staff_products(*, store, filters: StaffProductFilters) -> QuerySet:
+    """The store's products, drafts included, for the back office's list, newest first, in a fixed number of
+    queries: each with `stock_total` (units available), `stock_threshold`, its category and brand, its images
+    (`ordered_images`) and all its variants (`staff_variants`)."""
+    available, threshold = product_stock()
+    products = (Product.objects.for_store(store).non_polymorphic()
+                .annotate(stock_total=available, stock_threshold=threshold))
+    if filters.q:
+        q = filters.q.strip()
+        codes = Variant.objects.filter(Q(sku__icontains=q) | Q(barcode=q), product=OuterRef("pk"))
+        products = products.filter(Q(name__icontains=q) | Q(search_text__icontains=fold(q)) | Exists(codes))
+    if filters.category is not None:
+        products = products.filter(category__path__startswith=filters.category.path)
+    if filters.brand is not None:
+        products = products.filter(brand=filters.brand)
+    if filters.status:
+        products = products.filter(status=filters.status)
+    if filters.stock == "out":
+        products = products.filter(stock_total__lte=0)
+    elif filters.stock == "low":
+        products = products.filter(stock_total__gt=0, stock_total__lte=F("stock_threshold"))
+    elif filters.stock == "in_stock":
+        products = products.filter(stock_total__gt=F("stock_threshold"))  # thresholds are never negative
+    variants = Variant.objects.order_by("position", "id").only(
+        "id", "product_id", "sku", "price", "sale_price", "active", "position")
+    return (products.order_by("-created_at", "-id").defer(*LISTING_DEFERRED)
+            .select_related("brand", "category")
+            .prefetch_related(ordered_images(), Prefetch("variants", queryset=variants, to_attr="staff_variants")))
+
+
+def staff_product(*, store, pk) -> Product | None:
+    """One of the store's products (drafts included) as its own kind, with what its back-office page edits."""
+    values = AttributeValue.objects.select_related("value_choice")
+    return (Product.objects.for_store(store).filter(pk=pk)
+            .select_related("brand", "category", "product_type")
+            .prefetch_related(ordered_images(),
+                              Prefetch("variants", queryset=Variant.objects.order_by("position", "id"),
+                                       to_attr="staff_variants"),
+                              Prefetch("attribute_values", queryset=values, to_attr="specifications"))
+            .first())
+
+
+def type_attributes(product_type: ProductType | None) -> list[Attribute]:
+    """A product type's attributes in order, each with its `ordered_choices`, in two queries."""
+    if product_type is None:
+        return []
+    choices = Prefetch("choices", queryset=AttributeChoice.objects.order_by("position", "id"),
+                       to_attr="ordered_choices")
+    return list(product_type.attributes.order_by("position", "id").prefetch_related(choices))
+
+
+def store_categories(store) -> QuerySet:
+    """The store's categories in tree order (parents before their children, siblings by position and name)."""
+    return Category.objects.for_store(store)
+
+
+def store_brands(store) -> QuerySet:
+    return Brand.objects.for_store(store).order_by("name")
+
+
+def store_product_types(store) -> QuerySet:
+    return ProductType.objects.for_store(store).annotate(attribute_count=Count("attributes")).order_by("name")
+
+
+def store_tax_classes(store) -> QuerySet:
+    return TaxClass.objects.for_store(store).order_by("name")
+
+
+def variants_of(*, store, products) -> QuerySet:
+    """The variants of `products` (the store's), grouped by product, for a bulk price preview."""
+    return (Variant.objects.filter(store=store, product__in=products).select_related("product")
+            .order_by("product__name", "product_id", "position", "id"))

@@ -1,19 +1,24 @@
 """Catalogue use cases. Views, the API, the admin and commands change the catalogue only here."""
 
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import EllipsisType
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from treebeard.exceptions import PathOverflow
 
+from ashopy.core.money import percent_of, round_money
 from ashopy.stores.models import Store
 from ashopy.stores.rules import CATALOGUE_ROLES, require_role
 
-from . import tree
+from . import facet_cache, tree
 from .models import (
     Attribute,
     AttributeChoice,
@@ -148,7 +153,12 @@ def delete_variant(*, variant: Variant, user=None) -> None:
     product = variant.product
     if product.variants.count() <= 1:
         raise ValidationError({"variant": _("A product keeps at least one variant.")})
-    variant.delete()
+    try:
+        with transaction.atomic():
+            variant.delete()
+    except ProtectedError as error:  # the stock ledger, orders … keep pointing at it
+        raise ValidationError({"variant": _("%(sku)s has a stock or sales history: make it inactive instead of "
+                                            "deleting it.") % {"sku": variant.sku}}) from error
     refresh_product(product)
 
 
@@ -161,6 +171,16 @@ def add_image(*, product: Product, image, alt: str = "", position: int | None = 
     picture.full_clean()
     picture.save()
     return picture
+
+
+@transaction.atomic
+def update_image(*, image: ProductImage, alt: str, position: int, user=None) -> ProductImage:
+    """Change an image's alternative text or its place among the product's images (smaller first)."""
+    require_role(user=user, store=image.product.store, roles=CATALOGUE_ROLES)
+    image.alt, image.position = alt, position
+    image.full_clean(exclude=["image"])
+    image.save(update_fields=["alt", "position"])
+    return image
 
 
 @transaction.atomic
@@ -392,20 +412,30 @@ def save_tax_class(*, store: Store, code: str, name: str, is_default: bool = Fal
 
 @transaction.atomic
 def save_product_type(*, store: Store, name: str, slug: str = "", attributes: list[dict] = (),
-                      user=None) -> ProductType:
+                      product_type: ProductType | None = None, user=None) -> ProductType:
     """Create or update a product type with its attributes, each {slug, name, kind, unit, choices: [values]}.
 
-    Attributes and choices are matched by slug; those not listed are kept.
+    Without `product_type`, the type is matched by slug. Attributes and choices are matched by slug;
+    those not listed are kept.
     """
     require_role(user=user, store=store, roles=CATALOGUE_ROLES)
-    slug = slug or slugify(name)
-    product_type = ProductType.objects.filter(store=store, slug=slug).first() or ProductType(store=store, slug=slug)
-    product_type.name = name
+    if product_type is not None and product_type.store_id != store.pk:
+        raise ValidationError({"product_type": _("Choose one of this store's own.")})
+    slug = slug or getattr(product_type, "slug", "") or slugify(name)
+    taken = ProductType.objects.filter(store=store, slug=slug)
+    if product_type is None:
+        product_type = taken.first() or ProductType(store=store, slug=slug)
+    elif taken.exclude(pk=product_type.pk).exists():
+        raise ValidationError({"slug": _("This slug is already used in this store.")})
+    product_type.name, product_type.slug = name, slug
     product_type.full_clean()
     product_type.save()
     for position, spec in enumerate(attributes, start=1):
         attribute = (Attribute.objects.filter(product_type=product_type, slug=spec["slug"]).first()
                      or Attribute(product_type=product_type, slug=spec["slug"]))
+        if attribute.pk and attribute.kind != spec["kind"] and attribute.values.exists():
+            raise ValidationError({"attributes": _("Products already have a value of “%(name)s”: its type cannot "
+                                                   "change.") % {"name": attribute.name}})
         attribute.name, attribute.kind = spec["name"], spec["kind"]
         attribute.unit, attribute.position = spec.get("unit", ""), position
         attribute.full_clean()
@@ -487,3 +517,112 @@ def import_variant(*, store: Store, sku: str, product_slug: str, product: dict, 
         position = (owner.variants.aggregate(last=Max("position"))["last"] or 0) + 1
         return save_variant(store=store, product=owner, user=user, sku=sku, position=position, **variant), True
     return save_variant(store=store, product=owner, variant=existing, user=user, **variant), False
+
+
+# --- bulk changes from the back office's product list ----------------------------------------
+
+PRICE_MODES = ("percent", "amount")
+MAX_PRICE = Decimal("999999999999")  # what Variant.price (14 digits, 2 decimals) holds, in whole units
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """One variant's price (and sale price) before and after a bulk change."""
+
+    variant: Variant
+    old_price: Decimal
+    new_price: Decimal
+    old_sale_price: Decimal | None
+    new_sale_price: Decimal | None
+
+
+def _store_products(store: Store, products: Iterable[Product]) -> list[int]:
+    products = list(products)
+    ids = [product.pk for product in products if product.store_id == store.pk]
+    if not ids or len(ids) != len(products):
+        raise ValidationError({"products": _("Choose products of this store.")})
+    return ids
+
+
+def _changed_price(amount: Decimal, *, mode: str, value: Decimal, currency: str) -> Decimal:
+    change = percent_of(amount, value) if mode == "percent" else value
+    return round_money(amount + change, currency)
+
+
+def price_changes(*, store: Store, variants: Iterable[Variant], mode: str, value: Decimal) -> list[PriceChange]:
+    """What a change of every price by `value` % (mode "percent") or by `value` in the store's currency
+    (mode "amount", signed) makes of `variants`' prices and sale prices, rounded to the currency's minor unit.
+
+    Refused as a whole when any resulting price is zero or less, or too large: a bulk change applies to
+    every selected variant or to none.
+    """
+    if mode not in PRICE_MODES:
+        raise ValidationError({"mode": _("Unknown kind of price change.")})
+    changes, refused = [], []
+    for variant in variants:
+        new_price = _changed_price(variant.price, mode=mode, value=value, currency=store.currency)
+        new_sale = (None if variant.sale_price is None else
+                    _changed_price(variant.sale_price, mode=mode, value=value, currency=store.currency))
+        if new_price <= 0 or new_price > MAX_PRICE or (new_sale is not None and new_sale <= 0):
+            refused.append(variant.sku)
+        changes.append(PriceChange(variant, variant.price, new_price, variant.sale_price, new_sale))
+    if refused:
+        raise ValidationError({"value": _(
+            "This change would make the price of %(skus)s zero, negative or too large: nothing was changed.")
+            % {"skus": ", ".join(refused[:5]) + (" …" if len(refused) > 5 else "")}})
+    return changes
+
+
+def prices_fingerprint(variants: Iterable[Variant]) -> str:
+    """A short digest of the variants' current prices: a confirmed change applies to the prices previewed."""
+    rows = sorted((variant.pk, str(variant.price), str(variant.sale_price)) for variant in variants)
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def change_prices(*, store: Store, products: Iterable[Product], mode: str, value: Decimal,
+                  fingerprint: str | None = None, user=None) -> list[PriceChange]:
+    """Change the prices of every variant of `products` as `price_changes` says, all or none.
+
+    With the `fingerprint` of the prices a preview showed, refused if they changed since.
+    """
+    require_role(user=user, store=store, roles=CATALOGUE_ROLES)
+    ids = _store_products(store, products)
+    variants = list(Variant.objects.select_for_update().filter(store=store, product_id__in=ids).order_by("id"))
+    if fingerprint is not None and fingerprint != prices_fingerprint(variants):
+        raise ValidationError({"value": _("Prices or variants changed since the preview: nothing was changed. "
+                                          "Ask for the preview again.")})
+    changes = price_changes(store=store, variants=variants, mode=mode, value=value)
+    for change in changes:
+        change.variant.price, change.variant.sale_price = change.new_price, change.new_sale_price
+    Variant.objects.bulk_update(variants, ["price", "sale_price"])
+    for product in Product.objects.filter(pk__in=ids).select_related("brand", "category"):
+        refresh_product(product)
+    facet_cache.bump(store.pk)
+    return changes
+
+
+@transaction.atomic
+def set_status(*, store: Store, products: Iterable[Product], status: str, user=None) -> int:
+    """Publish or unpublish (draft) `products`; how many were changed."""
+    require_role(user=user, store=store, roles=CATALOGUE_ROLES)
+    if status not in Product.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    ids = _store_products(store, products)
+    changed = Product.objects.filter(store=store, pk__in=ids).exclude(status=status).update(
+        status=status, updated_at=timezone.now())
+    facet_cache.bump(store.pk)
+    return changed
+
+
+@transaction.atomic
+def set_category(*, store: Store, products: Iterable[Product], category: Category, user=None) -> int:
+    """Put `products` in `category`; their search text follows the category's name."""
+    require_role(user=user, store=store, roles=CATALOGUE_ROLES)
+    _check_store(store, category=category)
+    ids = _store_products(store, products)
+    Product.objects.filter(store=store, pk__in=ids).update(category=category, updated_at=timezone.now())
+    for product in Product.objects.filter(pk__in=ids).select_related("brand", "category"):
+        refresh_product(product)
+    facet_cache.bump(store.pk)
+    return len(ids)

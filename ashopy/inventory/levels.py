@@ -34,6 +34,11 @@ def _compiled_available(vendor: str) -> str:
         raise ValueError(f"unexpected compiled availability: {sql} {params}")
     return sql % tuple(str(int(param)) for param in params)  # the COALESCE default, an integer
 
+def _per_product(expression):
+    rows = (Stock.objects.filter(variant__product=OuterRef("pk"), variant__active=True, warehouse__is_active=True)
+            .order_by().values("variant__product").annotate(total=Sum(expression)).values("total")[:1])
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
 
 class StockLevels:
     def variant_available(self, variant_ref: str = "pk"):
@@ -49,3 +54,9 @@ class StockLevels:
     def product_in_stock(self):
         return Exists(Stock.objects.filter(variant__product=OuterRef("pk"), variant__active=True,
                                            warehouse__is_active=True, on_hand__gt=F("reserved")))
+
+    def product_available(self):
+        return _per_product(F("on_hand") - F("reserved"))
+
+    def product_low_threshold(self):
+        return _per_product(F("low_stock_threshold"))

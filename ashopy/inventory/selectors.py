@@ -30,6 +30,16 @@ def stock_list(*, store, warehouse=None, q: str = "", low_only: bool = False):
     return rows.order_by("variant__product__name", "variant__sku", "warehouse__priority", "id")
 
 
+def product_stock(*, store, product) -> dict[int, list[Stock]]:
+    """A product's stock rows by variant id, each with its warehouse (the catalogue back office shows them)."""
+    rows = (Stock.objects.filter(store=store, variant__product=product).select_related("warehouse")
+            .order_by("warehouse__priority", "warehouse__name", "id"))
+    by_variant: dict[int, list[Stock]] = {}
+    for row in rows:
+        by_variant.setdefault(row.variant_id, []).append(row)
+    return by_variant
+
+
 def low_stock_count(*, store) -> int:
     """How many stock rows the low-stock page lists."""
     return _low(Stock.objects.filter(store=store).annotate(available_units=F("on_hand") - F("reserved"))).count()
