@@ -206,8 +206,25 @@ CELERY_BEAT_SCHEDULE = {
 # (by default in DEBUG, i.e. the demo); never turn it on for a real shop.
 # Bank transfer needs the account (holder, bank, IBAN or UEMOA RIB): without it the method is not offered and
 # `manage.py check` says so. The demo (DEBUG) gives its two stores made-up accounts.
+# Demo wallets (DEBUG only): Wave and Orange Money for the Dakar store (XOF), against the demo wallet server
+# this app serves under /demo/wallets/ (ashopy/demo/wallets.py: the real APIs' shapes, a page to pay or cancel,
+# no real money). The providers make their real HTTP calls to DEMO_WALLETS_URL, so it must be where this
+# server listens: `make demo` runs on http://127.0.0.1:8000; set DEMO_WALLETS_URL when the port differs.
+DEMO_WALLETS = DEBUG and env.bool("DEMO_WALLETS", default=DEBUG)
+DEMO_WALLETS_URL = env.str("DEMO_WALLETS_URL", default="http://127.0.0.1:8000/demo/wallets").rstrip("/")
+# The merchant accounts the demo wallet server knows (what Wave's and Orange's portals would give): made up.
+DEMO_WALLETS_ACCOUNTS = {
+    "wave": {"api_key": "wave_sn_demo_api_key", "webhook_secret": "wave_sn_WHS_demo_webhook_secret"},
+    "orange_money": {"client_id": "om-demo-client", "client_secret": "om-demo-secret",
+                     "merchant_key": "om-demo-merchant", "country_path": "sn"},
+}
+_DEMO_WALLET_PAYMENTS = {
+    "wave": {**DEMO_WALLETS_ACCOUNTS["wave"], "api_base": DEMO_WALLETS_URL, "label": _("Wave (demo)")},
+    "orange_money": {**DEMO_WALLETS_ACCOUNTS["orange_money"], "api_base": DEMO_WALLETS_URL,
+                     "label": _("Orange Money (demo)")},
+} if DEMO_WALLETS else {}
 _DEMO_PAYMENTS = {
-    "dakar": {"cash_on_delivery": {}, "bank_transfer": {
+    "dakar": {**_DEMO_WALLET_PAYMENTS, "cash_on_delivery": {}, "bank_transfer": {
         "holder": "ashopy Sénégal SARL", "bank": "Banque de démonstration (compte fictif)",
         "rib": "SN012 01001 012345678901 23", "bic": "DEMOSNDA"}},
     "paris": {"cash_on_delivery": {}, "bank_transfer": {

@@ -26,6 +26,9 @@ urlpatterns = [
     path("", include("ashopy.catalog.urls")),
 ]
 
+if settings.DEBUG and getattr(settings, "DEMO_WALLETS", False):  # never mounted in production
+    urlpatterns.insert(0, path("demo/wallets/", include("ashopy.demo.wallets")))
+
 if settings.SERVE_MEDIA:
     urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 

@@ -106,6 +106,8 @@ class Provider(ABC):
 
     def __init__(self, config: Mapping | None = None):
         self.config = dict(config or {})
+        if self.config.get("label"):  # e.g. "Wave (demo)": what the customer reads at checkout
+            self.label = self.config["label"]
 
     def config_errors(self) -> list[str]:
         """What is missing or wrong in this store's configuration (the provider is then not offered)."""
