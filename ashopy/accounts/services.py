@@ -226,8 +226,10 @@ ADMIN_FIELDS = CONTACT_FIELDS | ACCESS_FIELDS | TERMS_FIELDS | {PASSWORD}
 SUPERUSER_FIELDS = ADMIN_FIELDS | {"is_staff", "is_superuser"}
 #: What `update_account` changes (a password is set on its own page, with its own form).
 ACCOUNT_FIELDS = SUPERUSER_FIELDS - {PASSWORD}
-#: Store role → what it may change on one of the store's customers (a stock manager only reads them).
-CUSTOMER_RIGHTS = {Role.ADMIN: ADMIN_FIELDS, Role.VENDEUR: CONTACT_FIELDS}
+#: Store role → what it may change on one of the store's customers: the manager who runs the shop day to
+#: day also vouches for its terms (verifies a student or a professional), not for its access.
+CUSTOMER_RIGHTS = {Role.ADMIN: ADMIN_FIELDS, Role.GESTIONNAIRE: CONTACT_FIELDS | TERMS_FIELDS,
+                   Role.VENDEUR: CONTACT_FIELDS}
 
 
 class AccountNotFound(NotFound):

@@ -273,14 +273,19 @@ def test_api_vendeur_changes_contact_details_but_not_terms(seller, customer, par
     assert api.put(url, {"first_name": "X"}, format="json").status_code == 405
 
 
-def test_api_gestionnaire_reads_but_changes_nothing(manager, customer):
+def test_api_gestionnaire_vouches_for_terms_but_not_for_access(manager, customer):
+    """The manager who runs the shop verifies a customer's segment (issue #12), never their access."""
     api = client_for(manager)
     assert api.get(f"{CUSTOMERS}{customer.pk}/").status_code == 200
-    response = api.patch(f"{CUSTOMERS}{customer.pk}/", {"first_name": "Mariama"}, format="json")
-    assert response.status_code == 403 and response.json()["fields"] == {"first_name": [
-        "You may not change this for this account."]}
+    for change in ({"email": "autre@example.com"}, {"is_active": False}):
+        response = api.patch(f"{CUSTOMERS}{customer.pk}/", change, format="json")
+        assert response.status_code == 403 and set(response.json()["fields"]) == set(change), change
+    response = api.patch(f"{CUSTOMERS}{customer.pk}/", {"first_name": "Mariama", "segment": "etudiant"},
+                         format="json")
+    assert response.status_code == 200, response.content
     customer.refresh_from_db()
-    assert customer.first_name == "Awa"
+    assert (customer.first_name, customer.segment, customer.email, customer.is_active) == (
+        "Mariama", "etudiant", "client@example.com", True)
 
 
 def test_api_dakar_admin_changes_their_customers_terms(store_admin, customer, partner, other_store):
