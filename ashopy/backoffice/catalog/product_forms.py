@@ -5,6 +5,8 @@ store and product, so another store's id is a form error. The forms only check i
 services apply it (and check it again).
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -63,7 +65,8 @@ class NewProductForm(ProductForm):
     """A new product, with the price (and SKU) of its first variant."""
 
     price = forms.DecimalField(label=_("Price"), max_digits=14, decimal_places=2, min_value=0,
-                               max_value=MAX_PRICE)
+                               max_value=MAX_PRICE, localize=True,
+                               widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     sku = forms.CharField(label=_("SKU"), max_length=64, required=False,
                           help_text=_("Made from the slug when left empty."))
 
@@ -102,7 +105,7 @@ def _typed_field(attribute: Attribute) -> forms.Field:
     if attribute.kind == Kind.INTEGER:
         return forms.IntegerField(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
     if attribute.kind == Kind.DECIMAL:
-        return forms.DecimalField(max_digits=14, decimal_places=4)
+        return forms.DecimalField(max_digits=14, decimal_places=4, localize=True)
     if attribute.kind == Kind.BOOLEAN:
         return forms.ChoiceField(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))])
     if attribute.kind == Kind.CHOICE:
@@ -141,8 +144,10 @@ def option_columns(names: list[str]) -> list[str]:
 
 
 def _price_field(label, *, required=True, currency="XOF"):
+    # Localised: "107500" for XOF, "12,50" in French; typed the same way.
     return forms.DecimalField(label=label, required=required, max_digits=14, decimal_places=2, min_value=0,
-                              max_value=MAX_PRICE, validators=[_minor_unit(currency)])
+                              max_value=MAX_PRICE, validators=[_minor_unit(currency)], localize=True,
+                              widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 
 
 def _minor_unit(currency: str):
@@ -165,7 +170,8 @@ class VariantForm(BootstrapMixin, forms.Form):
     barcode = forms.CharField(label=_("Barcode (EAN-13)"), max_length=13, required=False,
                               validators=[validate_ean13])
     weight_kg = forms.DecimalField(label=_("Weight (kg)"), max_digits=8, decimal_places=3, required=False,
-                                   validators=[MinValueValidator(0)])
+                                   validators=[MinValueValidator(0)], localize=True,
+                                   widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     tax_class = forms.TypedChoiceField(label=_("Tax class"), required=False, coerce=int, empty_value=None)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
@@ -174,6 +180,9 @@ class VariantForm(BootstrapMixin, forms.Form):
         self.options = options
         self.fields["price"] = _price_field(_("Price"), currency=currency)
         self.fields["sale_price"] = _price_field(_("Sale price"), required=False, currency=currency)
+        for name in ("price", "sale_price"):  # shown in the currency's minor unit: "107500", not "107500.00"
+            if isinstance(self.initial.get(name), Decimal):
+                self.initial[name] = self.initial[name].quantize(quantum(currency))
         self.fields["tax_class"].choices = [("", _("Store default"))] + [(t.pk, t.name) for t in tax_classes]
         for index, name in enumerate(options):
             self.fields[f"option_{index}"] = forms.CharField(label=name or _("New option"), required=False,
