@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from ashopy.core.money import format_number
 from ashopy.stores.decorators import store_staff_required
 from ashopy.stores.rules import CATALOGUE_ROLES
 
@@ -30,7 +31,7 @@ def _index(request, form, status=200):
     datasets = [(kind, resource.title) for kind, resource in RESOURCES.items()]
     return render(request, f"{TEMPLATES}index.html",
                   {"form": form, "datasets": datasets, "formats": FORMATS, "max_megabytes": MAX_BYTES // (1024 * 1024),
-                   "max_rows": MAX_ROWS}, status=status)
+                   "max_rows": format_number(MAX_ROWS)}, status=status)  # "2 000" in French
 
 
 @require_safe

@@ -86,6 +86,7 @@ def test_the_pages_render_in_french(client, manager, catalogue):
     client.force_login(manager)
     html = client.get(reverse("staff_catalog_io:index")).content.decode()
     assert "Importer / exporter" in html and "table-responsive" not in html
+    assert "2\u202f000 lignes" in html or "2\xa0000 lignes" in html  # numbers in French typography
     preview = upload(speak(client, "fr"), "stock", STOCK_FILE).content.decode()
     assert "table-responsive" in preview and "Confirmer l’import" in preview
 
