@@ -82,8 +82,8 @@ def test_the_cart_says_the_discount_awaits_verification_until_the_admin_verifies
     assert f"verified by {store_admin.get_full_name()} on" in page and "Verify: Student" not in page
 
 
-def test_only_the_store_admin_verifies(student, laptop, seller, manager, store_admin, other_store):
-    for staff in (seller, manager):
+def test_a_seller_may_not_verify_nor_may_another_store(student, laptop, seller, store_admin, other_store):
+    for staff in (seller,):
         response = staff_browser(staff).post(reverse("staff_customers:verify_segment", args=[student.pk]))
         assert response.status_code == 403
         assert "Verify: Student" not in staff_browser(staff).get(
@@ -163,3 +163,11 @@ def test_a_partner_is_only_ever_given_by_staff(store, laptop):
     user.refresh_from_db()
     assert (user.partner, user.segment) == (None, "")
     assert PricingPolicy(store, user).price(laptop.variants.get()).price == 500000
+
+
+def test_the_gestionnaire_vouches_for_the_segment(student, laptop, manager):
+    response = staff_browser(manager).post(reverse("staff_customers:verify_segment", args=[student.pk]))
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert (student.segment, student.segment_verified_by) == ("etudiant", manager)
+    assert PricingPolicy(student.registered_store, student).price(laptop.variants.get()).price == 450000

@@ -122,7 +122,8 @@ def _initial(value):
     if value.value_integer is not None:
         return value.value_integer
     if value.value_decimal is not None:
-        return format(value.value_decimal.normalize(), "f")
+        number = value.value_decimal  # without trailing zeros, and localised by the field ("6,7" in French)
+        return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
     return value.value_text
 
 

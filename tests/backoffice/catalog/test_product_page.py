@@ -128,7 +128,7 @@ def test_another_stores_category_or_brand_is_a_form_error(staff_client, laptop, 
     assert laptop.brand_id is None and laptop.category.store_id == laptop.store_id
 
 
-def test_specifications_are_typed_fields_of_the_product_type(staff_client, store, laptop):
+def test_specifications_are_typed_fields_of_the_product_type(staff_client, store, laptop, settings):
     kind = factories.laptop_type(store)
     staff_client.post(page(laptop.pk), product_data(laptop, product_type=kind.pk))
     laptop.refresh_from_db()
@@ -142,7 +142,15 @@ def test_specifications_are_typed_fields_of_the_product_type(staff_client, store
     assert values == {"cpu": "Intel i7", "ram": "16 Go", "ecran": "14.5 pouces", "tactile": "Yes",
                       "couleur": "Argent"}
     form = staff_client.get(page(laptop.pk)).context["specifications"]
-    assert form["ram"].value() == 16 and form["couleur"].value() == "argent" and form["ecran"].value() == "14.5"
+    assert form["ram"].value() == 16 and form["couleur"].value() == "argent"
+    assert form["ecran"].value() == Decimal("14.5")
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = staff_client.get(page(laptop.pk)).content.decode()
+    assert 'name="spec-ecran" value="14,5"' in html, "a decimal comma in French"
+    response = staff_client.post(page(laptop.pk), product_data(laptop, **{**specs, "spec-ecran": "15,6"}))
+    assert response.status_code == 302
+    assert AttributeValue.objects.get(product=laptop, attribute__slug="ecran").value_decimal == Decimal("15.6")
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     for bad in ({"spec-ram": "seize"}, {"spec-ram": "1.5"}, {"spec-couleur": "rose"}, {"spec-ecran": "NaN"}):
         response = staff_client.post(page(laptop.pk), product_data(laptop, **{**specs, **bad}))
         assert response.status_code == 400, bad
@@ -302,3 +310,15 @@ def test_the_page_costs_the_same_queries_for_1_and_6_variants(staff_client, stor
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(16):
         staff_client.get(page(six.pk))
+
+
+def test_prices_read_in_the_stores_format(staff_client, laptop, settings):
+    """Dakar's prices are whole francs with no decimals; French pages take the decimal comma."""
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = staff_client.get(page(laptop.pk)).content.decode()
+    assert 'name="variants-0-price" value="500000"' in html and "500000.00" not in html
+    variant = laptop.variants.get(sku="X1-16")
+    variant.weight_kg = Decimal("1.250")
+    variant.save(update_fields=["weight_kg"])
+    html = staff_client.get(page(laptop.pk)).content.decode()
+    assert 'name="variants-0-weight_kg" value="1,250"' in html, "grams kept, decimal comma"
