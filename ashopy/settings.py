@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ashopy.orders",
     "ashopy.payments",
     "ashopy.checkout",
+    "ashopy.sales",
     "ashopy.api",
     "ashopy.backoffice",
     "ashopy.customer",

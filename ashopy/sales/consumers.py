@@ -1,0 +1,1 @@
+"""Consumers of domain events: an invoice for every paid order."""
