@@ -199,6 +199,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-reservations": {"task": "ashopy.inventory.tasks.expire_reservations", "schedule": 60.0},
     "expire-orders": {"task": "ashopy.orders.tasks.expire_orders", "schedule": 60.0},
     "deliver-outbox": {"task": "ashopy.core.tasks.deliver_outbox", "schedule": 60.0},
+    "mark-overdue-invoices": {"task": "ashopy.sales.tasks.mark_overdue_invoices", "schedule": 3600.0},
 }
 
 # Payments: which providers each store offers, with their credentials (JSON, by store slug or "*").

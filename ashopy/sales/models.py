@@ -130,7 +130,8 @@ class Invoice(models.Model):
         verbose_name_plural = _("invoices")
         ordering = ["-issue_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["store", "number"], condition=~Q(number=""), name="invoice_number_per_store"),
+            models.UniqueConstraint(fields=["store", "number"], condition=~Q(number=""),
+                                    name="invoice_number_per_store"),
             # One invoice per order, whatever delivers `order_paid` and however often.
             models.UniqueConstraint(fields=["order"], condition=Q(kind="invoice"), name="one_invoice_per_order"),
             models.CheckConstraint(condition=Q(total=Round(models.F("total_net") + models.F("total_tax"), 2)),
@@ -145,6 +146,16 @@ class Invoice(models.Model):
 
     def __str__(self):
         return self.number or str(_("Draft invoice"))
+
+    def save(self, *args, **kwargs):
+        if self.pk and Invoice.objects.filter(pk=self.pk, state=self.State.ISSUED).exists():
+            raise IssuedInvoiceError(self)  # what is paid moves through sales.services, never through save()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.state == self.State.ISSUED:
+            raise IssuedInvoiceError(self)
+        return super().delete(*args, **kwargs)
 
     @property
     def is_issued(self) -> bool:
@@ -174,18 +185,6 @@ class Invoice(models.Model):
             row["tax"] += line.tax
             row["gross"] += line.net + line.tax
         return sorted(rates.values(), key=lambda row: row["rate"], reverse=True)
-
-    def save(self, *args, **kwargs):
-        if self.pk and not kwargs.pop("allow_issued", False):
-            stored = Invoice.objects.filter(pk=self.pk).values_list("state", flat=True).first()
-            if stored == self.State.ISSUED:
-                raise IssuedInvoiceError(self)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.state == self.State.ISSUED:
-            raise IssuedInvoiceError(self)
-        return super().delete(*args, **kwargs)
 
     # Called by sales.services only, with the row locked.
     @transition(field=state, source=State.DRAFT, target=State.ISSUED)

@@ -1,6 +1,6 @@
 """On PostgreSQL the database itself keeps an issued invoice (or credit note) as it was issued: it
-refuses to delete it, to change anything on it but what was paid and when it was sent, and to add,
-change or remove its lines. Its payments and events are append-only."""
+refuses to delete it, to change anything on it but what was paid and when it was sent (and its PDF,
+stored once after the number is taken), and to add, change or remove its lines. Its payments and events are append-only."""
 
 from django.db import migrations
 
@@ -10,8 +10,10 @@ FORWARD = """
 CREATE OR REPLACE FUNCTION sales_invoice_frozen() RETURNS trigger AS $$
 BEGIN
   IF OLD.state = 'issued' AND (TG_OP = 'DELETE' OR
-      (to_jsonb(NEW) - 'amount_paid' - 'payment_state' - 'sent_at')
-        IS DISTINCT FROM (to_jsonb(OLD) - 'amount_paid' - 'payment_state' - 'sent_at')) THEN
+      (to_jsonb(NEW) - 'amount_paid' - 'payment_state' - 'sent_at'
+         - CASE WHEN OLD.pdf = '' THEN ARRAY['pdf', 'pdf_sha256'] ELSE ARRAY[]::text[] END)
+        IS DISTINCT FROM (to_jsonb(OLD) - 'amount_paid' - 'payment_state' - 'sent_at'
+         - CASE WHEN OLD.pdf = '' THEN ARRAY['pdf', 'pdf_sha256'] ELSE ARRAY[]::text[] END)) THEN
     RAISE EXCEPTION USING MESSAGE = 'invoice ' || OLD.number || ' is issued: ' || TG_OP || ' refused',
                           ERRCODE = 'integrity_constraint_violation';
   END IF;

@@ -1,0 +1,40 @@
+from django.utils.translation import gettext_lazy as _
+
+from ashopy.core.errors import DomainError, NotFound
+
+
+class InvoiceNotFound(NotFound):
+    code = "invoice_not_found"
+    message = _("No such invoice.")
+
+
+class MentionsMissing(DomainError):
+    """Issuing refused: the invoice lacks what the law requires it to say."""
+
+    code = "mentions_missing"
+    message = _("The invoice cannot be issued yet. Missing: {missing}.")
+
+    def __init__(self, missing: list):
+        self.missing = [str(item) for item in missing]
+        super().__init__(missing="; ".join(self.missing), fields={"missing": self.missing})
+
+
+class AlreadyIssued(DomainError):
+    code = "already_issued"
+    message = _("This invoice is issued: it can no longer be changed. Correct it with a credit note.")
+    status = 409
+
+
+class NothingToInvoice(DomainError):
+    code = "nothing_to_invoice"
+    message = _("This order cannot be invoiced yet: it is neither paid nor delivered.")
+
+
+class PaymentTooLarge(DomainError):
+    code = "payment_too_large"
+    message = _("The amount is more than what remains due ({due}).")
+
+
+class InvalidAmount(DomainError):
+    code = "invalid_amount"
+    message = _("Enter an amount above zero, in the currency's units.")

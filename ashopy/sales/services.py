@@ -1,0 +1,237 @@
+"""Invoice use cases: an order's invoice, issuing (numbers, frozen details, the PDF) and payments.
+
+Issuing happens in two steps. The first, in one short transaction, checks the legal mentions,
+freezes the seller's and the buyer's details, takes the next number of the store's series for
+the year (django-sequences: the counter's row stays locked until the commit, so a rolled-back
+issue gives its number back and numbers have no gaps) and marks the invoice issued. The second
+renders the PDF (a few hundred milliseconds, never inside the counter's lock) and stores it once;
+`ensure_pdf` renders it again from the frozen data if that second step ever failed.
+"""
+
+import hashlib
+from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from sequences import get_next_value
+
+from ashopy.core.money import ZERO, quantum, round_money
+from ashopy.orders.models import Order
+from ashopy.payments.providers import label_of
+from ashopy.stores.models import Store
+
+from . import documents, rules
+from .errors import AlreadyIssued, InvalidAmount, MentionsMissing, NothingToInvoice, PaymentTooLarge
+from .legal import FRANCE, missing_mentions
+from .models import Invoice, InvoiceEvent, InvoiceLine, InvoicePayment, SellerProfile
+
+RECOVERY_INDEMNITY_EUR = Decimal("40.00")  # Code de commerce, D441-5: between businesses, in France
+UNIT_PRICE_PLACES = Decimal("0.0001")
+
+
+def profile_of(store: Store) -> SellerProfile:
+    profile, _created = SellerProfile.objects.get_or_create(store=store)
+    return profile
+
+
+def local_today(store: Store) -> date:
+    return timezone.localdate(timezone=ZoneInfo(store.timezone))
+
+
+def seller_snapshot(store: Store, profile: SellerProfile) -> dict:
+    """The seller as the invoice will always show it, whatever the store says later."""
+    country = str(store.country)
+    return {
+        "name": store.legal_name or store.name, "trade_name": store.name, "address": store.address,
+        "postal_code": store.postal_code, "city": store.city, "country": country, "email": store.email,
+        "legal_form": profile.legal_form, "share_capital": profile.share_capital, "siren": profile.siren,
+        "siret": profile.siret, "rcs": profile.rcs, "vat_number": profile.vat_number, "ninea": profile.ninea,
+        "rccm": profile.rccm, "vat_exempt": profile.vat_exempt, "operation": profile.operation,
+        "payment_terms_days": profile.payment_terms_days, "late_penalty_rate": str(profile.late_penalty_rate),
+        "recovery_indemnity": str(RECOVERY_INDEMNITY_EUR) if country == FRANCE else "",
+        "logo": store.logo.name if store.logo else "",
+    }
+
+
+def _party(address: dict | None) -> dict:
+    keys = ("first_name", "last_name", "company", "line1", "line2", "postal_code", "city", "country", "phone")
+    return {key: str((address or {}).get(key) or "") for key in keys}
+
+
+def buyer_snapshot(order: Order) -> dict:
+    buyer = _party(order.billing_address)
+    name = f"{buyer['first_name']} {buyer['last_name']}".strip()
+    return {**buyer, "name": name, "email": order.email, "siren": "", "vat_number": ""}
+
+
+def _sale_date(order: Order, store: Store) -> date:
+    moment = order.delivered_at or order.paid_at or order.created_at
+    return timezone.localdate(moment, timezone=ZoneInfo(store.timezone))
+
+
+def _order_lines(order: Order) -> list[InvoiceLine]:
+    """The order's lines as invoice lines, excl. tax, with the delivery as the last one."""
+    lines = []
+    for position, line in enumerate(order.lines.all(), start=1):
+        discount = line.discount
+        if order.prices_include_tax and discount:  # the line's discount was taken off a price incl. tax
+            discount = round_money(discount * 100 / (100 + line.tax_rate), order.currency)
+        discount = min(discount, line.net) if discount > 0 else ZERO
+        unit = ((line.net + discount) / line.quantity).quantize(UNIT_PRICE_PLACES)
+        description = f"{line.product_name} — {line.variant_name}" if line.variant_name else line.product_name
+        lines.append(InvoiceLine(position=position, order_line=line, description=description[:255], sku=line.sku,
+                                 quantity=line.quantity, unit_price=unit, discount=discount,
+                                 tax_rate=line.tax_rate, net=line.net, tax=line.tax))
+    if order.shipping_net or order.shipping_tax:
+        lines.append(InvoiceLine(position=len(lines) + 1, description=(order.shipping_method or "Livraison")[:255],
+                                 quantity=1, unit_price=order.shipping_net, tax_rate=order.shipping_tax_rate,
+                                 net=order.shipping_net, tax=order.shipping_tax))
+    return lines
+
+
+def _event(invoice: Invoice, code: str, user=None, **data) -> None:
+    InvoiceEvent.objects.create(invoice=invoice, code=code, user=user, data=data)
+
+
+def _set_totals(invoice: Invoice) -> None:
+    for name, value in invoice.recomputed_totals().items():
+        setattr(invoice, name, value)
+
+
+@transaction.atomic
+def draft_for_order(*, order: Order, user=None) -> Invoice:
+    """The order's invoice, as a draft made from its lines if it has none yet (one per order)."""
+    rules.authorize(user=user, store=order.store, action="issue")
+    order = Order.objects.select_for_update().select_related("store").get(pk=order.pk)
+    existing = Invoice.objects.filter(order=order, kind=Invoice.Kind.INVOICE).first()
+    if existing is not None:
+        return existing
+    if order.paid_at is None and order.state != Order.State.DELIVERED:
+        raise NothingToInvoice()
+    store = order.store
+    invoice = Invoice.objects.create(
+        store=store, order=order, customer_id=order.user_id, currency=order.currency, language=order.language,
+        buyer=buyer_snapshot(order), delivery=_party(order.shipping_address) if order.shipping_address else None,
+        sale_date=_sale_date(order, store), payment_method=label_of(order.payment_method),
+        amount_paid=order.total if order.paid_at else ZERO)
+    lines = _order_lines(order)
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    _set_totals(invoice)
+    invoice.save(update_fields=["total_net", "total_tax", "total"])
+    _event(invoice, "created", user, order=order.number)
+    return invoice
+
+
+def _payment_state(invoice: Invoice, today: date) -> str:
+    if invoice.amount_paid >= invoice.total:
+        return Invoice.Payment.PAID
+    if invoice.due_date and invoice.due_date < today:
+        return Invoice.Payment.OVERDUE
+    return Invoice.Payment.PARTIAL if invoice.amount_paid > 0 else Invoice.Payment.UNPAID
+
+
+def issue(*, invoice: Invoice, user=None) -> Invoice:
+    """Issue a draft: legal mentions checked, details frozen, the next number, then the PDF stored."""
+    rules.authorize(user=user, store=invoice.store, action="issue")
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().select_related("store").get(pk=invoice.pk)
+        if invoice.is_issued:
+            raise AlreadyIssued()
+        store = invoice.store
+        seller = seller_snapshot(store, profile_of(store))
+        lines = invoice.lines.count()
+        missing = missing_mentions(seller=seller, buyer=invoice.buyer, lines=lines)
+        if missing:
+            raise MentionsMissing(missing)
+        today = local_today(store)
+        profile = profile_of(store)
+        series, template = (("credit_note", profile.credit_note_format) if invoice.is_credit_note
+                            else ("invoice", profile.invoice_format))
+        sequence = get_next_value(f"{series}-{store.pk}-{today.year}")
+        invoice.number = template.format(year=today.year, number=sequence)
+        invoice.seller = seller
+        invoice.issue_date = today
+        invoice.sale_date = invoice.sale_date or today
+        paid_now = invoice.amount_paid >= invoice.total
+        invoice.due_date = today if paid_now else today + timedelta(days=profile.payment_terms_days)
+        invoice.payment_state = _payment_state(invoice, today)
+        invoice.issued_at = timezone.now()
+        invoice.issued_by = user
+        invoice.issue()
+        invoice.save()
+        _event(invoice, "issued", user, number=invoice.number)
+    return ensure_pdf(invoice)
+
+
+def ensure_pdf(invoice: Invoice) -> Invoice:
+    """The issued invoice's PDF, rendered and stored once; afterwards always the stored file."""
+    if invoice.pdf or not invoice.is_issued:
+        return invoice
+    content = documents.render_pdf(invoice)
+    digest = hashlib.sha256(content).hexdigest()
+    name = invoice.pdf.field.generate_filename(invoice, f"{invoice.number}.pdf")
+    stored = invoice.pdf.storage.save(name, ContentFile(content))
+    # Set once: the row keeps the first stored file even if two requests rendered it at once.
+    if Invoice.objects.filter(pk=invoice.pk, pdf="").update(pdf=stored, pdf_sha256=digest):
+        invoice.pdf.name, invoice.pdf_sha256 = stored, digest
+    else:
+        invoice.pdf.storage.delete(stored)
+        invoice.refresh_from_db(fields=["pdf", "pdf_sha256"])
+    return invoice
+
+
+def mentions_missing(invoice: Invoice) -> list[str]:
+    """What the store or the buyer must still fill in before this draft may be issued."""
+    seller = seller_snapshot(invoice.store, profile_of(invoice.store))
+    return [str(item) for item in missing_mentions(seller=seller, buyer=invoice.buyer, lines=invoice.lines.count())]
+
+
+def invoice_order(*, order: Order, user=None, keep_draft_if_incomplete: bool = False) -> Invoice:
+    """Draft and issue the order's invoice; the invoice it already has if it has one. With
+    `keep_draft_if_incomplete`, a draft that lacks legal mentions stays a draft instead of refusing."""
+    invoice = draft_for_order(order=order, user=user)
+    if invoice.is_issued:
+        return ensure_pdf(invoice)
+    if keep_draft_if_incomplete and mentions_missing(invoice):
+        return invoice
+    return issue(invoice=invoice, user=user)
+
+
+def record_payment(*, invoice: Invoice, user, amount: Decimal, method: str, received_on: date | None = None,
+                   reference: str = "") -> Invoice:
+    """Money received against an issued invoice; partial payments add up to what is due, never beyond."""
+    rules.authorize(user=user, store=invoice.store, action="record_payment")
+    amount = Decimal(amount)
+    if amount <= 0 or amount != amount.quantize(quantum(invoice.currency)):
+        raise InvalidAmount()
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().select_related("store").get(pk=invoice.pk)
+        if not invoice.is_issued:
+            raise NothingToInvoice()
+        if amount > invoice.amount_due:
+            raise PaymentTooLarge(due=invoice.amount_due)
+        today = local_today(invoice.store)
+        InvoicePayment.objects.create(invoice=invoice, amount=amount, received_on=received_on or today,
+                                      method=method, reference=reference, recorded_by=user)
+        invoice.amount_paid += amount
+        invoice.payment_state = _payment_state(invoice, today)
+        Invoice.objects.filter(pk=invoice.pk).update(amount_paid=invoice.amount_paid,
+                                                     payment_state=invoice.payment_state)
+        _event(invoice, "payment", user, amount=str(amount), method=method)
+    return invoice
+
+
+def mark_overdue(*, today: date | None = None) -> int:
+    """Unpaid issued invoices past their due date become overdue (run daily by Celery beat)."""
+    count = 0
+    due = Invoice.objects.filter(state=Invoice.State.ISSUED, due_date__isnull=False,
+                                 payment_state__in=[Invoice.Payment.UNPAID, Invoice.Payment.PARTIAL])
+    for store in Store.objects.filter(pk__in=due.values("store_id").distinct()):
+        count += due.filter(store=store, due_date__lt=today or local_today(store)).update(
+            payment_state=Invoice.Payment.OVERDUE)
+    return count
