@@ -17,3 +17,10 @@ def issue_invoice(*, order_id: int, **_facts) -> None:
     order = Order.objects.filter(pk=order_id).first()
     if order is not None:
         services.invoice_order(order=order, keep_draft_if_incomplete=True)
+
+
+@events.consumer("order_cancelled", name="sales.credit_note.cancelled_order")
+def credit_cancelled_order(*, order_id: int, **_facts) -> None:
+    """A paid order cancelled after its invoice was issued: the invoice stays as it is and a credit note
+    for what remains on it corrects it (the order's cancellation already refunded and restocked)."""
+    services.credit_cancelled_order(order_id=order_id)

@@ -38,3 +38,18 @@ class PaymentTooLarge(DomainError):
 class InvalidAmount(DomainError):
     code = "invalid_amount"
     message = _("Enter an amount above zero, in the currency's units.")
+
+
+class NotIssued(DomainError):
+    code = "not_issued"
+    message = _("Only an issued invoice can be credited.")
+
+
+class CreditTooLarge(DomainError):
+    code = "credit_too_large"
+    message = _("This would credit more than what remains on the invoice ({remaining}).")
+
+
+class NothingToCredit(DomainError):
+    code = "nothing_to_credit"
+    message = _("Choose lines and quantities, or an amount, to credit.")

@@ -204,6 +204,8 @@ class InvoiceLine(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     order_line = models.ForeignKey("orders.OrderLine", verbose_name=_("order line"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
+    credited_line = models.ForeignKey("self", verbose_name=_("credited line"), on_delete=models.PROTECT, null=True,
+                                      blank=True, related_name="credits")
     description = models.CharField(_("description"), max_length=255)
     sku = models.CharField(_("SKU"), max_length=64, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)

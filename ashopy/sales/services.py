@@ -15,16 +15,29 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from sequences import get_next_value
 
 from ashopy.core.money import ZERO, quantum, round_money
+from ashopy.inventory import services as stock
+from ashopy.inventory.models import Warehouse
 from ashopy.orders.models import Order
+from ashopy.payments import services as payments
 from ashopy.payments.providers import label_of
 from ashopy.stores.models import Store
 
 from . import documents, rules
-from .errors import AlreadyIssued, InvalidAmount, MentionsMissing, NothingToInvoice, PaymentTooLarge
+from .errors import (
+    AlreadyIssued,
+    CreditTooLarge,
+    InvalidAmount,
+    MentionsMissing,
+    NothingToCredit,
+    NothingToInvoice,
+    NotIssued,
+    PaymentTooLarge,
+)
 from .legal import FRANCE, missing_mentions
 from .models import Invoice, InvoiceEvent, InvoiceLine, InvoicePayment, SellerProfile
 
@@ -235,3 +248,143 @@ def mark_overdue(*, today: date | None = None) -> int:
         count += due.filter(store=store, due_date__lt=today or local_today(store)).update(
             payment_state=Invoice.Payment.OVERDUE)
     return count
+
+
+# --- credit notes ---------------------------------------------------------------------------
+
+def credited_quantities(invoice: Invoice) -> dict[int, Decimal]:
+    """{invoice line id: quantity already credited} over the invoice's credit notes."""
+    quantities: dict[int, Decimal] = {}
+    for line_id, quantity in InvoiceLine.objects.filter(
+            invoice__credited_invoice=invoice, credited_line__isnull=False).values_list("credited_line", "quantity"):
+        quantities[line_id] = quantities.get(line_id, ZERO) + quantity
+    return quantities
+
+
+def remaining_to_credit(invoice: Invoice) -> Decimal:
+    """What the invoice's credit notes have not given back yet (incl. tax)."""
+    credited = sum(invoice.credit_notes.values_list("total", flat=True), ZERO)
+    return invoice.total - credited
+
+
+def _line_part(line: InvoiceLine, quantity: Decimal, already: Decimal, currency: str) -> InvoiceLine:
+    """`quantity` units of `line` as a credit line; the last units credited take what rounding left."""
+    if already + quantity == line.quantity:
+        done = [(c.net, c.tax) for c in line.credits.all()]
+        net = line.net - sum((n for n, _t in done), ZERO)
+        tax = line.tax - sum((t for _n, t in done), ZERO)
+    else:
+        net = round_money(line.net * quantity / line.quantity, currency)
+        tax = round_money(line.tax * quantity / line.quantity, currency)
+    discount = round_money(line.discount * quantity / line.quantity, currency)
+    return InvoiceLine(credited_line=line, description=line.description, sku=line.sku, quantity=quantity,
+                       unit_price=line.unit_price, discount=discount, tax_rate=line.tax_rate, net=net, tax=tax)
+
+
+def _amount_parts(invoice: Invoice, amount: Decimal, reason: str) -> list[InvoiceLine]:
+    """An amount incl. tax spread over the invoice's VAT rates in proportion to their totals."""
+    rates = [row for row in invoice.vat_summary() if row["gross"] > 0]
+    lines, left = [], amount
+    for index, row in enumerate(rates):
+        gross = left if index == len(rates) - 1 else round_money(amount * row["gross"] / invoice.total,
+                                                                  invoice.currency)
+        left -= gross
+        net = round_money(gross * 100 / (100 + row["rate"]), invoice.currency)
+        lines.append(InvoiceLine(description=reason[:255], quantity=1, unit_price=net, tax_rate=row["rate"],
+                                 net=net, tax=gross - net))
+    return lines
+
+
+def credit(*, invoice: Invoice, user, reason: str, quantities: dict[int, Decimal] | None = None,
+           amount: Decimal | None = None, refund: bool = False, restock_to: Warehouse | None = None) -> Invoice:
+    """A credit note on an issued invoice: chosen lines and quantities (`quantities`, {line id: quantity}),
+    or an amount incl. tax; never more than what remains on the invoice, even when two are made at once
+    (the invoice's row is locked). Optionally the units go back to `restock_to` and the money back through
+    the order's payments (or, for an offline payment, staff record the refund on the credit note)."""
+    rules.authorize(user=user, store=invoice.store, action="credit")
+    if not quantities and not amount:
+        raise NothingToCredit()
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().select_related("store").get(pk=invoice.pk)
+        if not invoice.is_issued or invoice.is_credit_note:
+            raise NotIssued()
+        if quantities:
+            lines = _credit_lines(invoice, quantities)
+        else:
+            amount = Decimal(amount)
+            if amount <= 0 or amount != amount.quantize(quantum(invoice.currency)):
+                raise InvalidAmount()
+            lines = _amount_parts(invoice, amount, reason)
+        total = sum((line.net + line.tax for line in lines), ZERO)
+        remaining = remaining_to_credit(invoice)
+        if total > remaining:
+            raise CreditTooLarge(remaining=remaining)
+        note = Invoice.objects.create(
+            store=invoice.store, kind=Invoice.Kind.CREDIT_NOTE, credited_invoice=invoice, order=invoice.order,
+            customer_id=invoice.customer_id, currency=invoice.currency, language=invoice.language,
+            buyer=invoice.buyer, delivery=invoice.delivery, sale_date=invoice.sale_date,
+            payment_method=invoice.payment_method, reason=reason[:255])
+        for position, line in enumerate(lines, start=1):
+            line.invoice, line.position = note, position
+        InvoiceLine.objects.bulk_create(lines)
+        _set_totals(note)
+        note.save(update_fields=["total_net", "total_tax", "total"])
+        _event(note, "created", user, credited_invoice=invoice.number)
+        _event(invoice, "credited", user, credit_note_id=note.pk, total=str(note.total))
+        if restock_to is not None:
+            _restock(note, lines, restock_to, user)
+        note = issue(invoice=note, user=user)
+    if refund and invoice.order_id:
+        payments.refund(order=invoice.order, user=user, amount=note.total)
+        note = record_payment(invoice=note, user=user, amount=note.total, method=invoice.payment_method)
+    return note
+
+
+def _credit_lines(invoice: Invoice, quantities: dict[int, Decimal]) -> list[InvoiceLine]:
+    originals = {line.pk: line for line in invoice.lines.prefetch_related("credits")}
+    done = credited_quantities(invoice)
+    lines = []
+    for line_id, quantity in sorted(quantities.items()):
+        quantity = Decimal(quantity)
+        line = originals.get(line_id)
+        if line is None:
+            raise NothingToCredit()
+        if quantity <= 0:
+            continue
+        already = done.get(line_id, ZERO)
+        if already + quantity > line.quantity:
+            raise CreditTooLarge(remaining=line.quantity - already)
+        lines.append(_line_part(line, quantity, already, invoice.currency))
+    if not lines:
+        raise NothingToCredit()
+    return lines
+
+
+def _restock(note: Invoice, lines: list[InvoiceLine], warehouse: Warehouse, user) -> None:
+    for line in lines:
+        original = line.credited_line
+        variant = original.order_line.variant if original and original.order_line_id else None
+        if variant is None or line.quantity != line.quantity.to_integral_value():
+            continue  # the delivery, an amount, a product since deleted: nothing goes back on a shelf
+        stock.restock(store=note.store, variant=variant, warehouse=warehouse, quantity=int(line.quantity),
+                      reference=f"credit_note:{note.pk}", user=user, note=note.reason)
+
+
+def credit_cancelled_order(*, order_id: int) -> Invoice | None:
+    """The credit note of a cancelled order's issued invoice, for what remains on it (once)."""
+    invoice = Invoice.objects.filter(order_id=order_id, kind=Invoice.Kind.INVOICE,
+                                     state=Invoice.State.ISSUED).select_related("store", "order").first()
+    if invoice is None or remaining_to_credit(invoice) <= 0:
+        return None
+    order = invoice.order
+    with translation.override(invoice.language):
+        reason = _("Order {number} cancelled").format(number=order.number)
+    if invoice.credit_notes.exists():  # partly credited already: the rest, as an amount
+        note = credit(invoice=invoice, user=None, reason=reason, amount=remaining_to_credit(invoice))
+    else:  # the whole invoice, line by line
+        note = credit(invoice=invoice, user=None, reason=reason,
+                      quantities={line.pk: line.quantity for line in invoice.lines.all()})
+    refunded = min(sum(order.payments.values_list("refunded_amount", flat=True), ZERO), note.total)
+    if refunded > 0:
+        note = record_payment(invoice=note, user=None, amount=refunded, method=invoice.payment_method)
+    return note
