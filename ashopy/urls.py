@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("ashopy.api.urls")),
     path("account/orders/", include("ashopy.customer.urls")),
+    path("account/invoices/", include("ashopy.customer.invoices")),
     path("account/", include("ashopy.accounts.urls")),
     path("cart/", include("ashopy.cart.urls")),
     path("checkout/", include("ashopy.checkout.urls")),

@@ -16,6 +16,7 @@ from ashopy.orders.errors import OrderNotFound
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.orders.timeline import Fact
 from ashopy.payments import providers
+from ashopy.sales import selectors as documents
 
 PAGE_SIZE = 20
 
@@ -54,7 +55,8 @@ def order_detail(request, number):
     return render(request, "customer/orders/order_detail.html", {
         "order": order, "lines": list(order.lines.all()), "timeline": list(timeline),
         "can_cancel": services.customer_can_cancel(order),
-        "payment": next(iter(order.payments.all()), None), "account_section": "orders"})
+        "payment": next(iter(order.payments.all()), None), "account_section": "orders",
+        "documents": list(documents.customer_documents(store=request.store, user=request.user).filter(order=order))})
 
 
 @login_required
