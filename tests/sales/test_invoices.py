@@ -19,11 +19,15 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ro
 
 
 def complete_profile(store):
-    store.legal_name, store.address, store.city = "Dakar Tech SARL", "12 rue Carnot", "Dakar"
-    store.postal_code = "10000"
+    """Everything the law asks the seller's side of an invoice to say, for the store's country."""
+    french = str(store.country) == "FR"
+    store.legal_name = f"{store.name} {'SAS' if french else 'SARL'}"
+    store.address, store.city = ("12 rue de Rivoli", "Paris") if french else ("12 rue Carnot", "Dakar")
+    store.postal_code = "75001" if french else "10000"
     store.save()
-    SellerProfile.objects.update_or_create(store=store, defaults={
-        "legal_form": "SARL", "ninea": "1234567 2G3", "rccm": "SN-DKR-2020-B-12345"})
+    legal = ({"legal_form": "SAS", "siren": "303265045", "vat_number": "FR40303265045", "share_capital": "10 000 €"}
+             if french else {"legal_form": "SARL", "ninea": "1234567 2G3", "rccm": "SN-DKR-2020-B-12345"})
+    SellerProfile.objects.update_or_create(store=store, defaults=legal)
     return store
 
 
