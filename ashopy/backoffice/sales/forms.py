@@ -34,16 +34,17 @@ class AmountField(forms.DecimalField):
     def to_python(self, value):
         return super().to_python(SPACES.sub("", value) if isinstance(value, str) else value)
 
-    def validate(self, value):
-        super().validate(value)
+    def clean(self, value):
+        value = super().clean(value)  # a number within the digits and the bounds, or an error already
         if value is None:
-            return
+            return value
         if value <= 0:
             raise ValidationError(_("Enter an amount above zero."), code="min_value")
         step = quantum(self.currency)
         if value != value.quantize(step):
             raise ValidationError(_("Amounts in %(currency)s have at most %(places)s decimal(s).") % {
                 "currency": self.currency, "places": -step.as_tuple().exponent}, code="minor_unit")
+        return value
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):  # shown in the currency's minor unit: "12500", not "12500.00"
