@@ -53,3 +53,23 @@ class CreditTooLarge(DomainError):
 class NothingToCredit(DomainError):
     code = "nothing_to_credit"
     message = _("Choose lines and quantities, or an amount, to credit.")
+
+
+class NotSendable(DomainError):
+    code = "not_sendable"
+    message = _("Issue the invoice before sending it: a draft has no number and no PDF.")
+
+
+class NoRecipient(DomainError):
+    code = "no_recipient"
+    message = _("This invoice has no e-mail address to send it to.")
+
+
+class NotOverdue(DomainError):
+    code = "not_overdue"
+    message = _("Only an overdue invoice gets a payment reminder.")
+
+
+class InvalidLegalProfile(DomainError):
+    code = "invalid_legal_profile"
+    message = _("Some legal details are not valid.")

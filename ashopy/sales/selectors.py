@@ -1,7 +1,82 @@
-"""Reads of sales documents shared by the customer's account, the back office and the API."""
+"""Reads of invoices and credit notes shared by the back office, the customer's account and the API: same filters, same search.
+
+A list costs a fixed number of queries whatever its rows (what it shows is on the invoice row: the
+buyer is a snapshot, the amounts are stored); one invoice comes with everything its page shows.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from .errors import InvoiceNotFound
-from .models import Invoice
+from .models import Invoice, InvoiceEvent, InvoicePayment
+
+SEARCH_WORDS = 5  # words of a search that count; more only cost time
+
+# Payment filters that name a group of states rather than one.
+NOT_FULLY_PAID = "due"
+PAYMENT_GROUPS = {NOT_FULLY_PAID: (Invoice.Payment.UNPAID, Invoice.Payment.PARTIAL, Invoice.Payment.OVERDUE)}
+
+
+@dataclass(frozen=True)
+class InvoiceFilters:
+    """What a staff invoice list is narrowed to. Dates are issue dates (the store's calendar)."""
+
+    kind: str = ""
+    state: str = ""
+    payment_state: str = ""  # one of Invoice.Payment, or a key of PAYMENT_GROUPS
+    issued_after: date | None = None
+    issued_before: date | None = None
+    q: str = ""  # words each found in the number or the buyer's name, company or e-mail
+
+
+def _searched(invoices: QuerySet, q: str) -> QuerySet:
+    for word in q.split()[:SEARCH_WORDS]:
+        invoices = invoices.filter(
+            Q(number__icontains=word) | Q(buyer__name__icontains=word) | Q(buyer__company__icontains=word)
+            | Q(buyer__email__icontains=word) | Q(order__number__icontains=word))
+    return invoices
+
+
+def invoice_list(*, store, filters: InvoiceFilters | None = None) -> QuerySet[Invoice]:
+    """The store's invoices and credit notes, drafts first (they wait for someone), then newest issued."""
+    filters = filters or InvoiceFilters()
+    invoices = Invoice.objects.for_store(store).select_related("credited_invoice")
+    if filters.kind:
+        invoices = invoices.filter(kind=filters.kind)
+    if filters.state:
+        invoices = invoices.filter(state=filters.state)
+    if filters.payment_state in PAYMENT_GROUPS:
+        invoices = invoices.filter(state=Invoice.State.ISSUED,
+                                   payment_state__in=PAYMENT_GROUPS[filters.payment_state])
+    elif filters.payment_state:
+        invoices = invoices.filter(state=Invoice.State.ISSUED, payment_state=filters.payment_state)
+    if filters.issued_after:
+        invoices = invoices.filter(issue_date__gte=filters.issued_after)
+    if filters.issued_before:
+        invoices = invoices.filter(issue_date__lte=filters.issued_before)
+    return _searched(invoices, filters.q).order_by(F("issue_date").desc(nulls_first=True), "-id")
+
+
+def invoice_detail(*, store, pk) -> Invoice:
+    """One invoice or credit note of `store` with its lines, payments, events (and who made them) and credit
+    notes, in a fixed number of queries. Raises InvoiceNotFound for another store's or an unknown id."""
+    invoice = (Invoice.objects.for_store(store).filter(pk=pk)
+               .select_related("store", "order", "credited_invoice", "issued_by")
+               .prefetch_related("lines",
+                                 Prefetch("payments", queryset=InvoicePayment.objects.select_related("recorded_by")),
+                                 Prefetch("events", queryset=InvoiceEvent.objects.select_related("user")),
+                                 Prefetch("credit_notes", queryset=Invoice.objects.order_by("id")))
+               .first())
+    if invoice is None:
+        raise InvoiceNotFound()
+    return invoice
+
+
+def order_invoice(*, store, order_id: int) -> Invoice | None:
+    """The invoice of the store's order `order_id` (a draft or issued), if it has one."""
+    return Invoice.objects.for_store(store).filter(order_id=order_id, kind=Invoice.Kind.INVOICE).first()
 
 
 def customer_documents(*, store, user):

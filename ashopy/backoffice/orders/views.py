@@ -25,6 +25,8 @@ from ashopy.orders import services as orders
 from ashopy.orders.models import Order
 from ashopy.payments import services as payments
 from ashopy.payments.models import Payment
+from ashopy.sales import rules as sales_rules
+from ashopy.sales import selectors as sales
 from ashopy.stores.decorators import SALES_ROLES, store_staff_required
 
 from .forms import (
@@ -115,8 +117,12 @@ def _detail(request, order: Order, *, bound=None, status=200):
     attempts = list(order.payments.all())
     for payment in attempts:
         payment.provider_label = methods.get(payment.provider, payment.provider)
+    invoice = sales.order_invoice(store=request.store, order_id=order.pk)
+    may_invoice = (invoice is None and (order.paid_at is not None or order.state == Order.State.DELIVERED)
+                   and sales_rules.allowed(user=request.user, store=request.store, action="issue"))
     return render(request, "backoffice/orders/order_detail.html", {
-        "order": order, "lines": order.lines.all(), "payments": attempts,
+        "order": order, "lines": order.lines.all(), "payments": attempts, "invoice": invoice,
+        "may_invoice": may_invoice,
         "events": order.events.select_related("user"), "actions": _actions(order), "forms": forms,
         "payment_label": methods.get(order.payment_method, order.payment_method),
     }, status=status)
