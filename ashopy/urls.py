@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/inventory/", include("ashopy.backoffice.purchasing.urls")),
     path("staff/orders/", include("ashopy.backoffice.orders.urls")),
     path("staff/customers/", include("ashopy.backoffice.customers.urls")),
+    path("staff/accounting/", include("ashopy.backoffice.accounting.urls")),
     path("staff/catalog/io/", include("ashopy.backoffice.catalog_io.urls")),
 
     path("staff/catalog/", include("ashopy.backoffice.catalog.urls")),
