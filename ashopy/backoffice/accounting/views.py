@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from ashopy.backoffice.catalog_io.files import FORMATS
 from ashopy.backoffice.catalog_io.widgets import FileFormat
 from ashopy.core.errors import PermissionDenied
+from ashopy.core.money import currency_symbol
 from ashopy.sales import journal
 from ashopy.sales.services import local_today
 from ashopy.stores.decorators import STOCK_ROLES, store_staff_required
@@ -56,7 +57,8 @@ def _page(request, form: PeriodForm, summary=None, status: int = 200):
                  for document, label in DOCUMENTS.items()]
     return render(request, "backoffice/accounting/index.html",
                   {"form": form, "summary": summary, "query": query, "presets": choices, "downloads": downloads,
-                   "period": form.period() if summary is not None else None}, status=status)
+                   "period": form.period() if summary is not None else None,
+                   "currency_symbol": currency_symbol(request.store.currency)}, status=status)
 
 
 @require_safe

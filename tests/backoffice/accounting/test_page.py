@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from ashopy.backoffice.navigation import sections
-from ashopy.core.money import format_money
+from ashopy.core.money import currency_symbol, format_amount
 from ashopy.sales import journal
 from tests.core.test_csp_header import inline_code
 from tests.sales.journal_data import MIDDLE, PERIOD, Dakar, on
@@ -68,11 +68,14 @@ def test_the_page_shows_this_month_s_vat_summary_in_french(dakar, store, manager
     assert "1 mars 2026" in page and "31 mars 2026" in page
     table = page[page.index('id="vat-summary"'):page.index("</table>", page.index('id="vat-summary"'))]
     with translation.override("fr"):
+        caption = table[table.index("<caption"):table.index("</caption>")]
+        assert currency_symbol("XOF") in caption  # named once, then each amount without it: 2 473 729
         for rate in summary.rates:
             assert f"{rate.rate:.0f} %" in table
-            for amount in (rate.invoices.gross, rate.credit_notes.gross, rate.net.gross):
-                assert format_money(amount, "XOF") in table
-        assert format_money(summary.total.net.gross, "XOF") in table
+            for amounts in (rate.invoices, rate.credit_notes, rate.net):
+                for amount in (amounts.net, amounts.tax, amounts.gross):
+                    assert f">{format_amount(amount, 'XOF')}</td>" in table
+        assert f">{format_amount(summary.total.net.gross, 'XOF')}</td>" in table
     export = reverse("staff_accounting:export", args=["journal", "csv"])
     assert f'href="{export}?date_from=2026-03-01&amp;date_to=2026-03-31"' in page
 
