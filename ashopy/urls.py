@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/orders/", include("ashopy.backoffice.orders.urls")),
     path("staff/customers/", include("ashopy.backoffice.customers.urls")),
     path("staff/invoices/", include("ashopy.backoffice.sales.urls")),
+    path("staff/accounting/", include("ashopy.backoffice.accounting.urls")),
     path("staff/catalog/io/", include("ashopy.backoffice.catalog_io.urls")),
 
     path("staff/catalog/", include("ashopy.backoffice.catalog.urls")),

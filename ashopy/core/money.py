@@ -7,7 +7,7 @@ minor unit, EUR has two; rounding is half-up, applied per line.
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from babel.numbers import format_currency, format_decimal, get_currency_precision
+from babel.numbers import format_currency, format_decimal, get_currency_precision, get_currency_symbol
 from django.utils.translation import get_language, to_locale
 
 ZERO = Decimal(0)
@@ -55,3 +55,15 @@ def format_money(amount: Decimal, currency: str, language: str | None = None) ->
 def _format(amount: Decimal, currency: str, locale: str) -> str:
     # Babel parses its number pattern on every call; a shop shows the same prices over and over.
     return format_currency(amount, currency, locale=locale)
+
+
+def format_amount(amount: Decimal, currency: str, language: str | None = None) -> str:
+    """An amount without its symbol, with the currency's decimals, for tables that name the currency once:
+    ``2 473 729`` (XOF), ``1 234,50`` (EUR) in French, ``1,234.50`` in English."""
+    return format_currency(round_money(amount, currency), currency, format="#,##0.00",
+                           locale=babel_locale(language), currency_digits=True)
+
+
+def currency_symbol(currency: str, language: str | None = None) -> str:
+    """``F CFA``, ``€``."""
+    return get_currency_symbol(currency, locale=babel_locale(language))
