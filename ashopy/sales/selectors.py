@@ -1,4 +1,4 @@
-"""Reads of invoices and credit notes shared by the back office, the customer's account and the API: same filters, same search.
+"""Reads of invoices and credit notes shared by the back office, the account pages and the API.
 
 A list costs a fixed number of queries whatever its rows (what it shows is on the invoice row: the
 buyer is a snapshot, the amounts are stored); one invoice comes with everything its page shows.
