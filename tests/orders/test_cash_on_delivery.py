@@ -44,7 +44,9 @@ def group(store, name) -> list[Order]:
 
 
 def paid_messages(order) -> int:
-    return OutboxMessage.objects.filter(event="order_paid", payload__order_id=order.pk).count()
+    """The order_paid rows of the payment e-mail's consumer (each durable consumer has its own row)."""
+    return OutboxMessage.objects.filter(event="order_paid", payload__order_id=order.pk,
+                                        consumer="orders.email.payment_received").count()
 
 
 def test_a_cash_on_delivery_order_is_prepared_shipped_and_delivered_before_its_cash_is_recorded(

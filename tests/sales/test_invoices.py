@@ -21,7 +21,7 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ro
 def complete_profile(store):
     """Everything the law asks the seller's side of an invoice to say, for the store's country."""
     french = str(store.country) == "FR"
-    store.legal_name = f"{store.name} {'SAS' if french else 'SARL'}"
+    store.legal_name = "Paris Mode SAS" if french else "Dakar Tech SARL"
     store.address, store.city = ("12 rue de Rivoli", "Paris") if french else ("12 rue Carnot", "Dakar")
     store.postal_code = "75001" if french else "10000"
     store.save()
