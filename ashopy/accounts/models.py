@@ -51,7 +51,7 @@ class Partner(models.Model):
         ENTREPRISE = "entreprise", _("Company")
         INSTITUTION = "institution", _("Public institution")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="partners")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="partners")
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     contact_name = models.CharField(_("contact"), max_length=150, blank=True)
@@ -127,7 +127,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Address(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    user = models.ForeignKey(User, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="addresses")
     label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("e.g. Home, Office"))
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
@@ -140,7 +140,7 @@ class Address(models.Model):
     phone = PhoneNumberField(_("phone"), blank=True)
     is_default_shipping = models.BooleanField(_("default shipping address"), default=False)
     is_default_billing = models.BooleanField(_("default billing address"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("address")
@@ -160,7 +160,7 @@ class Address(models.Model):
 class CustomerNote(models.Model):
     """What a store's staff write down about one of its customers: append-only, seen by that store's staff only."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="customer_notes")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="customer_notes")
     customer = models.ForeignKey(User, verbose_name=_("customer"), on_delete=models.CASCADE,
                                  related_name="staff_notes")
     author = models.ForeignKey(User, verbose_name=_("author"), on_delete=models.SET_NULL, null=True,

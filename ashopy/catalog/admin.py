@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from polymorphic.admin import PolymorphicChildModelAdmin, PolymorphicChildModelFilter, PolymorphicParentModelAdmin
 from treebeard.admin import TreeAdmin
@@ -345,7 +346,8 @@ PRODUCT_FIELDS = ("store", "name", "slug", "status", "featured", "category", "br
 
 
 class ProductForm(forms.ModelForm):
-    badges = forms.MultipleChoiceField(label=_("badges"), choices=Badge.choices, required=False,
+    badges = forms.MultipleChoiceField(label=capfirst(Product._meta.get_field("badges").verbose_name),
+                                       choices=Badge.choices, required=False,
                                        widget=forms.CheckboxSelectMultiple)
 
     class Meta:

@@ -3,6 +3,7 @@
 import unicodedata
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -59,10 +60,14 @@ class Category(SeoFields, MP_Node):
     Only `catalog.services` changes the tree; they keep siblings in `node_order_by` order.
     """
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="categories",
+    # Treebeard's own fields, declared again only to be labelled (same columns, same definitions).
+    path = models.CharField(_("tree path"), max_length=255, unique=True)
+    depth = models.PositiveIntegerField(_("depth in the tree"))
+    numchild = models.PositiveIntegerField(_("number of subcategories"), default=0)
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="categories",
                               null=True)  # null only for hidden roots
-    root_of = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="category_root", null=True,
-                                   blank=True, editable=False)
+    root_of = models.OneToOneField(Store, verbose_name=_("hidden root of the store"), on_delete=models.CASCADE,
+                                   related_name="category_root", null=True, blank=True, editable=False)
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140)
     description = models.TextField(_("description"), blank=True)
@@ -108,7 +113,7 @@ class Category(SeoFields, MP_Node):
 
 
 class Brand(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="brands")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="brands")
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140)
     description = models.TextField(_("description"), blank=True)
@@ -129,7 +134,7 @@ class Brand(models.Model):
 class TaxClass(models.Model):
     """How a product is taxed (standard, reduced, exempt …); the rates live in pricing."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="tax_classes")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="tax_classes")
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=80)
     is_default = models.BooleanField(_("default"), default=False,
@@ -153,7 +158,7 @@ class TaxClass(models.Model):
 class ProductType(models.Model):
     """A family of products sharing the same specification fields (laptop, phone, apartment …)."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="product_types")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="product_types")
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140)
 
@@ -179,7 +184,8 @@ class Attribute(models.Model):
         BOOLEAN = "boolean", _("Yes / no")
         CHOICE = "choice", _("Choice")
 
-    product_type = models.ForeignKey(ProductType, on_delete=models.CASCADE, related_name="attributes")
+    product_type = models.ForeignKey(ProductType, verbose_name=_("product type"), on_delete=models.CASCADE,
+                                     related_name="attributes")
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), max_length=80)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -198,7 +204,8 @@ class Attribute(models.Model):
 
 
 class AttributeChoice(models.Model):
-    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="choices")
+    attribute = models.ForeignKey(Attribute, verbose_name=_("attribute"), on_delete=models.CASCADE,
+                                  related_name="choices")
     value = models.CharField(_("value"), max_length=80)
     slug = models.SlugField(_("slug"), max_length=80)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -236,7 +243,11 @@ class Product(SeoFields, PolymorphicModel):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="products")
+    # PolymorphicModel's field, declared again only to be labelled (same column, same definition).
+    polymorphic_ctype = models.ForeignKey(ContentType, verbose_name=_("product kind"), null=True, editable=False,
+                                          on_delete=models.CASCADE,
+                                          related_name="polymorphic_%(app_label)s.%(class)s_set+")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="products")
     product_type = models.ForeignKey(ProductType, verbose_name=_("product type"), on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="products")
     name = models.CharField(_("name"), max_length=200)
@@ -258,9 +269,9 @@ class Product(SeoFields, PolymorphicModel):
     # Orders will count sales here; listings sort by it ("popularity").
     popularity = models.PositiveIntegerField(_("popularity"), default=0)
     # Accent-free, lower-case name, brand and category: trigram search and the SQLite fallback.
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(_("search terms"), editable=False, default="")
     # Filled by a PostgreSQL trigger (see migrations); unused on SQLite.
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = SearchVectorField(_("search index"), null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -301,6 +312,12 @@ class Product(SeoFields, PolymorphicModel):
         return [(badge, labels[badge]) for badge in self.badges or [] if badge in labels]
 
 
+# The link from a product kind's row to its product row: what Django would create (multi-table
+# inheritance), declared only to be labelled.
+PRODUCT_KIND_LINK = {"on_delete": models.CASCADE, "parent_link": True, "auto_created": True, "primary_key": True,
+                     "serialize": False}
+
+
 class RetailProduct(Product):
     """An ordinary product sold from stock in any quantity."""
 
@@ -309,6 +326,7 @@ class RetailProduct(Product):
         REFURBISHED = "refurbished", _("Refurbished")
         USED = "used", _("Used")
 
+    product_ptr = models.OneToOneField(Product, verbose_name=_("product"), **PRODUCT_KIND_LINK)
     condition = models.CharField(_("condition"), max_length=12, choices=Condition.choices, default=Condition.NEW)
 
     class Meta:
@@ -319,6 +337,7 @@ class RetailProduct(Product):
 class RealEstateLot(Product):
     """A unique property lot of a real-estate programme (one unit, sold once)."""
 
+    product_ptr = models.OneToOneField(Product, verbose_name=_("product"), **PRODUCT_KIND_LINK)
     surface_m2 = models.DecimalField(_("surface (m²)"), max_digits=8, decimal_places=2,
                                      validators=[MinValueValidator(Decimal("0.01"))])
     rooms = models.PositiveSmallIntegerField(_("rooms"))
@@ -340,8 +359,9 @@ class Availability(models.TextChoices):
 class Variant(models.Model):
     """A sellable unit (SKU) of a product: its own price, options and barcode."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="variants")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="variants")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE,
+                                related_name="variants")
     sku = models.CharField(_("SKU"), max_length=64)
     barcode = models.CharField(_("barcode (EAN-13)"), max_length=13, blank=True, validators=[validate_ean13])
     name = models.CharField(_("name"), max_length=120, blank=True, help_text=_("e.g. 16 GB / Black"))
@@ -410,11 +430,12 @@ class Variant(models.Model):
 
 
 class ProductImage(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE,
+                                related_name="images")
     image = models.ImageField(_("image"), upload_to="products/%Y/%m/", validators=[validate_image_size],
                               width_field="width", height_field="height")
-    width = models.PositiveIntegerField(null=True, editable=False)
-    height = models.PositiveIntegerField(null=True, editable=False)
+    width = models.PositiveIntegerField(_("width (px)"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("height (px)"), null=True, editable=False)
     alt = models.CharField(_("alternative text"), max_length=200, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
@@ -430,14 +451,16 @@ class ProductImage(models.Model):
 class AttributeValue(models.Model):
     """One product's value of one attribute, stored in the column of the attribute's kind."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attribute_values")
-    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
-    value_text = models.CharField(max_length=255, blank=True)
-    value_integer = models.BigIntegerField(null=True, blank=True)
-    value_decimal = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    value_boolean = models.BooleanField(null=True, blank=True)
-    value_choice = models.ForeignKey(AttributeChoice, on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="+")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE,
+                                related_name="attribute_values")
+    attribute = models.ForeignKey(Attribute, verbose_name=_("attribute"), on_delete=models.CASCADE,
+                                  related_name="values")
+    value_text = models.CharField(_("text value"), max_length=255, blank=True)
+    value_integer = models.BigIntegerField(_("whole-number value"), null=True, blank=True)
+    value_decimal = models.DecimalField(_("decimal value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    value_boolean = models.BooleanField(_("yes / no value"), null=True, blank=True)
+    value_choice = models.ForeignKey(AttributeChoice, verbose_name=_("chosen value"), on_delete=models.CASCADE,
+                                     null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("specification")

@@ -25,7 +25,7 @@ class Warehouse(models.Model):
         SHOP = "shop", _("Shop / counter")
         TRANSIT = "transit", _("Transit")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="warehouses")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="warehouses")
     code = models.SlugField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=120)
     address = models.TextField(_("address"), blank=True)
@@ -51,9 +51,10 @@ class Warehouse(models.Model):
 class Stock(models.Model):
     """What one warehouse holds of one variant: `on_hand` units, of which `reserved` are held."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stocks")
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stocks")
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="stocks")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="stocks")
+    variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.CASCADE, related_name="stocks")
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), on_delete=models.CASCADE,
+                                  related_name="stocks")
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
     low_stock_threshold = models.PositiveIntegerField(_("low-stock threshold"), default=0)
@@ -61,7 +62,7 @@ class Stock(models.Model):
     reorder_quantity = models.PositiveIntegerField(_("reorder quantity"), default=0)
     # Set when available stock crossed down to the threshold and the alert went out; cleared
     # when it rises above again, so that each crossing alerts once.
-    low_stock_alerted = models.BooleanField(default=False, editable=False)
+    low_stock_alerted = models.BooleanField(_("low-stock alert sent"), default=False, editable=False)
 
     objects = StoreOwnedQuerySet.as_manager()
 
@@ -106,9 +107,11 @@ class MovementQuerySet(StoreOwnedQuerySet):
 class StockMovement(models.Model):
     """One line of the append-only stock ledger. The sum of a stock's movements is its on_hand."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_movements")
-    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="stock_movements")
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="movements")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="stock_movements")
+    variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.PROTECT,
+                                related_name="stock_movements")
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT,
+                                  related_name="movements")
     quantity = models.IntegerField(_("quantity"), help_text=_("Signed: positive in, negative out."))
     reason = models.CharField(_("reason"), max_length=14, choices=Reason.choices)
     reference = models.CharField(_("reference"), max_length=80, blank=True,
@@ -152,12 +155,12 @@ class Reservation(models.Model):
         RELEASED = "released", _("Released")
         EXPIRED = "expired", _("Expired")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="reservations")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="reservations")
     owner = models.CharField(_("owner"), max_length=80, help_text=_('e.g. "order:123" or "cart:9f1c…"'))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
     expires_at = models.DateTimeField(_("expires at"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("feminine", "created"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     objects = StoreOwnedQuerySet.as_manager()
 
@@ -172,11 +175,15 @@ class Reservation(models.Model):
 
 
 class ReservationLine(models.Model):
-    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="lines")
-    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="reservation_lines")
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    reservation = models.ForeignKey(Reservation, verbose_name=_("reservation"), on_delete=models.CASCADE,
+                                    related_name="lines")
+    stock = models.ForeignKey(Stock, verbose_name=_("stock"), on_delete=models.PROTECT,
+                              related_name="reservation_lines")
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
 
     class Meta:
+        verbose_name = _("reservation line")
+        verbose_name_plural = _("reservation lines")
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_line_quantity_positive")]
 
     def __str__(self):
@@ -186,9 +193,9 @@ class ReservationLine(models.Model):
 class VariantCost(models.Model):
     """Weighted average cost of a variant across the store's warehouses, updated on every receipt."""
 
-    variant = models.OneToOneField(Variant, on_delete=models.CASCADE, related_name="cost")
+    variant = models.OneToOneField(Variant, verbose_name=_("variant"), on_delete=models.CASCADE, related_name="cost")
     average_cost = models.DecimalField(_("average cost"), max_digits=14, decimal_places=4, default=Decimal(0))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("average cost")
@@ -201,11 +208,11 @@ class VariantCost(models.Model):
 class LowStockAlert(models.Model):
     """A stock row whose available quantity fell to its threshold: one row per crossing."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="low_stock_alerts")
-    stock = models.ForeignKey(Stock, on_delete=models.CASCADE, related_name="alerts")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="low_stock_alerts")
+    stock = models.ForeignKey(Stock, verbose_name=_("stock"), on_delete=models.CASCADE, related_name="alerts")
     available = models.IntegerField(_("available"))
     threshold = models.PositiveIntegerField(_("threshold"))
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("raised"), auto_now_add=True, db_index=True)
     notified_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     objects = StoreOwnedQuerySet.as_manager()

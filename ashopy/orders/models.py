@@ -41,27 +41,27 @@ class Order(ConcurrentTransitionMixin, models.Model):
         CANCELLED = "cancelled", pgettext_lazy("order", "Cancelled")
         EXPIRED = "expired", pgettext_lazy("order", "Expired")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="orders")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="orders")
     number = models.CharField(_("number"), max_length=30)
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # guest links
+    token = models.UUIDField(_("access key"), default=uuid.uuid4, unique=True, editable=False)  # guest links
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.SET_NULL,
                              null=True, blank=True, related_name="orders")
     email = models.EmailField(_("e-mail"))
     language = models.CharField(_("language"), max_length=8, default="fr")
     state = FSMField(_("state"), default=State.PENDING_PAYMENT, choices=State.choices, protected=True)
     currency = models.CharField(_("currency"), max_length=3)
-    prices_include_tax = models.BooleanField(default=True)
+    prices_include_tax = models.BooleanField(_("prices include tax"), default=True)
     billing_address = models.JSONField(_("billing address"))
     shipping_address = models.JSONField(_("shipping address"), null=True, blank=True)
     shipping_method = models.CharField(_("shipping method"), max_length=120, blank=True)
-    shipping_method_id = models.PositiveIntegerField(null=True, blank=True)
-    shipping_net = models.DecimalField(**AMOUNT, default=ZERO)
-    shipping_tax = models.DecimalField(**AMOUNT, default=ZERO)
+    shipping_method_id = models.PositiveIntegerField(_("shipping method ID"), null=True, blank=True)
+    shipping_net = models.DecimalField(_("shipping excl. tax"), **AMOUNT, default=ZERO)
+    shipping_tax = models.DecimalField(_("tax on shipping"), **AMOUNT, default=ZERO)
     shipping_gross = models.DecimalField(_("shipping"), **AMOUNT, default=ZERO)
-    shipping_tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
-    goods_net = models.DecimalField(**AMOUNT, default=ZERO)
-    goods_tax = models.DecimalField(**AMOUNT, default=ZERO)
-    goods_gross = models.DecimalField(**AMOUNT, default=ZERO)
+    shipping_tax_rate = models.DecimalField(_("shipping tax rate (%)"), max_digits=5, decimal_places=2, default=ZERO)
+    goods_net = models.DecimalField(_("goods excl. tax"), **AMOUNT, default=ZERO)
+    goods_tax = models.DecimalField(_("tax on goods"), **AMOUNT, default=ZERO)
+    goods_gross = models.DecimalField(_("goods incl. tax"), **AMOUNT, default=ZERO)
     discount = models.DecimalField(_("discount"), **AMOUNT, default=ZERO)
     total_net = models.DecimalField(_("total excl. tax"), **AMOUNT, default=ZERO)
     total_tax = models.DecimalField(_("tax"), **AMOUNT, default=ZERO)
@@ -70,13 +70,16 @@ class Order(ConcurrentTransitionMixin, models.Model):
     pays_on_delivery = models.BooleanField(
         _("paid on delivery"), default=False,
         help_text=_("The courier collects the money: the order is prepared and shipped before it is paid."))
-    reservation = models.ForeignKey(Reservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reservation = models.ForeignKey(Reservation, verbose_name=_("stock reservation"), on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
     expires_at = models.DateTimeField(_("reserved until"), null=True, blank=True)
-    stock_consumed = models.BooleanField(default=False, help_text=_("The units left the stock (sale movements)."))
+    stock_consumed = models.BooleanField(_("taken out of stock"), default=False,
+                                         help_text=_("The units left the stock (sale movements)."))
     has_preorder = models.BooleanField(_("pre-order"), default=False,
                                        help_text=_("Some units were ordered beyond the stock."))
-    idempotency_key = models.CharField(max_length=80, blank=True)
-    cart_id = models.PositiveIntegerField(null=True, blank=True)  # the cart it came from, emptied when confirmed
+    idempotency_key = models.CharField(_("duplicate-order key"), max_length=80, blank=True)
+    # The cart it came from, emptied when confirmed.
+    cart_id = models.PositiveIntegerField(_("cart ID"), null=True, blank=True)
     carrier = models.CharField(_("carrier"), max_length=80, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=80, blank=True)
     tracking_url = models.URLField(_("tracking link"), blank=True)
@@ -197,9 +200,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    variant = models.ForeignKey(Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    product_id = models.PositiveIntegerField(null=True, blank=True)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    product_id = models.PositiveIntegerField(_("product ID"), null=True, blank=True)
     product_name = models.CharField(_("product"), max_length=255)
     variant_name = models.CharField(_("variant"), max_length=120, blank=True)
     sku = models.CharField(_("SKU"), max_length=64)
@@ -207,7 +211,7 @@ class OrderLine(models.Model):
     unit_base = models.DecimalField(_("catalogue unit price"), **AMOUNT)
     unit_price = models.DecimalField(_("unit price"), **AMOUNT)
     discount = models.DecimalField(_("discount"), **AMOUNT, default=ZERO)
-    discount_labels = models.CharField(max_length=255, blank=True)
+    discount_labels = models.CharField(_("discounts applied"), max_length=255, blank=True)
     tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=2)
     net = models.DecimalField(_("excl. tax"), **AMOUNT)
     tax = models.DecimalField(_("tax"), **AMOUNT)
@@ -260,17 +264,17 @@ class OrderEvent(models.Model):
         PAYMENT = "payment", _("Payment")
         EMAIL = "email", _("E-mail")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TRANSITION)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
-    note = models.TextField(blank=True)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TRANSITION)
+    from_state = models.CharField(_("previous state"), max_length=20, blank=True)
+    to_state = models.CharField(_("new state"), max_length=20, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
     # What the system recorded (orders/timeline.py), put into words when shown; empty for a typed note.
-    code = models.CharField(max_length=40, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("order event")

@@ -24,21 +24,21 @@ class Payment(models.Model):
 
     OPEN = (Status.CREATED, Status.PENDING)
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="payments")
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="payments")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="payments")
     provider = models.CharField(_("provider"), max_length=30)
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     amount = models.DecimalField(_("amount"), **AMOUNT)
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CREATED)
     provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True, db_index=True)
-    verification_token = models.CharField(max_length=255, blank=True)
-    redirect_url = models.URLField(max_length=2000, blank=True)
-    instructions = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    verification_token = models.CharField(_("verification key"), max_length=255, blank=True)
+    redirect_url = models.URLField(_("payment page link"), max_length=2000, blank=True)
+    instructions = models.TextField(_("payment instructions"), blank=True)
+    data = models.JSONField(_("provider data"), default=dict, blank=True)
     refunded_amount = models.DecimalField(_("refunded"), **AMOUNT, default=ZERO)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StoreOwnedQuerySet.as_manager()
 
@@ -76,12 +76,13 @@ class PaymentEventQuerySet(models.QuerySet):
 class PaymentEvent(models.Model):
     """A provider notification as received: each (provider, event id) is processed once."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
-    provider = models.CharField(max_length=30)
-    event_id = models.CharField(max_length=255)
-    outcome = models.CharField(max_length=12)
-    payload = models.JSONField(default=dict)
-    received_at = models.DateTimeField(auto_now_add=True)
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="events")
+    provider = models.CharField(_("provider"), max_length=30)
+    event_id = models.CharField(_("provider's event ID"), max_length=255)
+    outcome = models.CharField(_("outcome"), max_length=12)
+    payload = models.JSONField(_("provider data"), default=dict)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     objects = PaymentEventQuerySet.as_manager()
 

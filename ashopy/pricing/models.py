@@ -12,7 +12,7 @@ PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 class TaxRate(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="tax_rates")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="tax_rates")
     tax_class = models.OneToOneField(TaxClass, verbose_name=_("tax class"), on_delete=models.CASCADE,
                                      related_name="rate")
     rate = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
@@ -32,7 +32,8 @@ class TaxRate(models.Model):
 class SegmentDiscount(models.Model):
     """The discount a customer segment (students, professionals …) gets in a store."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="segment_discounts")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE,
+                              related_name="segment_discounts")
     segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices)
     percent = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
 

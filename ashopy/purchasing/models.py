@@ -19,7 +19,7 @@ from ashopy.stores.models import Store, StoreOwnedQuerySet
 
 
 class Supplier(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="suppliers")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="suppliers")
     name = models.CharField(_("name"), max_length=150)
     contact_name = models.CharField(_("contact"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -43,8 +43,10 @@ class Supplier(models.Model):
 class SupplierItem(models.Model):
     """A variant a supplier sells us, at what cost; the preferred supplier gets the reorder suggestions."""
 
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="items")
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="supplier_items")
+    supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.CASCADE,
+                                 related_name="items")
+    variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.CASCADE,
+                                related_name="supplier_items")
     supplier_sku = models.CharField(_("supplier reference"), max_length=64, blank=True)
     unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=4,
                                     validators=[MinValueValidator(0)])
@@ -78,7 +80,7 @@ class PurchaseOrder(ConcurrentTransitionMixin, models.Model):
         RECEIVED = "received", _("Received")
         CANCELLED = "cancelled", _("Cancelled")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="purchase_orders")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="purchase_orders")
     supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
                                  related_name="purchase_orders")
     warehouse = models.ForeignKey(Warehouse, verbose_name=_("deliver to"), on_delete=models.PROTECT,
@@ -87,9 +89,9 @@ class PurchaseOrder(ConcurrentTransitionMixin, models.Model):
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True)
     expected_at = models.DateField(_("expected on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = StoreOwnedQuerySet.as_manager()
 
@@ -124,7 +126,8 @@ class PurchaseOrder(ConcurrentTransitionMixin, models.Model):
 
 
 class PurchaseOrderLine(models.Model):
-    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    purchase_order = models.ForeignKey(PurchaseOrder, verbose_name=_("purchase order"), on_delete=models.CASCADE,
+                                       related_name="lines")
     variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     unit_cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=4,
@@ -154,16 +157,19 @@ class PurchaseOrderLine(models.Model):
 class PurchaseOrderEvent(models.Model):
     """Every state change of a purchase order: who, when, from, to, note."""
 
-    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="events")
-    from_state = models.CharField(max_length=20)
-    to_state = models.CharField(max_length=20)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
-    note = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    purchase_order = models.ForeignKey(PurchaseOrder, verbose_name=_("purchase order"), on_delete=models.CASCADE,
+                                       related_name="events")
+    from_state = models.CharField(_("previous state"), max_length=20)
+    to_state = models.CharField(_("new state"), max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         db_table = "inventory_purchaseorderevent"
+        verbose_name = _("purchase order event")
+        verbose_name_plural = _("purchase order events")
         ordering = ["created_at", "id"]
 
     def __str__(self):

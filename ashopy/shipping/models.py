@@ -24,7 +24,7 @@ class ShippingMethod(models.Model):
         WEIGHT = "weight", _("By weight")
         PICKUP = "pickup", _("Pickup at a shop")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="shipping_methods")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="shipping_methods")
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FLAT)
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, default=Decimal(0),
@@ -67,7 +67,8 @@ class ShippingMethod(models.Model):
 class WeightBand(models.Model):
     """Up to `max_weight_kg`, a parcel costs `price`: the lightest band that fits applies."""
 
-    method = models.ForeignKey(ShippingMethod, on_delete=models.CASCADE, related_name="bands")
+    method = models.ForeignKey(ShippingMethod, verbose_name=_("shipping method"), on_delete=models.CASCADE,
+                               related_name="bands")
     max_weight_kg = models.DecimalField(_("up to (kg)"), max_digits=8, decimal_places=3,
                                         validators=[MinValueValidator(Decimal("0.001"))])
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])

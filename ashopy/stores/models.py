@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -46,7 +47,7 @@ class Store(models.Model):
                               help_text=_("NINEA, SIRET or VAT number."))
     logo = models.ImageField(_("logo"), upload_to="stores/", blank=True, validators=[validate_image_size])
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("feminine", "created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("store")
@@ -70,7 +71,7 @@ class Store(models.Model):
 
 
 class StoreDomain(models.Model):
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="domains")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="domains")
     domain = models.CharField(_("domain"), max_length=253, unique=True,
                               help_text=_("Host name without port, e.g. shop.example.sn"))
     is_primary = models.BooleanField(_("primary"), default=False)
@@ -104,11 +105,12 @@ STAFF_ROLES = (Role.VENDEUR, Role.GESTIONNAIRE, Role.ADMIN)
 class Membership(models.Model):
     """A staff member's role in one store."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.CASCADE,
+                             related_name="memberships")
     role = models.CharField(_("role"), max_length=20,
                             choices=[(r.value, r.label) for r in STAFF_ROLES])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("member since"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("staff membership")
