@@ -163,12 +163,17 @@ def refund(*, order: Order, user=None, amount: Decimal | None = None) -> list[Pa
     The provider is called outside any transaction; offline payments are refunded by hand and
     raise NotRefundable so the caller can tell the person.
     """
-    refunded = []
+    refunded, left = [], amount
     for payment in Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).order_by("id"):
         provider = provider_for(order.store, payment.provider)
         if not provider.refundable:
             raise NotRefundable()
-        due = payment.amount - payment.refunded_amount if amount is None else amount
+        due = payment.amount - payment.refunded_amount
+        if left is not None:  # an amount: taken from the payments in turn, never more than each has left
+            due = min(due, left)
+            left -= due
+        if due <= 0:
+            continue
         result = provider.refund(provider_reference=payment.provider_reference, amount=due,
                                  currency=payment.currency, reference=payment.reference, data=payment.data)
         with transaction.atomic():

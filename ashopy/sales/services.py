@@ -152,33 +152,38 @@ def issue(*, invoice: Invoice, user=None) -> Invoice:
     """Issue a draft: legal mentions checked, details frozen, the next number, then the PDF stored."""
     rules.authorize(user=user, store=invoice.store, action="issue")
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().select_related("store").get(pk=invoice.pk)
-        if invoice.is_issued:
-            raise AlreadyIssued()
-        store = invoice.store
-        seller = seller_snapshot(store, profile_of(store))
-        lines = invoice.lines.count()
-        missing = missing_mentions(seller=seller, buyer=invoice.buyer, lines=lines)
-        if missing:
-            raise MentionsMissing(missing)
-        today = local_today(store)
-        profile = profile_of(store)
-        series, template = (("credit_note", profile.credit_note_format) if invoice.is_credit_note
-                            else ("invoice", profile.invoice_format))
-        sequence = get_next_value(f"{series}-{store.pk}-{today.year}")
-        invoice.number = template.format(year=today.year, number=sequence)
-        invoice.seller = seller
-        invoice.issue_date = today
-        invoice.sale_date = invoice.sale_date or today
-        paid_now = invoice.amount_paid >= invoice.total
-        invoice.due_date = today if paid_now else today + timedelta(days=profile.payment_terms_days)
-        invoice.payment_state = _payment_state(invoice, today)
-        invoice.issued_at = timezone.now()
-        invoice.issued_by = user
-        invoice.issue()
-        invoice.save()
-        _event(invoice, "issued", user, number=invoice.number)
+        invoice = _issue_locked(invoice, user)
     return ensure_pdf(invoice)
+
+
+def _issue_locked(invoice: Invoice, user) -> Invoice:
+    """The transactional part of issuing (the caller holds the transaction); the PDF comes after the commit."""
+    invoice = Invoice.objects.select_for_update().select_related("store").get(pk=invoice.pk)
+    if invoice.is_issued:
+        raise AlreadyIssued()
+    store = invoice.store
+    profile = profile_of(store)
+    seller = seller_snapshot(store, profile)
+    missing = missing_mentions(seller=seller, buyer=invoice.buyer, lines=invoice.lines.count())
+    if missing:
+        raise MentionsMissing(missing)
+    today = local_today(store)
+    series, template = (("credit_note", profile.credit_note_format) if invoice.is_credit_note
+                        else ("invoice", profile.invoice_format))
+    sequence = get_next_value(f"{series}-{store.pk}-{today.year}")
+    invoice.number = template.format(year=today.year, number=sequence)
+    invoice.seller = seller
+    invoice.issue_date = today
+    invoice.sale_date = invoice.sale_date or today
+    paid_now = invoice.amount_paid >= invoice.total
+    invoice.due_date = today if paid_now else today + timedelta(days=profile.payment_terms_days)
+    invoice.payment_state = _payment_state(invoice, today)
+    invoice.issued_at = timezone.now()
+    invoice.issued_by = user
+    invoice.issue()
+    invoice.save()
+    _event(invoice, "issued", user, number=invoice.number)
+    return invoice
 
 
 def ensure_pdf(invoice: Invoice) -> Invoice:
@@ -242,7 +247,7 @@ def record_payment(*, invoice: Invoice, user, amount: Decimal, method: str, rece
 def mark_overdue(*, today: date | None = None) -> int:
     """Unpaid issued invoices past their due date become overdue (run daily by Celery beat)."""
     count = 0
-    due = Invoice.objects.filter(state=Invoice.State.ISSUED, due_date__isnull=False,
+    due = Invoice.objects.filter(state=Invoice.State.ISSUED, kind=Invoice.Kind.INVOICE, due_date__isnull=False,
                                  payment_state__in=[Invoice.Payment.UNPAID, Invoice.Payment.PARTIAL])
     for store in Store.objects.filter(pk__in=due.values("store_id").distinct()):
         count += due.filter(store=store, due_date__lt=today or local_today(store)).update(
@@ -333,7 +338,8 @@ def credit(*, invoice: Invoice, user, reason: str, quantities: dict[int, Decimal
         _event(invoice, "credited", user, credit_note_id=note.pk, total=str(note.total))
         if restock_to is not None:
             _restock(note, lines, restock_to, user)
-        note = issue(invoice=note, user=user)
+        note = _issue_locked(note, user)
+    note = ensure_pdf(note)  # rendered once the invoice and the counter are no longer locked
     if refund and invoice.order_id:
         payments.refund(order=invoice.order, user=user, amount=note.total)
         note = record_payment(invoice=note, user=user, amount=note.total, method=invoice.payment_method)

@@ -1,6 +1,7 @@
 """Credit notes: chosen lines or an amount, never beyond what remains on the invoice, refund and restock
 on request, and the credit note that a cancelled invoiced order gets instead of a changed invoice."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -123,3 +124,10 @@ def test_two_credit_notes_at_once_never_exceed_the_invoice(store, variant, manag
     results = run_together(2, attempt)
     assert sorted(results, key=lambda r: r is None) == [share, None]
     assert services.remaining_to_credit(invoice) == invoice.total - share
+
+
+def test_a_credit_note_is_never_overdue(invoice, manager):
+    note = services.credit(invoice=invoice, user=manager, reason="Geste", amount=Decimal(1000))
+    assert note.amount_paid == 0 and note.due_date is not None
+    services.mark_overdue(today=note.due_date + timedelta(days=1))
+    assert Invoice.objects.get(pk=note.pk).payment_state == Invoice.Payment.UNPAID
