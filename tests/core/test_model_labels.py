@@ -16,7 +16,8 @@ from ashopy.purchasing import services as purchasing
 from tests import factories
 
 # Labels that French writes as English does.
-SAME_IN_FRENCH = {"code", "contact", "description", "e-mail", "image", "images", "logo", "note", "options",
+SAME_IN_FRENCH = {"notes", "SIREN", "SIRET", "RCS", "NINEA", "RCCM", "PDF",
+                  "code", "contact", "description", "e-mail", "image", "images", "logo", "note", "options",
                   "position", "programme", "slug", "stock", "surface (m²)", "total"}
 
 
