@@ -71,7 +71,7 @@ def test_the_page_shows_this_month_s_vat_summary_in_french(dakar, store, manager
         caption = table[table.index("<caption"):table.index("</caption>")]
         assert currency_symbol("XOF") in caption  # named once, then each amount without it: 2 473 729
         for rate in summary.rates:
-            assert f"{rate.rate:.0f} %" in table
+            assert f"{rate.rate:.0f}\u00a0%" in table
             for amounts in (rate.invoices, rate.credit_notes, rate.net):
                 for amount in (amounts.net, amounts.tax, amounts.gross):
                     assert f">{format_amount(amount, 'XOF')}</td>" in table
