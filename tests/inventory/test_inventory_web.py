@@ -392,6 +392,7 @@ def test_stock_value_per_warehouse_and_total(staff_client, store, stocked, wareh
     assert value["total"] == Decimal(13000000)
     html = response.content.decode()
     assert format_money(Decimal(13000000), "XOF") in html and format_money(Decimal(6500000), "XOF") in html
+    assert f"<td>{shop.name}</td>" in html and f">{shop.code}<" not in html, "names for people, not codes"
 
 
 def test_the_ledger_reads_as_words_not_codes(staff_client, store, stocked, warehouses, manager, settings):
