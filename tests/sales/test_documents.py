@@ -95,7 +95,7 @@ def test_the_invoice_xml_says_what_the_invoice_stored(french_invoice):
     assert texts(root, "//ram:SellerOrderReferencedDocument/ram:IssuerAssignedID") == ["CMD-2026-00042"]
     terms = f"{SETTLEMENT}/ram:SpecifiedTradePaymentTerms"
     assert texts(root, f"{terms}/ram:DueDateDateTime/udt:DateTimeString") == ["20270104"]
-    assert texts(root, f"{terms}/ram:Description") == ["Payment within 30 days"]  # no French catalogue entry yet
+    assert texts(root, f"{terms}/ram:Description") == ["Paiement à 30 jours"]
     notes = dict(zip(texts(root, "//ram:IncludedNote/ram:SubjectCode"),
                      texts(root, "//ram:IncludedNote[ram:SubjectCode]/ram:Content"), strict=True))
     assert notes.keys() == {"PMD", "PMT"}
@@ -245,7 +245,7 @@ def test_a_draft_says_so_and_carries_no_xml_even_in_france(french_store):
     pdf = render_pdf(draft)
     assert not pypdf.PdfReader(io.BytesIO(pdf)).attachments
     assert pdfa_identification(pdf) == ("3", "B")
-    assert "Invoice (draft)" in text_of(pdf)  # "Facture (brouillon)" once the French catalogue has it
+    assert "Facture (brouillon)" in text_of(pdf)
 
 
 def test_the_page_is_in_the_invoice_language_whatever_the_active_one(french_store):
