@@ -52,7 +52,10 @@ def as_row_errors(columns: dict[str, str], *, refused_column: str = ""):
 
 
 class StoreResource(Resource):
-    """Rows of one store, read and written in one file format, by one member of its staff."""
+    """Rows of one store, read and written in one file format, by one member of its staff.
+
+    A subclass gives `make_fields()` (its columns, by name) and `export_lines()` (the rows it exports).
+    """
 
     key_columns: tuple[str, ...] = ()
     required_columns: tuple[str, ...] = ()
@@ -75,9 +78,6 @@ class StoreResource(Resource):
             each.widget.file_format = file_format
         self.seen: dict[tuple, int] = {}
 
-    def make_fields(self) -> dict[str, Field]:
-        raise NotImplementedError
-
     @property
     def columns(self) -> list[str]:
         return list(self.fields)
@@ -99,9 +99,6 @@ class StoreResource(Resource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         self.save_line(instance, row)
-
-    def export_lines(self):
-        raise NotImplementedError
 
     def export(self, queryset=None, **kwargs):
         return super().export(list(self.export_lines()), **kwargs)
