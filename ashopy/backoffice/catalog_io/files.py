@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
+from ashopy.backoffice.text import join_list
+
 from .widgets import FileFormat, plain_text
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -113,7 +115,7 @@ def check_columns(headers: list[str], *, known: list[str], required: list[str]) 
         problems.append(_("missing columns: %(names)s") % {"names": ", ".join(missing)})
     if problems:
         raise FileRefused(_("This file does not have the expected columns (%(problems)s). Expected: %(known)s.") % {
-            "problems": "; ".join(problems), "known": ", ".join(known)})
+            "problems": join_list(problems), "known": ", ".join(known)})
 
 
 FORMATS = {"csv": gettext_lazy("CSV"), "xlsx": gettext_lazy("Excel (XLSX)")}
