@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "AttributeKindEnum": "ashopy.catalog.models.Attribute.Kind",
         "ProductKindEnum": "ashopy.api.catalog.serializers.PRODUCT_KIND_CHOICES",
         "SegmentEnum": "ashopy.accounts.models.Segment",
+        "QuoteStateEnum": "ashopy.sales.quote_models.Quote.State",
+        "PurchaseOrderStateEnum": "ashopy.purchasing.models.PurchaseOrder.State",
     },
 }
 
