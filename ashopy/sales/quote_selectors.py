@@ -67,11 +67,14 @@ def totals_with(quote: Quote, chosen: set[int], *, lines: list[QuoteLine] | None
     net = sum((line.net for line in counted), ZERO)
     tax = sum((line.tax for line in counted), ZERO)
     total = net + tax
+    return {"total_net": net, "total_tax": tax, "total": total, "deposit": deposit_on(quote, total)}
+
+
+def deposit_on(quote: Quote, total: Decimal) -> Decimal:
+    """The deposit the quote asks on `total` (zero without one): its percentage, or its amount, never more."""
     if quote.deposit_percent:
-        deposit = min(round_money(total * quote.deposit_percent / HUNDRED, quote.currency), total)
-    else:
-        deposit = min(quote.deposit_amount or ZERO, total)
-    return {"total_net": net, "total_tax": tax, "total": total, "deposit": deposit}
+        return min(round_money(total * quote.deposit_percent / HUNDRED, quote.currency), total)
+    return min(quote.deposit_amount or ZERO, total)
 
 
 def amount_paid(order) -> Decimal:

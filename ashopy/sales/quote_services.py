@@ -58,6 +58,7 @@ def authorize(*, user, store: Store) -> None:
 
 def event(quote: Quote, code: str, user=None, *, before: str = "", **data) -> QuoteEvent:
     """A row on the quote's timeline; a transition names the state it left (`before`) and the one it reached."""
+    user = user if user is not None and user.is_authenticated else None
     return QuoteEvent.objects.create(quote=quote, code=code, user=user, data=data, from_state=before,
                                      to_state=quote.state if before else "")
 
