@@ -154,3 +154,36 @@ def test_the_customer_reads_by_the_link_never_a_draft(store, other_store, seller
     assert "token" not in read.json() and "events" not in read.json()
     is_error(public.get("/api/v1/quotes/not-a-real-token-at-all-123/"), 404)
     is_error(client_for(host="b.test").get(f"/api/v1/quotes/{sent.token}/"), 404)  # another store's host
+    is_error(public.post(f"/api/v1/quotes/{sent.token}/accept/", {"name": "", "accept_terms": True},
+                         format="json"), 400)
+    refused = public.post(f"/api/v1/quotes/{sent.token}/refuse/", {"reason": "Trop cher"}, format="json")
+    assert refused.status_code == 200 and refused.json()["state"] == "refused"
+    is_error(public.post(f"/api/v1/quotes/{sent.token}/refuse/", {}, format="json"), 409)
+    is_error(public.post(f"/api/v1/quotes/{sent.token}/accept/", {"name": "Awa", "accept_terms": True},
+                         format="json"), 409)
+
+
+def test_the_customer_accepts_with_an_option_and_gets_an_order(store, seller, draft):
+    option = quote_services.add_free_line(quote=draft, user=seller, description="Installation", quantity=1,
+                                          unit_price=Decimal(15000), optional=True)
+    sent = quote_services.send_quote(quote=draft, user=seller)
+    public, accept = client_for(), f"/api/v1/quotes/{sent.token}/accept/"
+    for bad in ({"name": "Awa Ndiaye", "accept_terms": False}, {"name": "Awa Ndiaye"},
+                {"name": "Awa Ndiaye", "accept_terms": True, "options": [10**9]},
+                {"name": "Awa Ndiaye", "accept_terms": True, "options": ["x"]},
+                {"name": "x" * 151, "accept_terms": True}, {"name": "Awa\x00", "accept_terms": True}):
+        response = public.post(accept, bad, format="json")
+        assert response.status_code == 400 and set(response.json()) == {"code", "detail", "fields"}, bad
+    assert Quote.objects.get(pk=sent.pk).state == "sent"
+    accepted = public.post(accept, {"name": "Awa Ndiaye", "accept_terms": True, "options": [option.pk]},
+                           format="json", REMOTE_ADDR="196.1.95.10")
+    assert accepted.status_code == 200, accepted.content
+    body = accepted.json()
+    assert body["state"] == "converted" and body["order"]
+    quote = Quote.objects.get(pk=sent.pk)
+    assert quote.acceptance.name == "Awa Ndiaye" and quote.acceptance.ip == "196.1.95.10"
+    assert quote.order.number == body["order"]
+    staff = client_for(seller).get(f"{QUOTES}{quote.pk}/").json()
+    assert staff["acceptance"]["name"] == "Awa Ndiaye" and staff["order"] == body["order"]
+    assert "Accepté en ligne par le client." in [event["description"] for event in staff["events"]]  # in French
+    is_error(public.post(accept, {"name": "Awa Ndiaye", "accept_terms": True}, format="json"), 409)

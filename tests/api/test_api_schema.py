@@ -15,7 +15,8 @@ ENDPOINTS = ["/api/v1/products/", "/api/v1/products/{slug}/", "/api/v1/products/
              "/api/v1/staff/quotes/", "/api/v1/staff/quotes/{quote_id}/", "/api/v1/staff/quotes/{quote_id}/lines/",
              "/api/v1/staff/quotes/{quote_id}/lines/{line_id}/", "/api/v1/staff/quotes/{quote_id}/send/",
              "/api/v1/staff/quotes/{quote_id}/withdraw/", "/api/v1/staff/quotes/{quote_id}/duplicate/",
-             "/api/v1/staff/quotes/{quote_id}/pdf/", "/api/v1/quotes/{token}/"]
+             "/api/v1/staff/quotes/{quote_id}/pdf/", "/api/v1/quotes/{token}/",
+             "/api/v1/quotes/{token}/accept/", "/api/v1/quotes/{token}/refuse/"]
 
 
 @pytest.fixture(autouse=True)

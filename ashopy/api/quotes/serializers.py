@@ -176,15 +176,28 @@ class PublicLineSerializer(serializers.ModelSerializer):
 class PublicQuoteSerializer(serializers.ModelSerializer):
     seller = serializers.CharField(source="store.name", read_only=True)
     lines = PublicLineSerializer(many=True, read_only=True)
+    order = serializers.CharField(source="order.number", default=None, read_only=True,
+                                  help_text="The order's number once accepted.")
     deposit = serializers.SerializerMethodField(help_text="Deposit asked on the total of the required lines.")
 
     class Meta:
         model = Quote
         fields = ["number", "state", "seller", "currency", "valid_until", "notes", "terms", "deposit_percent",
-                  "deposit_amount", "deposit", "total_net", "total_tax", "total", "lines"]
+                  "deposit_amount", "deposit", "total_net", "total_tax", "total", "order", "lines"]
         read_only_fields = fields
 
     def get_deposit(self, quote) -> serializers.DecimalField(**AMOUNT):
         from ashopy.sales.quote_selectors import totals_with
 
         return str(totals_with(quote, set(), lines=list(quote.lines.all()))["deposit"])
+
+
+class AcceptInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150, validators=[no_null_characters], help_text="The signer's full name.")
+    accept_terms = serializers.BooleanField(help_text="Must be true.")
+    options = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), required=False,
+                                    max_length=200, help_text="Ids of the optional lines chosen.")
+
+
+class RefuseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, validators=[no_null_characters])

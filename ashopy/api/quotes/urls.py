@@ -17,4 +17,6 @@ urlpatterns = [
          name="staff-quote-duplicate"),
     path("staff/quotes/<int:quote_id>/pdf/", views.StaffQuotePdfView.as_view(), name="staff-quote-pdf"),
     path("quotes/<str:token>/", views.PublicQuoteDetailView.as_view(), name="quote-detail"),
+    path("quotes/<str:token>/accept/", views.PublicQuoteAcceptView.as_view(), name="quote-accept"),
+    path("quotes/<str:token>/refuse/", views.PublicQuoteRefuseView.as_view(), name="quote-refuse"),
 ]

@@ -17,13 +17,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ashopy.accounts.selectors import customer_of
-from ashopy.sales import quote_selectors, quote_services, rules, staff_quotes
+from ashopy.sales import quote_acceptance, quote_selectors, quote_services, rules, staff_quotes
 from ashopy.sales.errors import QuoteNotFound
 from ashopy.stores.selectors import staff_role
 
 from ..errors import ErrorSerializer, error_responses
 from ..pagination import PageNumberPagination
 from .serializers import (
+    AcceptInputSerializer,
     PublicQuoteSerializer,
     QuoteCreateSerializer,
     QuoteDetailsInputSerializer,
@@ -31,6 +32,7 @@ from .serializers import (
     QuoteLineInputSerializer,
     QuoteLineSerializer,
     QuoteLineUpdateSerializer,
+    RefuseInputSerializer,
     StaffQuoteSerializer,
     StaffQuoteSummarySerializer,
     WithdrawInputSerializer,
@@ -39,6 +41,7 @@ from .serializers import (
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the quote's state (code quote_state, "
                                                         "quote_not_editable, quote_expired).")
 READ_ERRORS = error_responses(401, 403, 404)
+PUBLIC_ERRORS = {**error_responses(400, 404), 409: CONFLICT}
 WRITE_ERRORS = {**error_responses(400, 401, 403, 404), 409: CONFLICT}
 QUOTE_ID = OpenApiParameter("quote_id", int, OpenApiParameter.PATH, description="The quote's id.")
 LINE_ID = OpenApiParameter("line_id", int, OpenApiParameter.PATH, description="The line's id.")
@@ -221,3 +224,32 @@ class PublicQuoteDetailView(PublicQuoteView):
                    responses={200: PublicQuoteSerializer, **error_responses(404)})
     def get(self, request, token):
         return Response(PublicQuoteSerializer(self.quote(token)).data)
+
+
+class PublicQuoteAcceptView(PublicQuoteView):
+    @extend_schema(summary="Accept a sent quote", tags=["quotes"], parameters=[TOKEN], request=AcceptInputSerializer,
+                   responses={200: PublicQuoteSerializer, **PUBLIC_ERRORS},
+                   description="The name typed and `accept_terms: true` sign it; `options` are the optional "
+                               "lines chosen. It becomes an order at the quoted prices. Refused (409) once expired, "
+                               "withdrawn or answered.")
+    def post(self, request, token):
+        quote = self.quote(token)
+        data = AcceptInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        quote_acceptance.accept_quote(
+            quote=quote, name=data.validated_data["name"], accepted_terms=data.validated_data["accept_terms"],
+            options=data.validated_data.get("options", []), ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("user-agent", ""), user=None)
+        return self.answer(quote)
+
+
+class PublicQuoteRefuseView(PublicQuoteView):
+    @extend_schema(summary="Refuse a sent quote", tags=["quotes"], parameters=[TOKEN], request=RefuseInputSerializer,
+                   responses={200: PublicQuoteSerializer, **PUBLIC_ERRORS})
+    def post(self, request, token):
+        quote = self.quote(token)
+        data = RefuseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        quote_acceptance.refuse_quote(quote=quote, reason=data.validated_data.get("reason", ""))
+        return self.answer(quote)
+

@@ -241,3 +241,16 @@ def test_the_french_page_reads_in_french_without_codes(seller, sent):
     html = browser(seller, language="fr").get(detail(sent)).content.decode()
     assert "Historique" in html and "Devis" in html
     assert "line_added" not in html and "Draft made" not in html
+
+
+def test_an_accepted_quote_shows_its_acceptance_and_its_order(seller, sent):
+    from ashopy.sales import quote_acceptance
+
+    quote_acceptance.accept_quote(quote=sent, name="Awa Ndiaye", accepted_terms=True, ip="196.1.95.10")
+    quote = Quote.objects.get(pk=sent.pk)
+    html = browser(seller).get(detail(quote)).content.decode()
+    acceptance = re.search(r'data-testid="acceptance">(.*?)</dl>', html, re.S).group(1)
+    assert "Awa Ndiaye" in acceptance and "196.1.95.10" in acceptance and quote.acceptance.pdf_sha256 in acceptance
+    assert f'href="{reverse("staff_orders:order_detail", args=[quote.order.number])}"' in html
+    assert "Accepted online by the customer." in html and "Turned into an order." in html
+    assert 'data-testid="send"' not in html and 'data-testid="withdraw"' not in html
