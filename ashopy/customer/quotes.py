@@ -106,7 +106,7 @@ def refuse(request, token):
     except DomainError as refused:
         messages.error(request, str(refused))
         return render(request, TEMPLATE, _context(request, quote, set()), status=refused.status)
-    messages.info(request, _("You refused the quote. The store has been told."))
+    messages.info(request, _("You refused the quote."))
     return redirect("quotes:page", token=token)
 
 

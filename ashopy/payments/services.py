@@ -16,6 +16,7 @@ from django.db.models import Sum
 from ashopy.core import events
 from ashopy.core.money import ZERO, quantum
 from ashopy.core.rows import Columns, fetch, for_update
+from ashopy.orders import rules as order_rules
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.orders.timeline import Fact
@@ -91,7 +92,8 @@ def record_part_payment(*, order: Order, user, amount: Decimal, method: str) -> 
     payment; the order is paid once its payments reach its total."""
     if method not in RECORDED_METHODS:
         raise UnknownMethod(fields={"method": [str(UnknownMethod.message)]})
-    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("store").get(pk=order.pk)
+    order_rules.authorize(user=user, order=order, action="mark_paid")
     if not order.awaits_money:
         raise NotOffline()
     payment = Payment.objects.create(store_id=order.store_id, order=order, provider=method,

@@ -119,7 +119,7 @@ def _accept_locked(quote: Quote, chosen: set[int], number: str, *, user) -> Quot
         store=store, number=number, user=quote.customer, email=quote.buyer.get("email") or quote.recipient_email,
         language=quote.language, totals=orders.AgreedTotals(currency=quote.currency, lines=tuple(agreed)),
         billing_address=_billing(quote), shipping_address=None, payment_method="", reservation=reservation,
-        customer_note=quote.notes[:4000])
+        customer_note=quote.request_note[:4000])
     if held:
         # Last: the contended stock rows (a unique lot) stay locked only until the COMMIT.
         reservations.hold(reservation=reservation, lines=held)

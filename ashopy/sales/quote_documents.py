@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -20,6 +21,7 @@ from ashopy.core.money import ZERO, babel_locale, format_money
 
 from .documents import VAT_EXEMPTION, _country, _identifiers, _legal_status, _logo, _percent, _person, _seller_ids
 from .quote_models import Quote
+from .quote_selectors import totals_with  # the same sums as the customer's page
 
 TEMPLATE = "sales/pdf/quote.html"
 
@@ -49,8 +51,6 @@ def _vat_rows(lines, language: str, money) -> list[dict]:
 def page(quote: Quote, *, chosen: set[int] | None = None, accepted_by: str = "",
          accepted_at: datetime | None = None) -> dict:
     """The template's context, every amount, quantity and rate written in the quote's language."""
-    from .quote_selectors import totals_with  # the same sums as the customer's page
-
     currency, language, seller, buyer = quote.currency, quote.language, quote.seller, quote.buyer
 
     def money(amount):
@@ -96,8 +96,6 @@ def page(quote: Quote, *, chosen: set[int] | None = None, accepted_by: str = "",
 
 
 def _date(value) -> str:
-    from django.utils.formats import date_format
-
     return date_format(value, "DATE_FORMAT")
 
 

@@ -371,3 +371,49 @@ def test_a_token_finds_a_sent_quote_only(draft, seller, variant, mailoutbox):
     for token in ("", "x", sent.token[:-1] + "A" if sent.token[-1] != "A" else sent.token[:-1] + "B", "y" * 500):
         with pytest.raises(QuoteNotFound):
             quote_selectors.by_token(token)
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.parametrize("currency", ["XOF", "EUR"])
+def test_stored_totals_always_equal_their_recomputation(currency, seller):
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    from ashopy.core.money import quantum, round_money
+
+    store = factories.StoreFactory(slug=f"totals-{currency.lower()}", currency=currency,
+                                   country="SN" if currency == "XOF" else "FR")
+    staff = factories.staff(store, "vendeur", email=f"vendeur-{currency.lower()}@example.com")
+    places = -quantum(currency).as_tuple().exponent
+    line = st.tuples(st.integers(1, 50),
+                     st.decimals(min_value=0, max_value=1_000_000, places=places, allow_nan=False,
+                                 allow_infinity=False),
+                     st.sampled_from(["0", "5.5", "10", "18", "20"]), st.booleans())
+
+    @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(line, min_size=1, max_size=6))
+    def check(lines):
+        try:
+            with transaction.atomic():
+                quote = quote_services.create_quote(store=store, user=staff, prospect_email="p@example.com")
+                for quantity, price, rate, optional in lines:
+                    quote_services.add_free_line(quote=quote, user=staff, description="Ligne", quantity=quantity,
+                                                 unit_price=price, tax_rate=rate, optional=optional)
+                quote = Quote.objects.get(pk=quote.pk)
+                assert quote.recomputed_totals() == {"total_net": quote.total_net, "total_tax": quote.total_tax,
+                                                     "total": quote.total}
+                expected = sum((round_money(price * quantity, currency) for quantity, price, _r, optional in lines
+                                if not optional), Decimal(0))
+                assert quote.total_net == expected
+                for amount in (quote.total_net, quote.total_tax, quote.total):
+                    assert amount == amount.quantize(quantum(currency))
+                raise Rollback
+        except Rollback:
+            pass
+
+    check()
+
