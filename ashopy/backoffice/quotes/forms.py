@@ -128,5 +128,18 @@ class LineForm(BootstrapMixin, forms.Form):
         self.order_fields(["quantity", "unit_price", "reason", "optional"])
 
 
+class DepositForm(BootstrapMixin, forms.Form):
+    """Money received for a converted quote's order by transfer or in cash (the deposit, or the balance)."""
+
+    method = forms.ChoiceField(label=_("Payment method"), choices=[("bank_transfer", _("Bank transfer")),
+                                                                   ("cash", _("Cash"))])
+
+    def __init__(self, quote: Quote, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"] = AmountField(currency=quote.currency, label=_("Amount received"))
+        styled([self.fields["amount"]])
+        self.order_fields(["amount", "method"])
+
+
 class WithdrawForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("Why (kept in the history)"), max_length=1000, required=False)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/send/", views.send, name="send"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/duplicate/", views.duplicate, name="duplicate"),
+    path("<int:pk>/payment/", views.record_deposit, name="record_deposit"),
 ]

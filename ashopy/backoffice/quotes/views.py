@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ashopy.backoffice.sales.views import in_store_timezone, refused
 from ashopy.core.errors import DomainError
-from ashopy.sales import quote_selectors, quote_services, rules, staff_quotes
+from ashopy.sales import quote_acceptance, quote_selectors, quote_services, rules, staff_quotes
 from ashopy.sales.errors import QuoteNotFound
 from ashopy.sales.quote_models import Quote
 from ashopy.stores.decorators import store_staff_required
 
 from .forms import (
     CatalogueLineForm,
+    DepositForm,
     FreeLineForm,
     LineForm,
     QuoteDetailsForm,
@@ -86,13 +87,14 @@ def _catalogue(request, quote: Quote) -> tuple[str, list]:
 
 
 def detail_page(request, quote: Quote, *, details_form=None, line_forms=None, catalogue_form=None,
-                free_form=None, withdraw_form=None, status=200):
+                free_form=None, withdraw_form=None, deposit_form=None, status=200):
     """The quote's page; for a draft, its editor. A form sent back with its errors replaces the blank one."""
     lines = list(quote.lines.all())
     may_write = rules.allowed(user=request.user, store=request.store, action="issue")
     draft = quote.is_draft
     find, found = _catalogue(request, quote) if draft and may_write else ("", [])
     chosen = {line.pk for line in lines if line.chosen}
+    due_kind, due = quote_acceptance.amount_due_now(quote) if quote.order_id else ("", 0)
     return render(request, "backoffice/quotes/quote_detail.html", {
         "quote": quote, "lines": lines, "rows": _line_rows(quote, lines, line_forms),
         "events": [(event, staff_quotes.describe(event)) for event in quote.events.all()],
@@ -109,6 +111,9 @@ def detail_page(request, quote: Quote, *, details_form=None, line_forms=None, ca
             "deposit_amount": quote.deposit_amount, "notes": quote.notes, "terms": quote.terms}) if draft else None),
         "free_form": free_form or (FreeLineForm(quote, prefix="free") if draft else None),
         "withdraw_form": withdraw_form or WithdrawForm(prefix="withdraw"),
+        "due_kind": due_kind, "due": due,
+        "deposit_form": (deposit_form or DepositForm(quote, prefix="deposit", initial={"amount": due}))
+        if may_write and due_kind else None,
     }, status=status)
 
 
@@ -188,3 +193,23 @@ def duplicate(request, pk):
         return redirect("staff_quotes:quote_detail", pk=quote.pk)
     messages.success(request, _("A new draft copies this quote: change it, then send it."))
     return redirect("staff_quotes:quote_detail", pk=copy.pk)
+
+
+@store_staff_required(WRITE_ROLES)
+@require_POST
+@in_store_timezone
+def record_deposit(request, pk):
+    """A deposit or the balance of a converted quote's order, received by transfer or in cash."""
+    quote = quote_of(request, pk)
+    form = DepositForm(quote, request.POST, prefix="deposit")
+    if form.is_valid():
+        try:
+            quote_acceptance.record_deposit(quote=quote, user=request.user, amount=form.cleaned_data["amount"],
+                                            method=form.cleaned_data["method"])
+        except DomainError as error:
+            refused(error)
+            form.add_error("amount" if not error.fields else None, str(error))
+        else:
+            messages.success(request, _("The payment is recorded on the order."))
+            return redirect("staff_quotes:quote_detail", pk=quote.pk)
+    return detail_page(request, quote, deposit_form=form, status=400)

@@ -254,3 +254,27 @@ def test_an_accepted_quote_shows_its_acceptance_and_its_order(seller, sent):
     assert f'href="{reverse("staff_orders:order_detail", args=[quote.order.number])}"' in html
     assert "Accepted online by the customer." in html and "Turned into an order." in html
     assert 'data-testid="send"' not in html and 'data-testid="withdraw"' not in html
+
+
+def test_the_deposit_received_by_transfer_is_recorded_on_the_order(seller, draft):
+    from ashopy.payments.models import Payment
+    from ashopy.sales import quote_acceptance
+
+    quote_services.update_quote(quote=draft, user=seller, deposit_percent=Decimal(30))
+    sent = quote_services.send_quote(quote=draft, user=seller)
+    quote_acceptance.accept_quote(quote=sent, name="Awa Ndiaye", accepted_terms=True)
+    quote = Quote.objects.get(pk=sent.pk)
+    client = browser(seller)
+    page = client.get(detail(quote))
+    assert 'data-testid="record-deposit"' in page.content.decode() and page.context["due_kind"] == "deposit"
+    url = reverse("staff_quotes:record_deposit", args=[quote.pk])
+    for amount, method in (("0", "cash"), ("-5", "cash"), ("10.5", "cash"), ("1000", "wave"), ("x" * 40, "cash")):
+        response = client.post(url, {"deposit-amount": amount, "deposit-method": method})
+        assert response.status_code == 400, (amount, method)
+    assert not Payment.objects.filter(order=quote.order, status=Payment.Status.SUCCEEDED).exists()
+    deposit = page.context["due"]
+    response = client.post(url, {"deposit-amount": str(deposit), "deposit-method": "bank_transfer"})
+    assert response.status_code == 302
+    [payment] = Payment.objects.filter(order=quote.order, status=Payment.Status.SUCCEEDED)
+    assert payment.amount == deposit
+    assert client.get(detail(quote)).context["due_kind"] == "balance"

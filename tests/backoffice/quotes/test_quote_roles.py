@@ -62,7 +62,7 @@ def test_another_stores_quote_is_a_404_for_every_page_and_action(other_store, ot
     for name, args in (("send", [quote.pk]), ("withdraw", [quote.pk]), ("duplicate", [quote.pk]),
                        ("update_details", [quote.pk]), ("add_free_line", [quote.pk]),
                        ("add_catalogue_line", [quote.pk]), ("update_line", [quote.pk, line.pk]),
-                       ("remove_line", [quote.pk, line.pk])):
+                       ("remove_line", [quote.pk, line.pk]), ("record_deposit", [quote.pk])):
         assert client.post(reverse(f"staff_quotes:{name}", args=args)).status_code == 404, name
     quote = Quote.objects.get(pk=quote.pk)
     assert quote.is_draft and quote.lines.count() == 1 and Quote.objects.count() == 1
