@@ -388,5 +388,5 @@ def test_the_pdf_downloads_as_stored(client, store, seller, customer, variant, m
 
 def test_the_page_s_query_budget(client, store, seller, customer, variant, mailoutbox, django_assert_max_num_queries):
     quote = accept(make_quote(store, seller, customer, variant, deposit_percent="30"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):
         assert client.get(page(quote)).status_code == 200
