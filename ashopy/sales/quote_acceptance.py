@@ -36,7 +36,7 @@ from ashopy.payments import services as payments
 from ashopy.payments.errors import UnknownMethod
 from ashopy.payments.models import Payment
 
-from . import quote_documents, quote_selectors
+from . import quote_documents, quote_emails, quote_selectors
 from .errors import AcceptanceIncomplete, InvalidDepositMethod, NoDeposit, QuoteExpired, QuoteStateError
 from .quote_models import Quote, QuoteAcceptance, QuoteLine
 from .quote_services import authorize, event, local_today, transition
@@ -95,6 +95,7 @@ def accept_quote(*, quote: Quote, name: str, accepted_terms: bool, options=(), i
     except BaseException:
         default_storage.delete(stored)
         raise
+    quote_emails.tell_staff(quote=quote)
     return quote
 
 
@@ -131,16 +132,17 @@ def _accept_locked(quote: Quote, chosen: set[int], number: str, *, user) -> Quot
     return quote
 
 
-@transaction.atomic
 def refuse_quote(*, quote: Quote, reason: str = "", user=None) -> Quote:
-    """The customer declines a sent quote (with a reason, if they give one)."""
-    quote = Quote.objects.select_for_update(of=("self",)).select_related("store").get(pk=quote.pk)
-    if quote.state != Quote.State.SENT:
-        raise QuoteStateError(quote)
-    quote, before = transition(quote, "refuse")
-    quote.refusal_reason = str(reason or "").strip()[:2000]
-    quote.save()
-    event(quote, "refused", user, before=before)
+    """The customer declines a sent quote (with a reason, if they give one); the store is told."""
+    with transaction.atomic():
+        quote = Quote.objects.select_for_update(of=("self",)).select_related("store").get(pk=quote.pk)
+        if quote.state != Quote.State.SENT:
+            raise QuoteStateError(quote)
+        quote, before = transition(quote, "refuse")
+        quote.refusal_reason = str(reason or "").strip()[:2000]
+        quote.save()
+        event(quote, "refused", user, before=before)
+    quote_emails.tell_staff(quote=quote)
     return quote
 
 

@@ -417,3 +417,17 @@ def test_stored_totals_always_equal_their_recomputation(currency, seller):
 
     check()
 
+
+
+def test_every_event_reads_in_words(draft, seller, variant, mailoutbox):
+    line = quote_services.add_catalogue_line(quote=draft, user=seller, variant=variant, quantity=1)
+    quote_services.update_line(line=line, user=seller, quantity=2)
+    quote_services.update_quote(quote=draft, user=seller, notes="x")
+    quote_services.duplicate_quote(quote=draft, user=seller)
+    sent = quote_services.send_quote(quote=draft, user=seller)
+    quote_services.withdraw_quote(quote=sent, user=seller)
+    with translation.override("fr"):
+        labels = [event.label for event in QuoteEvent.objects.filter(quote=draft).order_by("id")]
+    assert labels == ["Créé", "Ligne ajoutée", "Ligne modifiée", "Informations modifiées",
+                      "Copié dans un nouveau brouillon", "Envoyé", "Envoyé par e-mail au client", "Retiré"]
+    assert all("_" not in label for label in labels)

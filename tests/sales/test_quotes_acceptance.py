@@ -388,5 +388,15 @@ def test_the_pdf_downloads_as_stored(client, store, seller, customer, variant, m
 
 def test_the_page_s_query_budget(client, store, seller, customer, variant, mailoutbox, django_assert_max_num_queries):
     quote = accept(make_quote(store, seller, customer, variant, deposit_percent="30"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):
         assert client.get(page(quote)).status_code == 200
+
+
+def test_the_store_hears_of_the_answer(store, seller, customer, variant, manager, mailoutbox):
+    accepted = accept(make_quote(store, seller, customer, variant))
+    refused = quote_acceptance.refuse_quote(quote=make_quote(store, seller, customer, variant), reason="Budget")
+    told = [mail for mail in mailoutbox if mail.to != ["client@example.com"]]
+    assert [mail.subject for mail in told] == [f"Devis {accepted.number} accepté", f"Devis {refused.number} refusé"]
+    assert all(mail.to == sorted([manager.email, seller.email]) for mail in told)
+    assert "signé «\u00a0Awa Diop\u00a0»" in told[0].body and accepted.order.number in told[0].body
+    assert "Motif indiqué\u00a0: Budget" in told[1].body
