@@ -200,6 +200,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-orders": {"task": "ashopy.orders.tasks.expire_orders", "schedule": 60.0},
     "deliver-outbox": {"task": "ashopy.core.tasks.deliver_outbox", "schedule": 60.0},
     "mark-overdue-invoices": {"task": "ashopy.sales.tasks.mark_overdue_invoices", "schedule": 3600.0},
+    "expire-quotes": {"task": "ashopy.sales.tasks.expire_quotes", "schedule": 86400.0},
 }
 
 # Payments: which providers each store offers, with their credentials (JSON, by store slug or "*").
@@ -292,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "AttributeKindEnum": "ashopy.catalog.models.Attribute.Kind",
         "ProductKindEnum": "ashopy.api.catalog.serializers.PRODUCT_KIND_CHOICES",
         "SegmentEnum": "ashopy.accounts.models.Segment",
+        "QuoteStateEnum": "ashopy.sales.quote_models.Quote.State",
+        "PurchaseOrderStateEnum": "ashopy.purchasing.models.PurchaseOrder.State",
     },
 }
 

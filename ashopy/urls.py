@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/", include("ashopy.api.urls")),
     path("account/orders/", include("ashopy.customer.urls")),
     path("account/invoices/", include("ashopy.customer.invoices")),
+    path("quote/", include("ashopy.customer.quotes")),
+    path("account/quote-requests/", include("ashopy.customer.quote_requests")),
     path("account/", include("ashopy.accounts.urls")),
     path("cart/", include("ashopy.cart.urls")),
     path("checkout/", include("ashopy.checkout.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("staff/orders/", include("ashopy.backoffice.orders.urls")),
     path("staff/customers/", include("ashopy.backoffice.customers.urls")),
     path("staff/invoices/", include("ashopy.backoffice.sales.urls")),
+    path("staff/quotes/", include("ashopy.backoffice.quotes.urls")),
     path("staff/accounting/", include("ashopy.backoffice.accounting.urls")),
     path("staff/catalog/io/", include("ashopy.backoffice.catalog_io.urls")),
 

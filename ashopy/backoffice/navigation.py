@@ -20,7 +20,8 @@ HOME = "staff_home:home"
 SECTIONS: tuple[tuple[Promise | None, tuple[tuple[str, Promise], ...]], ...] = (
     (None, ((HOME, _("Overview")),)),
     (_("Sales"), (("staff_orders:order_list", _("Orders")), ("staff_orders:preorder_list", _("Pre-orders waiting")),
-                  ("staff_sales:invoice_list", _("Invoices")), ("staff_customers:customer_list", _("Customers")),
+                  ("staff_sales:invoice_list", _("Invoices")),
+                  ("staff_quotes:quote_list", _("Quotes")), ("staff_customers:customer_list", _("Customers")),
                   ("staff_accounting:index", _("Accounting")))),
     (_("Catalogue"), (("staff_catalog:product_list", _("Products")), ("staff_catalog:category_list", _("Categories")),
                       ("staff_catalog:brand_list", _("Brands")),

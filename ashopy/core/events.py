@@ -40,6 +40,7 @@ EVENTS = frozenset({
     "stock_low",
     "stock_added",  # units entered a warehouse (a receipt, a return, a found unit, a transfer)
     "purchase_order_received",
+    "quote_requested",  # a customer asked for a quote (their cart, or a real-estate lot to reserve)
 })
 MAX_ATTEMPTS = 8
 

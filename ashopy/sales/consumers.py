@@ -24,3 +24,11 @@ def credit_cancelled_order(*, order_id: int, **_facts) -> None:
     """A paid order cancelled after its invoice was issued: the invoice stays as it is and a credit note
     for what remains on it corrects it (the order's cancellation already refunded and restocked)."""
     services.credit_cancelled_order(order_id=order_id)
+
+
+@events.consumer("quote_requested", name="sales.quote_request.notify_staff")
+def notify_staff_of_quote_request(*, quote_id: int, **_facts) -> None:
+    """E-mail the store's salespeople, managers and admins that a customer asked for a quote, once."""
+    from . import quote_request_emails
+
+    quote_request_emails.notify_staff(quote_id=quote_id)

@@ -11,7 +11,12 @@ from rest_framework.test import APIClient
 ENDPOINTS = ["/api/v1/products/", "/api/v1/products/{slug}/", "/api/v1/products/{product_slug}/variants/",
              "/api/v1/products/{product_slug}/images/", "/api/v1/categories/", "/api/v1/categories/{id}/",
              "/api/v1/brands/", "/api/v1/auth/register/", "/api/v1/auth/token/", "/api/v1/auth/token/refresh/",
-             "/api/v1/auth/logout/", "/api/v1/me/", "/api/v1/me/addresses/", "/api/v1/me/addresses/{id}/"]
+             "/api/v1/auth/logout/", "/api/v1/me/", "/api/v1/me/addresses/", "/api/v1/me/addresses/{id}/",
+             "/api/v1/staff/quotes/", "/api/v1/staff/quotes/{quote_id}/", "/api/v1/staff/quotes/{quote_id}/lines/",
+             "/api/v1/staff/quotes/{quote_id}/lines/{line_id}/", "/api/v1/staff/quotes/{quote_id}/send/",
+             "/api/v1/staff/quotes/{quote_id}/withdraw/", "/api/v1/staff/quotes/{quote_id}/duplicate/",
+             "/api/v1/staff/quotes/{quote_id}/pdf/", "/api/v1/quotes/{token}/",
+             "/api/v1/quotes/{token}/accept/", "/api/v1/quotes/{token}/refuse/"]
 
 
 @pytest.fixture(autouse=True)

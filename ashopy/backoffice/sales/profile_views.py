@@ -18,6 +18,7 @@ from ashopy.stores.decorators import store_staff_required
 from .forms import LegalProfileForm
 from .views import refused
 
+QUOTE_FIELDS = ("quote_format", "quote_validity_days")
 # A buyer with every mention: what `legal.missing_mentions` then lists is what the seller's side lacks.
 COMPLETE_BUYER = {"name": "-", "line1": "-", "city": "-"}
 
@@ -29,11 +30,16 @@ def legal_profile(request):
     seller = services.profile_of(store)
     fields = profile.fields_for(str(store.country))
     form = LegalProfileForm(store, seller, fields, request.POST if request.method == "POST" else None)
+    for name in QUOTE_FIELDS:  # left empty: kept as they are
+        if name in form.fields:
+            form.fields[name].required = False
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                profile.update_legal_profile(store=store, user=request.user, **form.cleaned_data)
+                profile.update_legal_profile(store=store, user=request.user, **{
+                    name: value for name, value in form.cleaned_data.items()
+                    if name not in QUOTE_FIELDS or value not in (None, "")})
             except InvalidLegalProfile as error:
                 for name, problems in error.fields.items():
                     for problem in problems:
@@ -50,4 +56,5 @@ def legal_profile(request):
     return render(request, "backoffice/sales/legal_profile.html", {
         "form": form, "missing": lacking, "country": store.country,
         "store_fields": [form[name] for name in profile.STORE_FIELDS],
-        "profile_fields": [form[name] for name in fields]}, status=status)
+        "profile_fields": [form[name] for name in fields if name not in QUOTE_FIELDS],
+        "quote_fields": [form[name] for name in QUOTE_FIELDS if name in form.fields]}, status=status)

@@ -39,7 +39,7 @@ def test_french_amounts_and_dates_on_the_list_and_the_detail(manager, seller, un
     assert issued in detail and french(12500) in detail and "18&nbsp;%" in detail
     assert f'value="{int(unpaid_invoice.amount_due) - 12500}"' in detail  # the amount still due, in francs
     for page in (listing, detail):
-        assert page.count("<table") == page.count('<div class="table-responsive'), "a table not scrolling inside its box"
+        assert page.count("<table") == page.count('<div class="table-responsive'), "a table outside its box"
         assert inline_code(page) == []
     assert not re.search(r'<td class="text-end">[^<]*F\u202fCFA', detail), "an amount without text-nowrap"
 
