@@ -66,7 +66,7 @@ def _chosen(request, quote: Quote) -> set[int] | None:
         return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def quote_page(request, token):
     quote = _quote(request, token)
     if quote.order_id or quote.state != Quote.State.SENT:

@@ -400,3 +400,13 @@ def test_the_store_hears_of_the_answer(store, seller, customer, variant, manager
     assert all(mail.to == sorted([manager.email, seller.email]) for mail in told)
     assert "signé «\u00a0Awa Diop\u00a0»" in told[0].body and accepted.order.number in told[0].body
     assert "Motif indiqué\u00a0: Budget" in told[1].body
+
+
+def test_other_methods_are_refused(client, store, seller, customer, variant, mailoutbox):
+    quote = make_quote(store, seller, customer, variant)
+    assert client.head(page(quote)).status_code == 200
+    assert client.put(page(quote)).status_code == 405
+    assert client.get(f"/quote/{quote.token}/refuse/").status_code == 405
+    assert client.get(f"/quote/{quote.token}/pay/").status_code == 405
+    assert client.post(f"/quote/{quote.token}/pay/", {"method": "sandbox"}).status_code == 409, "nothing to pay yet"
+    assert Quote.objects.get(pk=quote.pk).state == Quote.State.SENT
