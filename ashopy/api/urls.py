@@ -38,6 +38,7 @@ v1 = [
     path("checkout/<uuid:token>/pay/", checkout.PayView.as_view(), name="checkout-pay"),
     path("checkout/<uuid:token>/cancel/", checkout.CancelPaymentView.as_view(), name="checkout-cancel"),
     path("", include("ashopy.api.orders.urls")),
+    path("", include("ashopy.api.sales.urls")),
     path("", include(router.urls)),
 ]
 
