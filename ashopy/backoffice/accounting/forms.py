@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.accounts.forms import BootstrapMixin
+from ashopy.backoffice.widgets import DateInput, StaffFormMixin
 from ashopy.core.errors import DomainError
 from ashopy.sales import journal
 
@@ -28,9 +29,9 @@ def presets(today: date) -> list[Preset]:
             Preset(_("This year"), today.replace(month=1, day=1), today.replace(month=12, day=31))]
 
 
-class PeriodForm(BootstrapMixin, forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+class PeriodForm(StaffFormMixin, BootstrapMixin, forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=DateInput())
+    date_to = forms.DateField(label=_("To"), widget=DateInput())
 
     def clean(self):
         data = super().clean()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ashopy.accounts.forms import BootstrapMixin
+from ashopy.backoffice.widgets import StaffFormMixin
 from ashopy.catalog import selectors
 from ashopy.catalog.models import Attribute, Brand, Category, Product
 from ashopy.catalog.services import MAX_PRICE
@@ -29,7 +30,9 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return f"{'— ' * (category.level - 1)}{category.name}"
 
 
-class ProductFilterForm(BootstrapMixin, forms.Form):
+class ProductFilterForm(StaffFormMixin, BootstrapMixin, forms.Form):
+    staff_filter = True
+
     q = forms.CharField(label=_("Name, SKU or barcode"), max_length=100, required=False)
     category = CategoryChoiceField(Category.objects.none(), label=_("Category"), required=False,
                                    empty_label=_("All categories"))
@@ -51,7 +54,7 @@ class ProductFilterForm(BootstrapMixin, forms.Form):
                                              stock=data.get("stock") or "")
 
 
-class BulkActionForm(BootstrapMixin, forms.Form):
+class BulkActionForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """An action on the products ticked in the list."""
 
     ACTIONS = [("publish", _("Publish")), ("unpublish", _("Unpublish (draft)")),
@@ -93,7 +96,7 @@ class BulkActionForm(BootstrapMixin, forms.Form):
 
 # --- categories, brands, product types -------------------------------------------------------
 
-class CategoryForm(BootstrapMixin, forms.Form):
+class CategoryForm(StaffFormMixin, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     slug = forms.SlugField(label=_("Slug"), max_length=140, required=False,
                            help_text=_("Made from the name when left empty."))
@@ -115,7 +118,7 @@ class CategoryForm(BootstrapMixin, forms.Form):
         return data
 
 
-class BrandForm(BootstrapMixin, forms.Form):
+class BrandForm(StaffFormMixin, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     slug = forms.SlugField(label=_("Slug"), max_length=140, required=False,
                            help_text=_("Made from the name when left empty."))
@@ -129,13 +132,13 @@ class BrandForm(BootstrapMixin, forms.Form):
         return data
 
 
-class ProductTypeForm(BootstrapMixin, forms.Form):
+class ProductTypeForm(StaffFormMixin, BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     slug = forms.SlugField(label=_("Slug"), max_length=140, required=False,
                            help_text=_("Made from the name when left empty."))
 
 
-class AttributeForm(BootstrapMixin, forms.Form):
+class AttributeForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """One attribute of a product type; its slug is set once, from its name."""
 
     slug = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=80)

@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.accounts.forms import BootstrapMixin
+from ashopy.backoffice.widgets import StaffFormMixin
 from ashopy.catalog import selectors
 from ashopy.catalog.models import Attribute, Product, ProductImage, Variant
 from ashopy.catalog.services import MAX_PRICE
@@ -29,7 +30,7 @@ MAX_OPTIONS = 5
 MAX_POSITION = 32767
 
 
-class ProductForm(BootstrapMixin, forms.ModelForm):
+class ProductForm(StaffFormMixin, BootstrapMixin, forms.ModelForm):
     category = CategoryChoiceField(None, label=_("Category"))
 
     class Meta:
@@ -80,7 +81,7 @@ class NewProductForm(ProductForm):
         return data
 
 
-class SpecificationForm(BootstrapMixin, forms.Form):
+class SpecificationForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """One typed field per attribute of the product's type; an empty field removes the value."""
 
     def __init__(self, attributes: list[Attribute], values, *args, **kwargs):
@@ -162,7 +163,7 @@ def _minor_unit(currency: str):
     return validate
 
 
-class VariantForm(BootstrapMixin, forms.Form):
+class VariantForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """One row of the variants table; `id` is empty for a new variant."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -245,7 +246,7 @@ VariantFormSet = forms.formset_factory(VariantForm, formset=BaseVariantFormSet, 
                                        max_num=200, absolute_max=200, validate_max=True)
 
 
-class OptionNamesForm(forms.Form):
+class OptionNamesForm(StaffFormMixin, forms.Form):
     """The option columns' names (Colour, Size …); the last, empty one adds a column."""
 
     def __init__(self, names: list[str], *args, **kwargs):
@@ -269,7 +270,7 @@ class OptionNamesForm(forms.Form):
 
 # --- images --------------------------------------------------------------------------------
 
-class ImageForm(BootstrapMixin, forms.Form):
+class ImageForm(StaffFormMixin, BootstrapMixin, forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     alt = forms.CharField(label=_("Alternative text"), max_length=200, required=False)
     position = forms.IntegerField(label=_("Position"), min_value=0, max_value=MAX_POSITION)
@@ -290,6 +291,6 @@ ImageFormSet = forms.formset_factory(ImageForm, formset=BaseImageFormSet, extra=
                                      max_num=100, absolute_max=100, validate_max=True)
 
 
-class UploadForm(BootstrapMixin, forms.Form):
+class UploadForm(StaffFormMixin, BootstrapMixin, forms.Form):
     image = forms.ImageField(label=_("Image"), validators=[validate_image_size])
     alt = forms.CharField(label=_("Alternative text"), max_length=200, required=False)

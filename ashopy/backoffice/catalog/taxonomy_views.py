@@ -34,7 +34,7 @@ def category_list(request):
     """The store's category tree, parents before their children, siblings by position then name."""
     categories = list(selectors.store_categories(request.store).annotate(product_count=Count("products")))
     for category in categories:
-        category.indent = "— " * (category.level - 1)
+        category.depth = min(category.level, 5)  # the template indents by depth (staff.css: .staff-tree-level-N)
     return render(request, "backoffice/catalog/category_list.html", {"categories": categories})
 
 

@@ -9,10 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from ashopy.backoffice.text import notice_invalid_filters
 from ashopy.catalog import selectors, services
 from ashopy.stores.decorators import store_staff_required
 from ashopy.stores.rules import CATALOGUE_ROLES
@@ -24,9 +24,7 @@ PAGE_SIZE = 30
 
 def notice_invalid(request, form) -> None:
     """Bad filters are dropped and said so, rather than failing the page."""
-    if form.is_bound and not form.is_valid():
-        problems = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
-        messages.warning(request, _("Some filters were ignored. %(problems)s") % {"problems": "; ".join(problems)})
+    notice_invalid_filters(request, form)
 
 
 def error_messages(request, error: ValidationError) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from ashopy.backoffice.text import join_list
+
 from .widgets import plain_text
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -112,4 +114,4 @@ def check_columns(headers: list[str], *, known: list[str], required: list[str]) 
         problems.append(_("missing columns: %(names)s") % {"names": ", ".join(missing)})
     if problems:
         raise FileRefused(_("This file does not have the expected columns (%(problems)s). Expected: %(known)s.") % {
-            "problems": "; ".join(problems), "known": ", ".join(known)})
+            "problems": join_list(problems), "known": ", ".join(known)})

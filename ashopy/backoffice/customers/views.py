@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ashopy.accounts import selectors, services
 from ashopy.accounts.forms import CustomerFilterForm
 from ashopy.accounts.models import Segment, User
+from ashopy.backoffice.text import notice_invalid_filters
 from ashopy.core.errors import DomainError
 from ashopy.orders import selectors as orders
 from ashopy.stores.decorators import SALES_ROLES, store_staff_required
@@ -54,9 +55,7 @@ def _customer(request, pk) -> User:
 def customer_list(request):
     """The store's customers, newest first, searched and filtered as the staff API does."""
     form = CustomerFilterForm(request.store, request.GET or None)
-    if form.is_bound and not form.is_valid():
-        problems = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
-        messages.warning(request, _("Some filters were ignored. %(problems)s") % {"problems": "; ".join(problems)})
+    notice_invalid_filters(request, form)
     rows = orders.with_order_figures(selectors.search_customers(store=request.store, filters=form.filters()),
                                      store=request.store)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

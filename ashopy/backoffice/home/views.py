@@ -117,5 +117,5 @@ def home(request):
     return render(request, "backoffice/home/home.html", {
         "periods": periods, "work": _work_figures(request, labels),
         "charts": _charts(request, first=first, today=today, zone=zone, labels=labels),
-        "today": today, "monday": monday, "time_zone": store.timezone,
+        "today": today, "monday": monday,
     })

@@ -9,6 +9,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.accounts.forms import BootstrapMixin
+from ashopy.backoffice.widgets import DateInput, StaffFormMixin
 from ashopy.catalog.models import Variant
 from ashopy.inventory import services
 from ashopy.inventory.adjustments import ADJUSTMENT_CAUSES, NOTE_LENGTH, adjustment_note
@@ -36,7 +37,7 @@ def _warehouses(store, *, active_only=True):
     return rows.filter(is_active=True) if active_only else rows
 
 
-class StoreForm(BootstrapMixin, forms.Form):
+class StoreForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """A form whose choices belong to one store."""
 
     def __init__(self, store, *args, **kwargs):
@@ -63,8 +64,8 @@ class MovementFilterForm(StoreForm):
                               help_text=_("Product ID, slug or a SKU."))
     warehouse = forms.ModelChoiceField(Warehouse.objects.none(), label=_("Warehouse"), required=False,
                                        empty_label=_("All warehouses"))
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, store, *args, with_product=True, **kwargs):
         super().__init__(store, *args, **kwargs)

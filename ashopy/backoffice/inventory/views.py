@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ashopy.backoffice.text import notice_invalid_filters
 from ashopy.catalog.models import Variant
 from ashopy.core.errors import DomainError
 from ashopy.inventory import selectors
@@ -49,10 +50,7 @@ def _page(request, rows):
 
 def _notice_invalid(request, form) -> None:
     """Bad filters are dropped and said so, rather than failing the page."""
-    if form.is_bound and not form.is_valid():
-        problems = [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
-                    for name, errors in form.errors.items()]
-        messages.warning(request, _("Some filters were ignored. %(problems)s") % {"problems": "; ".join(problems)})
+    notice_invalid_filters(request, form)
 
 
 @require_safe

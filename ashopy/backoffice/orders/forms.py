@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.accounts.forms import BootstrapMixin
+from ashopy.backoffice.widgets import DateInput, StaffFormMixin
 from ashopy.orders.models import Order
 from ashopy.orders.selectors import STATE_GROUPS, OrderFilters
 from ashopy.payments import providers
@@ -19,14 +20,16 @@ def payment_method_choices(store) -> list[tuple[str, str]]:
     return [(provider.code, str(provider.label or provider.code)) for provider in providers.offered(store)]
 
 
-class OrderFilterForm(BootstrapMixin, forms.Form):
+class OrderFilterForm(StaffFormMixin, BootstrapMixin, forms.Form):
+    staff_filter = True
+
     q = forms.CharField(label=_("Number, customer name or e-mail"), max_length=100, required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     payment_method = forms.ChoiceField(label=_("Payment method"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    paid_from = forms.DateField(label=_("Paid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    paid_to = forms.DateField(label=_("Paid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    paid_from = forms.DateField(label=_("Paid from"), required=False, widget=DateInput())
+    paid_to = forms.DateField(label=_("Paid until"), required=False, widget=DateInput())
 
     # Labels of orders.selectors.STATE_GROUPS, the lists the staff home's figures link to.
     GROUP_LABELS = {"sold": _("Sales: paid, not cancelled"),
@@ -61,8 +64,10 @@ class OrderFilterForm(BootstrapMixin, forms.Form):
                             q=data.get("q") or "")
 
 
-class PreorderFilterForm(BootstrapMixin, forms.Form):
+class PreorderFilterForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """The waiting pre-orders' filter: one of the products that has some."""
+
+    staff_filter = True
 
     product = forms.TypedChoiceField(label=_("Product"), required=False, coerce=int, empty_value=None)
 
@@ -74,13 +79,13 @@ class PreorderFilterForm(BootstrapMixin, forms.Form):
         return self.cleaned_data.get("product") if self.is_bound and self.is_valid() else None
 
 
-class NoteForm(BootstrapMixin, forms.Form):
+class NoteForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """The optional note of a state change, kept on its event."""
 
     note = forms.CharField(label=_("Note"), max_length=NOTE_LENGTH, required=False)
 
 
-class TrackingForm(BootstrapMixin, forms.Form):
+class TrackingForm(StaffFormMixin, BootstrapMixin, forms.Form):
     carrier = forms.CharField(label=_("Carrier"), max_length=Order._meta.get_field("carrier").max_length,
                               required=False)
     tracking_number = forms.CharField(label=_("Tracking number"),
@@ -93,5 +98,5 @@ class ShipForm(TrackingForm):
     note = forms.CharField(label=_("Note"), max_length=NOTE_LENGTH, required=False)
 
 
-class AddNoteForm(BootstrapMixin, forms.Form):
+class AddNoteForm(StaffFormMixin, BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django_fsm import can_proceed
 
+from ashopy.backoffice.text import notice_invalid_filters
 from ashopy.checkout import services as checkout
 from ashopy.core.errors import DomainError
 from ashopy.orders import selectors
@@ -56,10 +57,7 @@ def _in_store_timezone(view):
 
 def _notice_invalid(request, form) -> None:
     """Bad filters are dropped and said so, rather than failing the page."""
-    if form.is_bound and not form.is_valid():
-        problems = [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
-                    for name, errors in form.errors.items()]
-        messages.warning(request, _("Some filters were ignored. %(problems)s") % {"problems": "; ".join(problems)})
+    notice_invalid_filters(request, form)
 
 
 @require_safe

@@ -1,11 +1,18 @@
 """Purchasing forms: they check the shape of the input; `services.py` decides and writes."""
 
+import datetime
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import get_currency_name, get_territory_currencies
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.accounts.forms import BootstrapMixin
+from ashopy.backoffice.widgets import DateInput, StaffFormMixin
 from ashopy.catalog.models import Variant
+from ashopy.core.money import babel_locale
 from ashopy.inventory.models import Warehouse
 from ashopy.inventory.services import MAX_QUANTITY
 from ashopy.purchasing.models import PurchaseOrder, Supplier
@@ -19,7 +26,30 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else NON_FIELD_ERRORS, messages)
 
 
-class SupplierForm(BootstrapMixin, forms.ModelForm):
+@lru_cache(maxsize=1)
+def _legal_tender_codes() -> frozenset[str]:
+    """The ISO 4217 codes some country uses today (Babel's CLDR data): no fund codes, no dead currencies."""
+    today = datetime.date.today()
+    codes = set()
+    for territory in Locale("en").territories:
+        if len(territory) == 2 and territory.isalpha():
+            codes.update(get_territory_currencies(territory, today, tender=True))
+    return frozenset(codes)
+
+
+def currency_choices(*keep: str) -> list[tuple[str, str]]:
+    """ISO 4217 currencies as « XOF — franc CFA (BCEAO) », by code, in the page's language; the codes in
+    `keep` (the store's, a supplier's current one) are listed even when no country uses them any more."""
+    locale = babel_locale()
+    codes = _legal_tender_codes() | {code for code in keep if code}
+    return [(code, f"{code} — {get_currency_name(code, locale=locale)}") for code in sorted(codes)]
+
+
+class SupplierForm(StaffFormMixin, BootstrapMixin, forms.ModelForm):
+    # A list of ISO 4217 codes rather than free text: a typo ("CFA", "eur") cannot be saved. The model's
+    # validator still checks the code on every save (services, API, admin).
+    currency = forms.ChoiceField(label=_("Currency"), required=False)  # empty: the store's (services)
+
     class Meta:
         model = Supplier
         fields = ["name", "contact_name", "email", "phone", "lead_time_days", "currency", "is_active"]
@@ -27,8 +57,12 @@ class SupplierForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, store, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["currency"].required = False
-        self.fields["currency"].widget.attrs["placeholder"] = store.currency
+        current = self.instance.currency if self.instance.pk else ""
+        field = self.fields["currency"]
+        field.choices = currency_choices(store.currency, current)
+        field.initial = current or store.currency
+        field.help_text = self._meta.help_texts["currency"]
+        field.widget.attrs["class"] = "form-select"
 
 
 class VariantBySkuField(forms.CharField):
@@ -48,7 +82,7 @@ class VariantBySkuField(forms.CharField):
         return variant
 
 
-class SupplierItemForm(BootstrapMixin, forms.Form):
+class SupplierItemForm(StaffFormMixin, BootstrapMixin, forms.Form):
     variant = forms.CharField()  # replaced per store in __init__
     supplier_sku = forms.CharField(label=_("Supplier reference"), max_length=64, required=False)
     unit_cost = forms.DecimalField(label=_("Unit cost"), **COST)
@@ -59,11 +93,11 @@ class SupplierItemForm(BootstrapMixin, forms.Form):
         self.fields["variant"] = VariantBySkuField(store=store, widget=forms.TextInput(attrs={"class": "form-control"}))
 
 
-class PurchaseOrderForm(BootstrapMixin, forms.Form):
+class PurchaseOrderForm(StaffFormMixin, BootstrapMixin, forms.Form):
     supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.none())
     warehouse = forms.ModelChoiceField(label=_("Deliver to"), queryset=Warehouse.objects.none())
     expected_at = forms.DateField(label=_("Expected on"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                  widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, store, **kwargs):
@@ -72,7 +106,7 @@ class PurchaseOrderForm(BootstrapMixin, forms.Form):
         self.fields["warehouse"].queryset = Warehouse.objects.for_store(store).filter(is_active=True)
 
 
-class LineForm(BootstrapMixin, forms.Form):
+class LineForm(StaffFormMixin, BootstrapMixin, forms.Form):
     variant = forms.CharField()  # replaced per store in __init__
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
     unit_cost = forms.DecimalField(label=_("Unit cost"), required=False,
@@ -104,7 +138,7 @@ LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=4, 
                                     max_num=200, validate_max=True)
 
 
-class ReceiveForm(BootstrapMixin, forms.Form):
+class ReceiveForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """One quantity per outstanding line (`line_<id>`); empty or 0 means nothing of it arrived now."""
 
     note = forms.CharField(label=_("Delivery note"), max_length=255, required=False)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ashopy.accounts.forms import BootstrapMixin
+from ashopy.backoffice.widgets import DateInput, StaffFormMixin
 from ashopy.core.money import ZERO, quantum
 from ashopy.sales.models import Invoice, InvoiceLine, SellerProfile
 from ashopy.sales.selectors import NOT_FULLY_PAID, InvoiceFilters
@@ -63,10 +64,12 @@ def styled(fields) -> None:
 
 
 def date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DateInput()
 
 
-class InvoiceFilterForm(BootstrapMixin, forms.Form):
+class InvoiceFilterForm(StaffFormMixin, BootstrapMixin, forms.Form):
+    staff_filter = True
+
     q = forms.CharField(label=_("Number, customer name or e-mail"), max_length=100, required=False)
     kind = forms.ChoiceField(label=pgettext_lazy("sales document", "Kind"), required=False,
                              choices=[("", pgettext_lazy("sales documents", "Invoices and credit notes")),
@@ -94,7 +97,7 @@ class InvoiceFilterForm(BootstrapMixin, forms.Form):
                               issued_before=data.get("date_to"), q=data.get("q") or "")
 
 
-class PaymentForm(BootstrapMixin, forms.Form):
+class PaymentForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """Money received against an issued invoice (or given back on a credit note); partial amounts add up."""
 
     received_on = forms.DateField(label=_("Received on"), widget=date_input())
@@ -118,11 +121,11 @@ class PaymentForm(BootstrapMixin, forms.Form):
         return received_on
 
 
-class SendForm(BootstrapMixin, forms.Form):
+class SendForm(StaffFormMixin, BootstrapMixin, forms.Form):
     to = forms.EmailField(label=_("Send to"), max_length=254)
 
 
-class CreditNoteForm(BootstrapMixin, forms.Form):
+class CreditNoteForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """What to credit: quantities of the invoice's lines, or an amount incl. tax; why; and what follows."""
 
     reason = forms.CharField(label=_("Reason"), max_length=255,
@@ -174,7 +177,7 @@ class CreditNoteForm(BootstrapMixin, forms.Form):
         return data
 
 
-class LegalProfileForm(BootstrapMixin, forms.Form):
+class LegalProfileForm(StaffFormMixin, BootstrapMixin, forms.Form):
     """The store's legal details and its seller profile; which registration fields show depends on its country."""
 
     def __init__(self, store: Store, profile: SellerProfile, fields: tuple[str, ...], *args, **kwargs):

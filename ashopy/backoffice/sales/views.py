@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from ashopy.backoffice.text import notice_invalid_filters
 from ashopy.core import errors
 from ashopy.core.errors import DomainError
 from ashopy.orders.models import Order
@@ -66,10 +67,7 @@ def invoice_of(request, pk) -> Invoice:
 def invoice_list(request):
     """The store's invoices and credit notes, drafts first; one page costs the same queries whatever its rows."""
     form = InvoiceFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        problems = [f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
-                    for name, errors in form.errors.items()]
-        messages.warning(request, _("Some filters were ignored. %(problems)s") % {"problems": "; ".join(problems)})
+    notice_invalid_filters(request, form)
     rows = selectors.invoice_list(store=request.store, filters=form.filters())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "backoffice/sales/invoice_list.html", {

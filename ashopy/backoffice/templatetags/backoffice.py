@@ -1,11 +1,16 @@
 """Template tags of the staff pages: the role-aware menu, the staff home's address for those who may open it,
-and amounts without their symbol for tables that name the currency once."""
+amounts without their symbol for tables that name the currency once, and numbers, currency symbols and
+phone numbers written for the page's language and the store's country."""
 
+import phonenumbers
+from babel.dates import get_timezone_location
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ashopy.backoffice import navigation
-from ashopy.core.money import format_amount
+from ashopy.core.money import babel_locale, format_amount, format_number
+from ashopy.core.money import currency_symbol as symbol_of
 
 register = template.Library()
 
@@ -29,3 +34,64 @@ def staff_home_url(context) -> str:
 def amount(value, currency):
     """``2 473 729`` in XOF, ``1 234,50`` in EUR (French): the money filter without the symbol."""
     return "" if value is None or value == "" else format_amount(value, currency)
+
+
+@register.filter
+def currency_symbol(currency) -> str:
+    """``XOF`` → ``F CFA``, ``EUR`` → ``€`` (the symbol the page's language uses)."""
+    return symbol_of(str(currency)) if currency else ""
+
+
+@register.filter
+def number(value) -> str:
+    """``1234567`` → ``1 234 567`` in French (narrow no-break spaces), ``1,234,567`` in English; a
+    decimal keeps its digits with the language's decimal mark (``6,74``)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return format_number(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return str(value)
+
+
+@register.filter
+def phone(value, country="") -> str:
+    """``+221781234567`` → ``+221 78 123 45 67``: international format with no-break spaces (never broken
+    across lines); a national number is read in `country` (the store's, e.g. ``SN``). A number that does
+    not parse is shown as typed."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        parsed = phonenumbers.parse(text, str(country or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_possible_number(parsed):
+        return text
+    formatted = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return formatted.replace(" ", "\u00a0")
+
+
+@register.filter
+def phone_uri(value, country="") -> str:
+    """The ``tel:`` address of a phone number (E.164), or "" when it does not parse."""
+    text = str(value or "").strip()
+    try:
+        parsed = phonenumbers.parse(text, str(country or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return ""
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@register.simple_tag(takes_context=True)
+def store_time_zone(context) -> str:
+    """The store's clock for a person: ``heure de Dakar``, ``heure de Paris`` (never ``Africa/Dakar``)."""
+    store = context.get("store")
+    zone = str(getattr(store, "timezone", "") or "")
+    if not zone:
+        return ""
+    try:
+        city = get_timezone_location(zone, locale=babel_locale(), return_city=True)
+    except (LookupError, ValueError):
+        city = zone.rsplit("/", 1)[-1].replace("_", " ")
+    return _("%(city)s time") % {"city": city}

@@ -69,9 +69,10 @@ def test_add_rename_and_the_tree_is_listed_in_order(staff_client, store, categor
     assert staff_client.post(url("category_edit", phones.pk),
                              category_data(phones, name="Smartphones")).status_code == 302
     assert tree(store) == [("Informatique", 1), ("Portables", 2), ("Tablettes", 2), ("Smartphones", 1)]
-    rows = staff_client.get(url("category_list")).context["categories"]
-    assert [(row.name, row.indent) for row in rows] == [("Informatique", ""), ("Portables", "— "),
-                                                       ("Tablettes", "— "), ("Smartphones", "")]
+    response = staff_client.get(url("category_list"))
+    assert [(row.name, row.depth) for row in response.context["categories"]] == [
+        ("Informatique", 1), ("Portables", 2), ("Tablettes", 2), ("Smartphones", 1)]
+    assert response.content.decode().count('class="staff-tree-level-2"') == 2
 
 
 def test_move_under_another_parent_and_reorder_by_position(staff_client, store, categories):
