@@ -39,6 +39,7 @@ v1 = [
     path("checkout/<uuid:token>/cancel/", checkout.CancelPaymentView.as_view(), name="checkout-cancel"),
     path("", include("ashopy.api.orders.urls")),
     path("", include("ashopy.api.quotes.urls")),
+    path("", include("ashopy.api.sales.urls")),
     path("", include(router.urls)),
 ]
 

@@ -167,3 +167,25 @@ class NoDeposit(DomainError):
 class InvalidDepositMethod(DomainError):
     code = "invalid_deposit_method"
     message = _("Choose bank transfer or cash.")
+class PaymentOnDraft(DomainError):
+    """A payment on a draft: nothing is due on it until it is issued."""
+
+    code = "not_issued"
+    message = _("Issue the invoice before recording a payment on it: a draft is not due yet.")
+    status = 409
+
+
+class PdfMissing(DomainError):
+    """The stored PDF of an issued document cannot be read; it is never silently made again."""
+
+    code = "pdf_missing"
+    message = _("The PDF of this document cannot be found. The team has been told; try again later.")
+    status = 409
+
+
+class MailNotSent(DomainError):
+    """The mail server refused or could not be reached: nothing was recorded as sent."""
+
+    code = "mail_not_sent"
+    message = _("The e-mail could not be sent. Try again later.")
+    status = 502

@@ -91,3 +91,61 @@ def own_document(*, store, user, number: str) -> Invoice:
     if document is None:
         raise InvoiceNotFound()
     return document
+
+
+# --- for the API (appended) -------------------------------------------------------------------
+
+
+def staff_invoice_rows(*, store, filters: InvoiceFilters | None = None, customer_id: int | None = None) -> QuerySet:
+    """`invoice_list` with what an API row shows (the order's number) and, optionally, one customer's only."""
+    invoices = invoice_list(store=store, filters=filters).select_related("order")
+    if customer_id is not None:
+        invoices = invoices.filter(customer_id=customer_id)
+    return invoices
+
+
+def own_document_detail(*, store, user, number: str) -> Invoice:
+    """The customer's issued document `number` with its lines and its credit notes, in a fixed number of
+    queries; InvoiceNotFound for anyone else's (not even its existence)."""
+    document = (customer_documents(store=store, user=user).filter(number=number)
+                .prefetch_related("lines", Prefetch("credit_notes",
+                                                    queryset=Invoice.objects.filter(state=Invoice.State.ISSUED)
+                                                    .order_by("id")))
+                .first())
+    if document is None:
+        raise InvoiceNotFound()
+    return document
+
+
+def legal_profile(store):
+    """The store's seller profile as saved, or the defaults a first save would store: a read never creates it."""
+    from .models import SellerProfile
+
+    return SellerProfile.objects.filter(store=store).first() or SellerProfile(store=store)
+
+
+def missing_mentions(invoice: Invoice) -> list[str]:
+    """What the store or the buyer must still fill in before this draft may be issued (read only: unlike
+    `services.mentions_missing`, it never creates the store's legal profile)."""
+    from .legal import missing_mentions as missing
+    from .services import seller_snapshot
+
+    seller = seller_snapshot(invoice.store, legal_profile(invoice.store))
+    return [str(item) for item in missing(seller=seller, buyer=invoice.buyer, lines=len(invoice.lines.all()))]
+
+
+def stored_pdf(invoice: Invoice):
+    """The issued document's stored PDF, opened for reading. Never made again here (a read does not write):
+    PdfMissing when it was never stored or its file is gone, and the loss is logged for the team."""
+    import logging
+
+    from .errors import PdfMissing
+
+    if invoice.pdf:
+        try:
+            return invoice.pdf.open("rb")
+        except OSError:
+            pass
+    logging.getLogger(__name__).error("The PDF of %s (invoice %s) cannot be read: %r", invoice.number, invoice.pk,
+                                      invoice.pdf.name)
+    raise PdfMissing()

@@ -36,6 +36,7 @@ from .errors import (
     NothingToCredit,
     NothingToInvoice,
     NotIssued,
+    PaymentOnDraft,
     PaymentTooLarge,
 )
 from .legal import FRANCE, missing_mentions
@@ -230,7 +231,7 @@ def record_payment(*, invoice: Invoice, user, amount: Decimal, method: str, rece
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().select_related("store").get(pk=invoice.pk)
         if not invoice.is_issued:
-            raise NothingToInvoice()
+            raise PaymentOnDraft()
         if amount > invoice.amount_due:
             raise PaymentTooLarge(due=invoice.amount_due)
         today = local_today(invoice.store)

@@ -33,7 +33,9 @@ from ashopy.accounts import services as accounts
 from ashopy.cart import services as cart_services
 from ashopy.inventory.models import Stock
 from ashopy.purchasing import services as purchasing
+from ashopy.sales import services as sales
 from tests import factories
+from tests.sales.test_invoices import complete_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +67,8 @@ def shop(store, customer):
     purchase = purchasing.create_purchase_order(store=store, supplier=supplier, warehouse=stock.warehouse,
                                                 lines=[(variant, 5, Decimal(1000))])
     line = cart.lines.get()
+    complete_profile(store)
+    invoice = sales.invoice_order(order=factories.placed_order(store, variant, method, user=customer, paid=True))
     return {
         "/api/v1/brands/{slug}/": {"slug": brand.slug},
         "/api/v1/categories/{id}/": {"id": category.pk},
@@ -91,6 +95,10 @@ def shop(store, customer):
         "/api/v1/purchasing/orders/{id}/cancel/": {"id": purchase.pk},
         "/api/v1/payments/webhooks/{provider}/": {"provider": "sandbox"},
         "/api/v1/staff/customers/{id}/": {"id": customer.pk},
+        "/api/v1/invoices/{number}/": {"number": invoice.number},
+        "/api/v1/invoices/{number}/pdf/": {"number": invoice.number},
+        **{f"/api/v1/staff/invoices/{{id}}/{action}": {"id": invoice.pk}
+           for action in ("", "pdf/", "issue/", "payments/", "send/", "remind/", "credit-notes/")},
     }
 
 

@@ -16,7 +16,13 @@ ENDPOINTS = ["/api/v1/products/", "/api/v1/products/{slug}/", "/api/v1/products/
              "/api/v1/staff/quotes/{quote_id}/lines/{line_id}/", "/api/v1/staff/quotes/{quote_id}/send/",
              "/api/v1/staff/quotes/{quote_id}/withdraw/", "/api/v1/staff/quotes/{quote_id}/duplicate/",
              "/api/v1/staff/quotes/{quote_id}/pdf/", "/api/v1/quotes/{token}/",
-             "/api/v1/quotes/{token}/accept/", "/api/v1/quotes/{token}/refuse/"]
+             "/api/v1/quotes/{token}/accept/", "/api/v1/quotes/{token}/refuse/",
+             "/api/v1/invoices/", "/api/v1/invoices/{number}/", "/api/v1/invoices/{number}/pdf/",
+             "/api/v1/staff/invoices/", "/api/v1/staff/invoices/{id}/", "/api/v1/staff/invoices/{id}/pdf/",
+             "/api/v1/staff/invoices/{id}/issue/", "/api/v1/staff/invoices/{id}/payments/",
+             "/api/v1/staff/invoices/{id}/send/", "/api/v1/staff/invoices/{id}/remind/",
+             "/api/v1/staff/invoices/{id}/credit-notes/", "/api/v1/staff/accounting/journal/",
+             "/api/v1/staff/accounting/vat-summary/"]
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +73,20 @@ def test_unknown_api_address_is_a_json_404(client, store):
     response = client.get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "detail": "No such endpoint.", "fields": {}}
+
+
+@pytest.mark.django_db
+def test_sales_documents_are_documented_with_their_files_and_errors(store):
+    schema = yaml.safe_load(APIClient().get("/api/schema/").content)
+    paths = schema["paths"]
+    assert set(paths["/api/v1/invoices/{number}/pdf/"]["get"]["responses"]["200"]["content"]) == {"application/pdf"}
+    assert set(paths["/api/v1/staff/accounting/journal/"]["get"]["responses"]["200"]["content"]) == {
+        "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    send = paths["/api/v1/staff/invoices/{id}/send/"]["post"]["responses"]
+    assert {"200", "400", "401", "403", "404", "502"} <= set(send)
+    number = next(parameter for parameter in paths["/api/v1/invoices/{number}/"]["get"]["parameters"]
+                  if parameter["name"] == "number")
+    assert re.fullmatch(number["schema"]["pattern"], "FAC/2026/0001 A")
+    filters = {parameter["name"] for parameter in paths["/api/v1/staff/invoices/"]["get"]["parameters"]}
+    assert {"state", "kind", "payment_state", "unpaid", "overdue", "issued_after", "issued_before", "customer",
+            "q", "page"} <= filters

@@ -17,15 +17,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from ashopy.backoffice.catalog_io.files import FORMATS
-from ashopy.backoffice.catalog_io.widgets import FileFormat
 from ashopy.core.errors import PermissionDenied
 from ashopy.core.money import currency_symbol
-from ashopy.sales import journal
+from ashopy.core.spreadsheets import FORMATS, FileFormat
+from ashopy.sales import journal, journal_files
 from ashopy.sales.services import local_today
 from ashopy.stores.decorators import STOCK_ROLES, store_staff_required
 
-from . import files
 from .forms import PeriodForm, presets
 
 DOCUMENTS = {"journal": _("Sales journal"), "vat-summary": _("VAT summary")}
@@ -84,13 +82,10 @@ def export(request, document, file_format):
         return _page(request, form, status=400)
     store, (date_from, date_to) = request.store, form.period()
     file_format_ = FileFormat(translation.get_language() or "fr", native=file_format == "xlsx")
-    if document == "journal":
-        rows = journal.journal_rows(store=store, date_from=date_from, date_to=date_to)
-        made = files.journal_file(rows, currency=store.currency, file_format=file_format_)
-    else:
-        summary = journal.vat_summary(store=store, date_from=date_from, date_to=date_to)
-        made = files.vat_summary_file(summary, file_format=file_format_)
+    made = journal_files.period_file(store=store, document=document, date_from=date_from, date_to=date_to,
+                                     file_format=file_format_)
     response = HttpResponse(made.content, content_type=made.content_type)
-    filename = f"{document}-{store.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.{file_format}"
+    filename = journal_files.file_name(store=store, document=document, date_from=date_from, date_to=date_to,
+                                       extension=file_format)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response

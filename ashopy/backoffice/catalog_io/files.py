@@ -11,12 +11,11 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from ashopy.backoffice.text import join_list
 
-from .widgets import FileFormat, plain_text
+from .widgets import plain_text
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -116,22 +115,3 @@ def check_columns(headers: list[str], *, known: list[str], required: list[str]) 
     if problems:
         raise FileRefused(_("This file does not have the expected columns (%(problems)s). Expected: %(known)s.") % {
             "problems": join_list(problems), "known": ", ".join(known)})
-
-
-FORMATS = {"csv": gettext_lazy("CSV"), "xlsx": gettext_lazy("Excel (XLSX)")}
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
-                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def write_csv(dataset, file_format: FileFormat) -> bytes:
-    """CSV in the file's language: `;` with a decimal comma in French, `,` in English; BOM for spreadsheets."""
-    output = io.StringIO()
-    writer = csv.writer(output, delimiter=";" if file_format.decimal_separator == "," else ",",
-                        lineterminator="\r\n")
-    writer.writerow(dataset.headers)
-    writer.writerows(dataset)
-    return ("\ufeff" + output.getvalue()).encode("utf-8")
-
-
-def write_xlsx(dataset) -> bytes:
-    return dataset.export("xlsx")

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ashopy.core.money import format_number
+from ashopy.core.spreadsheets import CONTENT_TYPES, FORMATS, write_csv, write_xlsx
 from ashopy.stores.decorators import store_staff_required
 from ashopy.stores.rules import CATALOGUE_ROLES
 
 from . import imports
-from .files import CONTENT_TYPES, FORMATS, MAX_BYTES, MAX_ROWS, FileRefused, write_csv, write_xlsx
+from .files import MAX_BYTES, MAX_ROWS, FileRefused
 from .forms import ImportForm
 from .resources import RESOURCES
 from .widgets import FileFormat

@@ -7,43 +7,22 @@ cells that hold real numbers are read as numbers whatever the language.
 """
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from import_export.widgets import Widget
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from ashopy.core.spreadsheets import FORMULA_STARTS, FileFormat, decimal_cell, escape_formula
+
 MAX_DIGITS = 15  # more is not a price, a weight or a quantity
 TRUE_WORDS = frozenset({"1", "yes", "y", "true", "oui", "o", "vrai", "x"})
 FALSE_WORDS = frozenset({"0", "no", "n", "false", "non", "faux", ""})
-
-
-@dataclass(frozen=True)
-class FileFormat:
-    """The language numbers are written in, and whether cells may hold native numbers (XLSX)."""
-
-    language: str = "fr"
-    native: bool = False
-
-    @property
-    def decimal_separator(self) -> str:
-        return "," if self.language.startswith("fr") else "."
-
-    @property
-    def other_separator(self) -> str:
-        return "." if self.decimal_separator == "," else ","
 
 
 class FileWidget(Widget):
     """A widget that knows the file's format (set by the resource that owns it)."""
 
     file_format = FileFormat()
-
-
-def escape_formula(text: str) -> str:
-    """Text a spreadsheet would run as a formula gets a leading quote (taken off again on import)."""
-    return f"'{text}" if text[:1] in FORMULA_STARTS else text
 
 
 def plain_text(value) -> str:
@@ -107,16 +86,7 @@ class DecimalWidget(FileWidget):
         raise ValueError(_("“%(value)s” is not a number.") % {"value": text[:30]})
 
     def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        if self.places is None:
-            value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-        else:
-            short = value.quantize(Decimal(1).scaleb(-self.places))
-            value = short if short == value else value.quantize(Decimal(1).scaleb(-self.stored))
-        if self.file_format.native:
-            return value
-        return format(value, "f").replace(".", self.file_format.decimal_separator)
+        return decimal_cell(value, self.file_format, places=self.places, stored=self.stored)
 
 
 class IntegerWidget(FileWidget):

@@ -1,4 +1,4 @@
-"""The sales journal and the VAT summary as files, written with the catalogue files' helpers.
+"""The sales journal and the VAT summary as files, for the back office's accounting page and the API alike.
 
 CSV is in the page's language (French: `;` and a decimal comma, dates 31/03/2026; English: `,`
 and a point, ISO dates), with translated headers. XLSX cells hold real numbers and dates, the
@@ -15,12 +15,16 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from tablib import Dataset
 
-from ashopy.backoffice.catalog_io.files import CONTENT_TYPES, write_csv, write_xlsx
-from ashopy.backoffice.catalog_io.widgets import DecimalWidget, FileFormat, escape_formula
 from ashopy.core.money import quantum
-from ashopy.sales.journal import Amounts, JournalRow, VatRate, VatSummary
+from ashopy.core.spreadsheets import CONTENT_TYPES, FileFormat, decimal_cell, escape_formula, write_csv, write_xlsx
+from ashopy.stores.models import Store
 
-__all__ = ["CONTENT_TYPES", "ExportFile", "journal_file", "vat_summary_file"]
+from . import journal
+from .journal import Amounts, JournalRow, VatRate, VatSummary
+
+__all__ = ["CONTENT_TYPES", "DOCUMENTS", "ExportFile", "journal_file", "period_file", "vat_summary_file"]
+
+DOCUMENTS = ("journal", "vat-summary")
 
 DATE_FORMATS = {",": ("%d/%m/%Y", "dd/mm/yyyy"), ".": ("%Y-%m-%d", "yyyy-mm-dd")}  # CSV text, XLSX display
 
@@ -36,15 +40,12 @@ class Cells:
 
     def __init__(self, file_format: FileFormat, currency: str):
         self.file_format, self.places = file_format, -quantum(currency).as_tuple().exponent
-        self.amount_widget, self.rate_widget = DecimalWidget(self.places), DecimalWidget()
-        for widget in (self.amount_widget, self.rate_widget):
-            widget.file_format = file_format
 
     def amount(self, value):
-        return self.amount_widget.render(value)
+        return decimal_cell(value, self.file_format, places=self.places)
 
     def rate(self, value):
-        return self.rate_widget.render(value)
+        return decimal_cell(value, self.file_format)
 
     def date(self, value: date):
         return value if self.file_format.native else value.strftime(DATE_FORMATS[self.file_format.decimal_separator][0])
@@ -117,3 +118,19 @@ def vat_summary_file(summary: VatSummary, *, file_format: FileFormat) -> ExportF
         dataset.append(line(cells.rate(row.rate), row))
     dataset.append(line(_("Total"), summary.total))
     return _file(dataset, cells, amounts=range(2, 11))
+
+
+def period_file(*, store: Store, document: str, date_from: date, date_to: date,
+                file_format: FileFormat) -> ExportFile:
+    """The store's journal or VAT summary of the period as a file (InvalidPeriod / PeriodTooLong refused)."""
+    if document == "journal":
+        rows = journal.journal_rows(store=store, date_from=date_from, date_to=date_to)
+        return journal_file(rows, currency=store.currency, file_format=file_format)
+    if document == "vat-summary":
+        return vat_summary_file(journal.vat_summary(store=store, date_from=date_from, date_to=date_to),
+                                file_format=file_format)
+    raise ValueError(f"no such export: {document!r}")
+
+
+def file_name(*, store: Store, document: str, date_from: date, date_to: date, extension: str) -> str:
+    return f"{document}-{store.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.{extension}"
