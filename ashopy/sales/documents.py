@@ -9,6 +9,7 @@ and so is a draft, which is no invoice yet and must not be read into anyone's ac
 import base64
 import logging
 import mimetypes
+import threading
 from copy import copy
 from decimal import Decimal
 
@@ -16,12 +17,14 @@ import facturx
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from django.core.files.storage import default_storage
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from ashopy.core.money import babel_locale, format_money, quantum, round_money
@@ -40,6 +43,7 @@ SIRET_SCHEME = "0009"  # … and of its establishments (SIRET)
 EMAIL_SCHEME = "EM"  # an electronic address that is an e-mail address
 UNIT = "C62"  # UN/ECE recommendation 20: "one", a unit
 TEMPLATE = "sales/pdf/invoice.html"
+STYLESHEET = "sales/pdf/invoice.css"
 
 
 def facturx_xml(invoice: Invoice) -> bytes:
@@ -64,18 +68,39 @@ def render_pdf(invoice: Invoice) -> bytes:
 
     Render an invoice being issued after its transition to `issued` (with its number): before, it is a draft.
     """
+    # The lines are read once, for the page, its VAT summary and the XML (`invoice.lines.all()` from then on).
+    prefetch_related_objects([invoice], "lines")
     with translation.override(invoice.language):
         context = _page(invoice)
         html = render_to_string(TEMPLATE, context)
-        # Nothing is fetched from the network: the logo comes inline, the fonts from the machine.
-        fetcher = URLFetcher(allowed_protocols=("data", "file"))
-        pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/a-3b")
+        stylesheet, font_config = _stylesheet()
+        pdf = HTML(string=html, url_fetcher=_fetcher()).write_pdf(
+            stylesheets=[stylesheet], font_config=font_config, pdf_variant="pdf/a-3b")
         if invoice.is_issued and invoice.seller.get("country") == "FR":
             metadata = {"author": invoice.seller.get("name", ""), "title": context["document_title"],
                         "subject": context["document_title"], "keywords": "Factur-X"}
+            # The XML was checked against its XSD as it was made: the embedding does not check it again.
             pdf = facturx.generate_from_binary(pdf, facturx_xml(invoice), flavor="factur-x", level=LEVEL,
-                                               check_xsd=True, lang=invoice.language, pdf_metadata=metadata)
+                                               check_xsd=False, lang=invoice.language, pdf_metadata=metadata)
     return pdf
+
+
+_thread = threading.local()
+
+
+def _fetcher() -> URLFetcher:
+    """Nothing is fetched from the network: the logo comes inline, the fonts from the machine."""
+    return URLFetcher(allowed_protocols=("data", "file"))
+
+
+def _stylesheet() -> tuple[CSS, FontConfiguration]:
+    """The page's stylesheet and the fonts it declares, parsed and loaded once per thread (WeasyPrint's
+    objects are not shared between threads); every document of the thread reuses them."""
+    if not hasattr(_thread, "stylesheet"):
+        font_config = FontConfiguration()
+        stylesheet = CSS(string=render_to_string(STYLESHEET), url_fetcher=_fetcher(), font_config=font_config)
+        _thread.stylesheet = (stylesheet, font_config)
+    return _thread.stylesheet
 
 
 # The XML: the data dict of `facturx.generate_cii_xml`, keyed by EN 16931 business terms (BT/BG).
