@@ -46,6 +46,7 @@ bench: install
 	$(PY) bench/catalog.py
 	$(PY) bench/hot_sku.py
 	$(PY) bench/checkout.py
+	$(PY) bench/documents.py
 
 messages: install
 	cd ashopy && DEBUG=1 ../$(PY) ../manage.py makemessages -l fr --no-obsolete && DEBUG=1 ../$(PY) ../manage.py compilemessages -l fr

@@ -335,6 +335,8 @@ LOGGING = {
         # WeasyPrint tells each rendering step at INFO; the PDF's problems come as warnings.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Akretion's factur-x tells each XSD check and each PDF it makes at INFO.
+        "factur-x": {"level": "WARNING"},
         # Tasks run in-process (no Redis: the demo) would log a "Task … succeeded" line each.
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },

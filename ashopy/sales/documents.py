@@ -7,21 +7,27 @@ and so is a draft, which is no invoice yet and must not be read into anyone's ac
 """
 
 import base64
+import functools
 import logging
 import mimetypes
+import threading
 from copy import copy
 from decimal import Decimal
 
 import facturx
+import pydyf
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from django.core.files.storage import default_storage
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
-from weasyprint import HTML
+from lxml import etree
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from ashopy.core.money import babel_locale, format_money, quantum, round_money
@@ -38,8 +44,10 @@ VAT_EXEMPTION = "TVA non applicable, art. 293 B du CGI"
 SIREN_SCHEME = "0002"  # ISO 6523 code of the French SIRENE register (SIREN)
 SIRET_SCHEME = "0009"  # … and of its establishments (SIRET)
 EMAIL_SCHEME = "EM"  # an electronic address that is an e-mail address
+FACTURX_URN = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"  # the XMP namespace of Factur-X 1.0
 UNIT = "C62"  # UN/ECE recommendation 20: "one", a unit
 TEMPLATE = "sales/pdf/invoice.html"
+STYLESHEET = "sales/pdf/invoice.css"
 
 
 def facturx_xml(invoice: Invoice) -> bytes:
@@ -64,18 +72,67 @@ def render_pdf(invoice: Invoice) -> bytes:
 
     Render an invoice being issued after its transition to `issued` (with its number): before, it is a draft.
     """
+    # The lines are read once, for the page, its VAT summary and the XML (`invoice.lines.all()` from then on).
+    prefetch_related_objects([invoice], "lines")
     with translation.override(invoice.language):
         context = _page(invoice)
         html = render_to_string(TEMPLATE, context)
-        # Nothing is fetched from the network: the logo comes inline, the fonts from the machine.
-        fetcher = URLFetcher(allowed_protocols=("data", "file"))
-        pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/a-3b")
-        if invoice.is_issued and invoice.seller.get("country") == "FR":
-            metadata = {"author": invoice.seller.get("name", ""), "title": context["document_title"],
-                        "subject": context["document_title"], "keywords": "Factur-X"}
-            pdf = facturx.generate_from_binary(pdf, facturx_xml(invoice), flavor="factur-x", level=LEVEL,
-                                               check_xsd=True, lang=invoice.language, pdf_metadata=metadata)
+        stylesheet, font_config = _stylesheet()
+        options = {}
+        if context["factur_x"]:
+            # The XML rides in the PDF WeasyPrint writes (no second pass over the file): attached as
+            # `factur-x.xml`, text/xml, relationship Data, and described in the XMP as Factur-X wants it.
+            xml = facturx_xml(invoice)
+            options = {"attachments": [Attachment(
+                url=f"data:text/xml;base64,{base64.b64encode(xml).decode()}", url_fetcher=_fetcher(),
+                name=facturx.facturx.FACTURX_FILENAME, description="Factur-X XML file", relationship="Data")],
+                "finisher": _facturx_xmp}
+        pdf = HTML(string=html, url_fetcher=_fetcher()).write_pdf(
+            stylesheets=[stylesheet], font_config=font_config, pdf_variant="pdf/a-3b", **options)
     return pdf
+
+
+def _facturx_xmp(document, pdf) -> None:
+    """Adds to the PDF's XMP metadata what Factur-X asks for (its PDF/A extension schema and the `fx`
+    properties: document type, file name, version, conformance level), as Akretion's library writes them."""
+    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    metadata.stream = [b"".join(metadata.stream).replace(b"</rdf:RDF>", _facturx_descriptions() + b"</rdf:RDF>", 1)]
+    # WeasyPrint lists an attachment in the catalog's /AF twice (from /EmbeddedFiles and as a /Filespec): once.
+    pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+
+
+@functools.cache
+def _facturx_descriptions() -> bytes:
+    xmp = facturx.generate_xmp_object({
+        "urn": FACTURX_URN, "documenttype": "INVOICE", "xml_filename": facturx.facturx.FACTURX_FILENAME,
+        "version": "1.0", "xmp_level": facturx.facturx.FACTURX_LEVEL2xmp[LEVEL],
+        # The rest of what the library's XMP says, WeasyPrint's own XMP already says: not taken.
+        "pdfa3_flavor": "B", "title": "", "author": "", "subject": "", "producer": "", "creator_tool": "",
+        "timestamp": ""})
+    descriptions = xmp.xpath("//rdf:Description[pdfaExtension:schemas or fx:*]", namespaces={
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "fx": FACTURX_URN,
+        "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/"})
+    for description in descriptions:
+        description.set("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about", "")
+    return b"".join(etree.tostring(description) for description in descriptions)
+
+
+_thread = threading.local()
+
+
+def _fetcher() -> URLFetcher:
+    """Nothing is fetched from the network: the logo comes inline, the fonts from the machine."""
+    return URLFetcher(allowed_protocols=("data", "file"))
+
+
+def _stylesheet() -> tuple[CSS, FontConfiguration]:
+    """The page's stylesheet and the fonts it declares, parsed and loaded once per thread (WeasyPrint's
+    objects are not shared between threads); every document of the thread reuses them."""
+    if not hasattr(_thread, "stylesheet"):
+        font_config = FontConfiguration()
+        stylesheet = CSS(string=render_to_string(STYLESHEET), url_fetcher=_fetcher(), font_config=font_config)
+        _thread.stylesheet = (stylesheet, font_config)
+    return _thread.stylesheet
 
 
 # The XML: the data dict of `facturx.generate_cii_xml`, keyed by EN 16931 business terms (BT/BG).
@@ -299,6 +356,7 @@ def _page(invoice: Invoice) -> dict:
     return {
         "invoice": invoice, "kind": kind, "title": title, "is_draft": not invoice.is_issued,
         "document_title": f"{seller.get('trade_name') or seller.get('name', '')} – {title}",
+        "factur_x": invoice.is_issued and seller.get("country") == "FR",
         "seller": seller, "seller_status": _legal_status(seller), "seller_ids": _seller_ids(seller),
         "seller_country": str(countries.name(seller.get("country", ""))),
         "buyer": buyer, "buyer_person": _person(buyer), "buyer_country": _country(buyer, seller),

@@ -115,30 +115,56 @@ def _set_totals(invoice: Invoice) -> None:
         setattr(invoice, name, value)
 
 
+def _issue_relations() -> tuple[str, ...]:
+    """What rendering and issuing an invoice read besides its row, joined to it: its store and the store's
+    legal profile (the seller), its order (the order number) and the invoice a credit note corrects."""
+    return ("store", "store__seller_profile", "order", "credited_invoice")
+
+
+def _loaded_profile(store: Store) -> SellerProfile:
+    """The legal profile of a store just read with `store__seller_profile` joined; made if it has none."""
+    try:
+        return store.seller_profile
+    except SellerProfile.DoesNotExist:
+        return profile_of(store)
+
+
 @transaction.atomic
 def draft_for_order(*, order: Order, user=None) -> Invoice:
     """The order's invoice, as a draft made from its lines if it has none yet (one per order)."""
+    events: list[InvoiceEvent] = []
+    invoice, _lines = _draft_for_order(order, user, events)
+    InvoiceEvent.objects.bulk_create(events)
+    return invoice
+
+
+def _draft_for_order(order: Order, user, events: list) -> tuple[Invoice, list[InvoiceLine] | None]:
+    """The order's invoice and, when it was drafted just now, its lines (None for the one it already had);
+    its `created` event is added to `events`, for the caller to save.
+
+    The caller holds the transaction; the order's row stays locked until it ends, so one invoice per order.
+    """
+    order = (Order.objects.select_for_update(of=("self",)).select_related("store", "store__seller_profile")
+             .get(pk=order.pk))
     rules.authorize(user=user, store=order.store, action="issue")
-    order = Order.objects.select_for_update().select_related("store").get(pk=order.pk)
     existing = Invoice.objects.filter(order=order, kind=Invoice.Kind.INVOICE).first()
     if existing is not None:
-        return existing
+        return existing, None
     if order.paid_at is None and order.state != Order.State.DELIVERED:
         raise NothingToInvoice()
     store = order.store
+    lines = _order_lines(order)
+    net, tax = sum((line.net for line in lines), ZERO), sum((line.tax for line in lines), ZERO)
     invoice = Invoice.objects.create(
         store=store, order=order, customer_id=order.user_id, currency=order.currency, language=order.language,
         buyer=buyer_snapshot(order), delivery=_party(order.shipping_address) if order.shipping_address else None,
         sale_date=_sale_date(order, store), payment_method=label_of(order.payment_method),
-        amount_paid=order.total if order.paid_at else ZERO)
-    lines = _order_lines(order)
+        amount_paid=order.total if order.paid_at else ZERO, total_net=net, total_tax=tax, total=net + tax)
     for line in lines:
         line.invoice = invoice
     InvoiceLine.objects.bulk_create(lines)
-    _set_totals(invoice)
-    invoice.save(update_fields=["total_net", "total_tax", "total"])
-    _event(invoice, "created", user, order=order.number)
-    return invoice
+    events.append(InvoiceEvent(invoice=invoice, code="created", user=user, data={"order": order.number}))
+    return invoice, lines
 
 
 def _payment_state(invoice: Invoice, today: date) -> str:
@@ -151,23 +177,35 @@ def _payment_state(invoice: Invoice, today: date) -> str:
 
 def issue(*, invoice: Invoice, user=None) -> Invoice:
     """Issue a draft: legal mentions checked, details frozen, the next number, then the PDF stored."""
-    rules.authorize(user=user, store=invoice.store, action="issue")
     with transaction.atomic():
-        invoice = _issue_locked(invoice, user)
+        invoice = _issue_locked(invoice, user, action="issue")
     return ensure_pdf(invoice)
 
 
-def _issue_locked(invoice: Invoice, user) -> Invoice:
-    """The transactional part of issuing (the caller holds the transaction); the PDF comes after the commit."""
-    invoice = Invoice.objects.select_for_update().select_related("store").get(pk=invoice.pk)
+def _issue_locked(invoice: Invoice, user, action: str | None = None) -> Invoice:
+    """The transactional part of issuing (the caller holds the transaction); the PDF comes after the commit.
+    `action` is the permission to check on the invoice's store, if the caller has not checked one already.
+
+    Only the invoice's own row is locked (not its store's nor its order's): issuing holds no one else up."""
+    invoice = (Invoice.objects.select_for_update(of=("self",)).select_related(*_issue_relations())
+               .get(pk=invoice.pk))
+    if action:
+        rules.authorize(user=user, store=invoice.store, action=action)
     if invoice.is_issued:
         raise AlreadyIssued()
-    store = invoice.store
-    profile = profile_of(store)
-    seller = seller_snapshot(store, profile)
+    profile = _loaded_profile(invoice.store)
+    seller = seller_snapshot(invoice.store, profile)
     missing = missing_mentions(seller=seller, buyer=invoice.buyer, lines=invoice.lines.count())
     if missing:
         raise MentionsMissing(missing)
+    _issue_draft(invoice, profile, seller, user).save()
+    return invoice
+
+
+def _issue_draft(invoice: Invoice, profile: SellerProfile, seller: dict, user) -> InvoiceEvent:
+    """The draft, locked and with its mentions checked, becomes issued in one UPDATE: the next number of
+    the store's series for the year, the seller frozen, the dates. Returns its `issued` event, to save."""
+    store = invoice.store
     today = local_today(store)
     series, template = (("credit_note", profile.credit_note_format) if invoice.is_credit_note
                         else ("invoice", profile.invoice_format))
@@ -182,9 +220,12 @@ def _issue_locked(invoice: Invoice, user) -> Invoice:
     invoice.issued_at = timezone.now()
     invoice.issued_by = user
     invoice.issue()
-    invoice.save()
-    _event(invoice, "issued", user, number=invoice.number)
-    return invoice
+    frozen = ("number", "seller", "issue_date", "sale_date", "due_date", "payment_state", "issued_at", "issued_by",
+              "state")
+    # Not save(): it would first ask whether the row is issued; the caller holds its lock and it is a draft.
+    Invoice.objects.filter(pk=invoice.pk, state=Invoice.State.DRAFT).update(
+        **{field: getattr(invoice, field) for field in frozen})
+    return InvoiceEvent(invoice=invoice, code="issued", user=user, data={"number": invoice.number})
 
 
 def ensure_pdf(invoice: Invoice) -> Invoice:
@@ -212,10 +253,26 @@ def mentions_missing(invoice: Invoice) -> list[str]:
 
 def invoice_order(*, order: Order, user=None, keep_draft_if_incomplete: bool = False) -> Invoice:
     """Draft and issue the order's invoice; the invoice it already has if it has one. With
-    `keep_draft_if_incomplete`, a draft that lacks legal mentions stays a draft instead of refusing."""
-    invoice = draft_for_order(order=order, user=user)
+    `keep_draft_if_incomplete`, a draft that lacks legal mentions stays a draft instead of refusing.
+
+    A new invoice is drafted and issued in one transaction (the order's row locked, which keeps the draft
+    to us); a draft the order already had is issued as staff issue one. The PDF comes after the commit."""
+    missing, events = [], []
+    with transaction.atomic():
+        invoice, lines = _draft_for_order(order, user, events)
+        if lines is not None:
+            profile = _loaded_profile(invoice.store)
+            seller = seller_snapshot(invoice.store, profile)
+            missing = missing_mentions(seller=seller, buyer=invoice.buyer, lines=len(lines))
+            if not missing:
+                events.append(_issue_draft(invoice, profile, seller, user))
+        InvoiceEvent.objects.bulk_create(events)
     if invoice.is_issued:
         return ensure_pdf(invoice)
+    if lines is not None:  # drafted just now, and lacking mentions: the draft stays (committed) either way
+        if keep_draft_if_incomplete:
+            return invoice
+        raise MentionsMissing(missing)
     if keep_draft_if_incomplete and mentions_missing(invoice):
         return invoice
     return issue(invoice=invoice, user=user)

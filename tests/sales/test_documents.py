@@ -22,6 +22,7 @@ NS = {"rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
 SETTLEMENT = "//ram:ApplicableHeaderTradeSettlement"
 SUMMATION = f"{SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+FACTURX = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
 # A 1×1 red PNG, for the logo.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8"
                     "cfc000000301010018dd8db00000000049454e44ae426082")
@@ -186,6 +187,31 @@ def test_a_french_pdf_is_a_factur_x_pdf_a3(french_invoice):
     assert (filename, xml) == ("factur-x.xml", facturx_xml(french_invoice))
     assert pdfa_identification(pdf) == ("3", "B")
     assert facturx.get_level(etree.fromstring(xml), "factur-x") == "en16931"
+
+
+def test_the_xml_is_attached_with_the_metadata_factur_x_asks_for(french_invoice):
+    """One pass of WeasyPrint writes it: the library reads it back, the XMP describes it as Factur-X EN 16931."""
+    pdf = render_pdf(french_invoice)
+    assert facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True) == ("factur-x.xml", facturx_xml(french_invoice))
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    [filespec] = [reference.get_object() for reference in reader.trailer["/Root"]["/AF"]]
+    assert (filespec["/UF"], filespec["/AFRelationship"]) == ("factur-x.xml", "/Data")
+    assert filespec["/EF"]["/F"].get_object()["/Subtype"] == "/text/xml"
+    xmp = etree.fromstring(reader.xmp_metadata.stream.get_data())
+    namespaces = {"fx": FACTURX, "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+                  "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#"}
+    assert [xmp.xpath(f"//fx:{name}/text()", namespaces=namespaces)
+            for name in ("DocumentType", "DocumentFileName", "Version", "ConformanceLevel")] == [
+        ["INVOICE"], ["factur-x.xml"], ["1.0"], ["EN 16931"]]
+    # The PDF/A extension schema that declares the fx properties, as PDF/A wants for a non-standard namespace.
+    assert xmp.xpath("//pdfaSchema:namespaceURI/text()", namespaces=namespaces) == [FACTURX]
+    assert xmp.xpath("//pdfaSchema:prefix/text()", namespaces=namespaces) == ["fx"]
+    assert sorted(xmp.xpath("//pdfaProperty:name/text()", namespaces=namespaces)) == [
+        "ConformanceLevel", "DocumentFileName", "DocumentType", "Version"]
+    assert pdfa_identification(pdf) == ("3", "B")
+    info = reader.metadata
+    assert (info["/Author"], info["/Keywords"]) == ("Informatique Durand SAS", "Factur-X")
+    assert info["/Title"] == info["/Subject"] == "Durand Bureautique – Facture FAC-2026-000017"
 
 
 @pytest.mark.parametrize("name", ["french_invoice", "senegalese_invoice", "credit_note"])
