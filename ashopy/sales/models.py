@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Round
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -33,6 +34,24 @@ def validate_number_format(value: str) -> None:
         raise ValidationError(_("Use {year} and {number}, e.g. FAC-{year}-{number:06d}.")) from error
     if "{number" not in value or sample == value.format(year=2026, number=2) or len(sample) > 30:
         raise ValidationError(_("Use {year} and {number}, e.g. FAC-{year}-{number:06d}."))
+
+
+def _store_folder(kind: str, store_id: int, filename: str) -> str:
+    """``<kind>/<store id>/<year>/<file>``: two stores' documents (both may print FAC-2026-000026) never
+    share a file name."""
+    return f"{kind}/{store_id}/{timezone.now():%Y}/{filename}"
+
+
+def invoice_pdf_path(invoice, filename: str) -> str:
+    return _store_folder("invoices", invoice.store_id, filename)
+
+
+def quote_pdf_path(quote, filename: str) -> str:
+    return _store_folder("quotes", quote.store_id, filename)
+
+
+def accepted_quote_pdf_path(acceptance, filename: str) -> str:
+    return _store_folder("quotes/accepted", acceptance.quote.store_id, filename)
 
 
 class SellerProfile(models.Model):
@@ -120,7 +139,7 @@ class Invoice(models.Model):
     total = models.DecimalField(_("total incl. tax"), **AMOUNT, default=ZERO)
     amount_paid = models.DecimalField(_("amount paid"), **AMOUNT, default=ZERO)
     payment_state = models.CharField(_("payment"), max_length=10, choices=Payment.choices, default=Payment.UNPAID)
-    pdf = models.FileField(_("PDF"), upload_to="invoices/%Y/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=invoice_pdf_path, blank=True)
     pdf_sha256 = models.CharField(_("PDF fingerprint (SHA-256)"), max_length=64, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,

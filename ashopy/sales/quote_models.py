@@ -23,6 +23,8 @@ from ashopy.catalog.models import Variant
 from ashopy.orders.models import Order
 from ashopy.stores.models import Store, StoreOwnedQuerySet
 
+from .storage import accepted_quote_pdf_path, quote_pdf_path
+
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal(0)
 
@@ -65,7 +67,7 @@ class Quote(models.Model):
     total = models.DecimalField(_("total incl. tax"), **AMOUNT, default=ZERO)
     seller = models.JSONField(_("seller"), default=dict, blank=True)
     buyer = models.JSONField(_("buyer"), default=dict, blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="quotes/%Y/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=quote_pdf_path, blank=True)
     pdf_sha256 = models.CharField(_("PDF fingerprint (SHA-256)"), max_length=64, blank=True)
     order = models.OneToOneField(Order, verbose_name=_("order"), on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="quote")
@@ -214,7 +216,7 @@ class QuoteAcceptance(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)
     options = models.JSONField(_("options chosen"), default=list, blank=True)
-    pdf = models.FileField(_("PDF as accepted"), upload_to="quotes/accepted/%Y/")
+    pdf = models.FileField(_("PDF as accepted"), upload_to=accepted_quote_pdf_path)
     pdf_sha256 = models.CharField(_("PDF fingerprint (SHA-256)"), max_length=64)
 
     class Meta:
