@@ -255,8 +255,14 @@ def _payment_event(order: Order, note: Note, user) -> list[OrderEvent]:
     return [OrderEvent(order=order, kind=OrderEvent.Kind.PAYMENT, user=user, **columns(note))] if note else []
 
 
+def _note_method(order: Order, method: str) -> None:
+    """An order placed without a payment method (an accepted quote) takes that of its first money."""
+    if method:
+        Order.objects.filter(pk=order.pk, payment_method="").update(payment_method=method)
+
+
 @transaction.atomic(savepoint=False)
-def mark_paid(*, order: Order, user=None, note: Note = "", payment_note: Note = "") -> Order:
+def mark_paid(*, order: Order, user=None, note: Note = "", payment_note: Note = "", method: str = "") -> Order:
     """The money arrived: the units are sold and the order is paid.
 
     `payment_note` records the payment itself on the timeline. A payment that arrives after the
@@ -266,6 +272,7 @@ def mark_paid(*, order: Order, user=None, note: Note = "", payment_note: Note = 
     """
     if user is not None:
         rules.authorize(user=user, order=order, action="mark_paid")
+    _note_method(order, method)
     held = _locked_with_hold(order)
     if held is not None and held.state == Order.State.PENDING_PAYMENT and not held.stock_consumed:
         return _pay_from_hold(held, user=user, note=note, payment_note=payment_note)
@@ -319,11 +326,13 @@ def _pay_from_hold(order: Order, *, user, note: Note, payment_note: Note) -> Ord
 
 
 @transaction.atomic
-def mark_part_paid(*, order: Order, user=None, payment_note: Note = "") -> Order:
+def mark_part_paid(*, order: Order, user=None, payment_note: Note = "", method: str = "") -> Order:
     """Part of the money arrived (a quote's deposit): the payment goes on the timeline and the order keeps
-    waiting for the rest. Money that comes for a cancelled order makes it "paid – refund needed"."""
+    waiting for the rest. Money that comes for a cancelled order makes it "paid – refund needed".
+    `method`: how it was paid, kept as the order's payment method when it had none (a quote's order)."""
     if user is not None:
         rules.authorize(user=user, order=order, action="mark_paid")
+    _note_method(order, method)
     order = _locked(order)
     timeline = _payment_event(order, payment_note, user)
     if order.state == Order.State.CANCELLED:

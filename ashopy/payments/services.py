@@ -76,11 +76,12 @@ def _succeeded(payment: Payment, *, order: Order | None = None, user=None, recor
         if received(payment.order_id) < total:
             code = "deposit_recorded" if recorded else "deposit_received"
             orders.mark_part_paid(order=order, user=user, payment_note=Fact(
-                code, {"method": payment.provider, **amount_of(payment.amount, payment.currency)}))
+                code, {"method": payment.provider, **amount_of(payment.amount, payment.currency)}),
+                method=payment.provider)
             return
     note = (Fact("payment_recorded", {"method": payment.provider, **amount_of(payment.amount, payment.currency)})
             if recorded else _paid_note(payment))
-    orders.mark_paid(order=order, user=user, payment_note=note)
+    orders.mark_paid(order=order, user=user, payment_note=note, method=payment.provider)
 
 
 RECORDED_METHODS = ("bank_transfer", "cash")

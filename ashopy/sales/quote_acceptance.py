@@ -83,8 +83,8 @@ def accept_quote(*, quote: Quote, name: str, accepted_terms: bool, options=(), i
     accepted_at = timezone.now()
     document = quote_documents.render_pdf(quote, chosen=chosen, accepted_by=name, accepted_at=accepted_at)
     number = orders.next_number(quote.store)  # commits by itself: order numbers need not be gap-free
-    name = QuoteAcceptance.pdf.field.generate_filename(QuoteAcceptance(quote=quote), f"{quote.number}-accepted.pdf")
-    stored = default_storage.save(name, ContentFile(document))
+    stored = default_storage.save(QuoteAcceptance.pdf.field.generate_filename(
+        QuoteAcceptance(quote=quote), f"{quote.number}-accepted.pdf"), ContentFile(document))
     try:
         with transaction.atomic():
             quote = _accept_locked(quote, chosen, number, user=user)

@@ -20,7 +20,7 @@ from ashopy.orders.models import Order, OrderEvent
 from ashopy.payments import services as payments
 from ashopy.payments.errors import InvalidAmount, UnknownMethod
 from ashopy.payments.models import Payment
-from ashopy.payments.providers import sandbox
+from ashopy.payments.providers import label_of, sandbox
 from ashopy.pricing.purchase import PurchasePolicy
 from ashopy.sales import quote_acceptance, quote_services
 from ashopy.sales.errors import (
@@ -233,6 +233,7 @@ def test_the_deposit_then_the_balance_pay_the_order_and_issue_its_invoice(store,
             consumer.handler(order_id=order.pk)
     invoice = Invoice.objects.get(order=order)
     assert invoice.is_issued and invoice.total == order.total and invoice.amount_due == 0
+    assert order.payment_method == "sandbox" and invoice.payment_method == label_of("sandbox"), "how it was paid"
     with pytest.raises(NoDeposit):
         quote_acceptance.start_quote_payment(quote=accepted, provider_code="sandbox", urls=URLS)
 
