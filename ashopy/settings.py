@@ -332,6 +332,7 @@ LOGGING = {
         # WeasyPrint tells each rendering step at INFO; the PDF's problems come as warnings.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "factur-x": {"level": "WARNING"},  # four INFO lines per French invoice (XSD checked, XML attached…)
         # Tasks run in-process (no Redis: the demo) would log a "Task … succeeded" line each.
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
