@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("ashopy.api.urls")),
     path("account/orders/", include("ashopy.customer.urls")),
     path("account/invoices/", include("ashopy.customer.invoices")),
+    path("quote/", include("ashopy.customer.quotes")),
     path("account/", include("ashopy.accounts.urls")),
     path("cart/", include("ashopy.cart.urls")),
     path("checkout/", include("ashopy.checkout.urls")),

@@ -8,7 +8,9 @@ expired one releases it. E-mails leave after the transaction commits (Celery).
 
 import contextlib
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from sequences import get_next_value
 
 from ashopy.cart import services as cart_services
+from ashopy.catalog.models import Variant
 from ashopy.core import events
 from ashopy.core.rows import Columns, fetch, for_update
 from ashopy.inventory import reservations
@@ -50,11 +53,76 @@ def owner_of(number: str) -> str:
     return f"order:{number}"
 
 
+@dataclass(frozen=True)
+class AgreedLine:
+    """A line at a price agreed beforehand (an accepted quote), excl. tax: a catalogue variant, or a free
+    line without one (a service)."""
+
+    variant: Variant | None
+    product_name: str
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    tax_rate: Decimal
+    net: Decimal
+    tax: Decimal
+    variant_name: str = ""
+    preorder_quantity: int = 0  # agreed lines hold stock or nothing; never pre-ordered
+    expected_on: None = None
+
+
+@dataclass(frozen=True)
+class AgreedTotals:
+    """What `create` reads of the cart's totals, for agreed lines: prices excl. tax, no shipping."""
+
+    currency: str
+    lines: tuple[AgreedLine, ...]
+    includes_tax: bool = False
+    shipping: None = None
+    discount: Decimal = Decimal(0)
+    shipping_net: Decimal = Decimal(0)
+    shipping_tax: Decimal = Decimal(0)
+    shipping_gross: Decimal = Decimal(0)
+    shipping_tax_rate: Decimal = Decimal(0)
+
+    @property
+    def goods_net(self) -> Decimal:
+        return sum((line.net for line in self.lines), Decimal(0))
+
+    @property
+    def goods_tax(self) -> Decimal:
+        return sum((line.tax for line in self.lines), Decimal(0))
+
+    @property
+    def goods_gross(self) -> Decimal:
+        return self.goods_net + self.goods_tax
+
+    net, tax, total = goods_net, goods_tax, goods_gross
+
+
+def _order_line(order: Order, line) -> OrderLine:
+    """The stored line of a priced cart line, or of an agreed line (`AgreedLine`)."""
+    if isinstance(line, AgreedLine):
+        return OrderLine(order=order, variant=line.variant,
+                         product_id=line.variant.product_id if line.variant is not None else None,
+                         product_name=line.product_name[:255], variant_name=line.variant_name[:120], sku=line.sku,
+                         quantity=line.quantity, unit_base=line.unit_price, unit_price=line.unit_price,
+                         tax_rate=line.tax_rate, net=line.net, tax=line.tax, gross=line.net + line.tax)
+    return OrderLine(order=order, variant=line.variant, product_id=line.variant.product_id,
+                     product_name=line.variant.product.name, variant_name=line.variant.name, sku=line.variant.sku,
+                     quantity=line.quantity, unit_base=line.unit.base, unit_price=line.unit.price,
+                     discount=line.price.discount,
+                     discount_labels=", ".join(str(adjustment.label) for adjustment in line.unit.adjustments)[:255],
+                     tax_rate=line.unit.tax_rate, net=line.price.net, tax=line.price.tax, gross=line.price.gross,
+                     preorder_quantity=line.preorder_quantity, expected_on=line.expected_on)
+
+
 def create(*, store: Store, number: str, user, email: str, language: str, totals, billing_address: dict,
            shipping_address: dict | None, payment_method: str, reservation: Reservation | None,
            idempotency_key: str = "", customer_note: str = "", cart_id: int | None = None,
            expires_at: datetime | None = None, pays_on_delivery: bool = False) -> Order:
-    """Store the priced snapshot (the caller holds the transaction and reserves the stock).
+    """Store the priced snapshot (the caller holds the transaction and reserves the stock). `totals` is the
+    cart's (`cart.totals.Totals`), or `AgreedTotals` for lines at agreed prices (an accepted quote).
 
     Units of a line beyond the free stock (`totals` lines' `preorder_quantity`) are pre-ordered: they
     are counted against the variant's limit here (PreorderLimitReached) and hold no stock. An order
@@ -74,14 +142,7 @@ def create(*, store: Store, number: str, user, email: str, language: str, totals
         customer_note=customer_note, cart_id=cart_id,
         has_preorder=any(line.preorder_quantity for line in totals.lines))
     Order.objects.bulk_create([order])
-    OrderLine.objects.bulk_create([OrderLine(order=order, variant=line.variant, product_id=line.variant.product_id,
-                  product_name=line.variant.product.name, variant_name=line.variant.name, sku=line.variant.sku,
-                  quantity=line.quantity, unit_base=line.unit.base, unit_price=line.unit.price,
-                  discount=line.price.discount,
-                  discount_labels=", ".join(str(adjustment.label) for adjustment in line.unit.adjustments)[:255],
-                  tax_rate=line.unit.tax_rate, net=line.price.net, tax=line.price.tax, gross=line.price.gross,
-                  preorder_quantity=line.preorder_quantity, expected_on=line.expected_on)
-            for line in totals.lines])
+    OrderLine.objects.bulk_create([_order_line(order, line) for line in totals.lines])
     if order.has_preorder:
         preorders.claim(units={line.variant.pk: line.preorder_quantity for line in totals.lines})
     OrderEvent.objects.create(order=order, to_state=order.state, user=order.user)
@@ -254,6 +315,22 @@ def _pay_from_hold(order: Order, *, user, note: Note, payment_note: Note) -> Ord
     sold = reservations.consume(reservation=hold, reference=order.number, user=user)
     # Pre-ordered units were not held: the cart gives up the lines' quantities, read from the order.
     _confirm(order, quantities=None if order.has_preorder else sold, paid_from=Order.State.PENDING_PAYMENT)
+    return order
+
+
+@transaction.atomic
+def mark_part_paid(*, order: Order, user=None, payment_note: Note = "") -> Order:
+    """Part of the money arrived (a quote's deposit): the payment goes on the timeline and the order keeps
+    waiting for the rest. Money that comes for a cancelled order makes it "paid – refund needed"."""
+    if user is not None:
+        rules.authorize(user=user, order=order, action="mark_paid")
+    order = _locked(order)
+    timeline = _payment_event(order, payment_note, user)
+    if order.state == Order.State.CANCELLED:
+        order = _apply(order, "flag_refund", user=user, timeline=timeline)
+        _publish(order, "order_refund_needed", from_state=Order.State.CANCELLED)
+        return order
+    OrderEvent.objects.bulk_create(timeline)
     return order
 
 

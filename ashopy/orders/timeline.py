@@ -28,6 +28,8 @@ MESSAGES = {
     "payment_outcome": _("Payment %(outcome)s with %(method)s."),
     "payment_received": _("Payment of %(amount)s received (%(method)s)."),
     "payment_recorded": _("Payment of %(amount)s recorded by hand (%(method)s)."),
+    "deposit_received": _("Deposit of %(amount)s received (%(method)s)."),
+    "deposit_recorded": _("Deposit of %(amount)s recorded by hand (%(method)s)."),
     "refunded": _("Refund of %(amount)s sent (%(method)s)."),
     "refund_by_hand": _("The refund could not be sent: to do by hand."),
     "email_sent": _("E-mail “%(email)s” sent to %(recipients)s."),

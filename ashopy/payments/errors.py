@@ -18,3 +18,8 @@ class NotOffline(DomainError):
     code = "not_offline"
     status = 409
     message = _("Only orders paid by cash on delivery or bank transfer are marked paid by hand.")
+
+
+class InvalidAmount(DomainError):
+    code = "invalid_amount"
+    message = _("Enter an amount above zero, in the currency's units, within what is left to pay.")

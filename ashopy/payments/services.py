@@ -8,19 +8,22 @@ row and changes nothing.
 
 import hmac
 import uuid
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Sum
 
 from ashopy.core import events
+from ashopy.core.money import ZERO, quantum
 from ashopy.core.rows import Columns, fetch, for_update
+from ashopy.orders import rules as order_rules
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order, OrderEvent
 from ashopy.orders.timeline import Fact
 from ashopy.orders.timeline import amount as amount_of
 
 from . import providers
-from .errors import NotOffline, NotRefundable, UnknownMethod
+from .errors import InvalidAmount, NotOffline, NotRefundable, UnknownMethod
 from .models import Payment, PaymentEvent
 from .providers.base import InvalidNotification, Notification, Outcome, PaymentRequest, Provider, ProviderError
 
@@ -32,11 +35,73 @@ def provider_for(store, code: str) -> Provider:
     return provider
 
 
-def create(*, order: Order, provider: Provider) -> Payment:
-    """A new attempt for the order's total (the caller's transaction)."""
+def create(*, order: Order, provider: Provider, amount: Decimal | None = None) -> Payment:
+    """A new attempt for the order's total (the caller's transaction), or for `amount`, a part of it (a
+    quote's deposit, or its balance): flagged `part` in its data, so that its success pays the order only
+    once its payments add up to the total."""
+    data = {}
+    if amount is not None:
+        amount = _part(order, amount)
+        data = {"part": True}
     return Payment.objects.create(store_id=order.store_id, order=order, provider=provider.code,
-                                  reference=f"PAY-{uuid.uuid4().hex[:20]}", amount=order.total,
-                                  currency=order.currency)
+                                  reference=f"PAY-{uuid.uuid4().hex[:20]}",
+                                  amount=order.total if amount is None else amount, currency=order.currency,
+                                  data=data)
+
+
+def received(order_id: int) -> Decimal:
+    """What the order's payments brought in (refunds deducted)."""
+    paid = Payment.objects.filter(order_id=order_id, status__in=[Payment.Status.SUCCEEDED, Payment.Status.REFUNDED]) \
+        .aggregate(amount=Sum("amount"), refunded=Sum("refunded_amount"))
+    return (paid["amount"] or ZERO) - (paid["refunded"] or ZERO)
+
+
+def _part(order: Order, amount) -> Decimal:
+    """A part payment's amount: above zero, in the currency's units, within what is left to pay."""
+    try:
+        amount = Decimal(str(amount))
+    except (InvalidOperation, ValueError) as error:
+        raise InvalidAmount() from error
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(quantum(order.currency)) \
+            or amount > order.total - received(order.pk):
+        raise InvalidAmount()
+    return amount
+
+
+def _succeeded(payment: Payment, *, order: Order | None = None, user=None, recorded: bool = False) -> None:
+    """The attempt succeeded: the order is paid, or part-paid while its payments do not reach its total."""
+    order = order or Order(pk=payment.order_id)  # a reference: the orders services lock and read the row
+    if payment.data.get("part"):
+        total = Order.objects.filter(pk=payment.order_id).values_list("total", flat=True).get()
+        if received(payment.order_id) < total:
+            code = "deposit_recorded" if recorded else "deposit_received"
+            orders.mark_part_paid(order=order, user=user, payment_note=Fact(
+                code, {"method": payment.provider, **amount_of(payment.amount, payment.currency)}))
+            return
+    note = (Fact("payment_recorded", {"method": payment.provider, **amount_of(payment.amount, payment.currency)})
+            if recorded else _paid_note(payment))
+    orders.mark_paid(order=order, user=user, payment_note=note)
+
+
+RECORDED_METHODS = ("bank_transfer", "cash")
+
+
+@transaction.atomic
+def record_part_payment(*, order: Order, user, amount: Decimal, method: str) -> Payment:
+    """Staff received part of an order's money by transfer or in cash (a quote's deposit): a succeeded
+    payment; the order is paid once its payments reach its total."""
+    if method not in RECORDED_METHODS:
+        raise UnknownMethod(fields={"method": [str(UnknownMethod.message)]})
+    order = Order.objects.select_for_update(of=("self",)).select_related("store").get(pk=order.pk)
+    order_rules.authorize(user=user, order=order, action="mark_paid")
+    if not order.awaits_money:
+        raise NotOffline()
+    payment = Payment.objects.create(store_id=order.store_id, order=order, provider=method,
+                                     reference=f"PAY-{uuid.uuid4().hex[:20]}", amount=_part(order, amount),
+                                     currency=order.currency, status=Payment.Status.SUCCEEDED,
+                                     data={"part": True, "recorded_by": getattr(user, "pk", None)})
+    _succeeded(payment, order=order, user=user, recorded=True)
+    return payment
 
 
 def start(*, payment: Payment, provider: Provider, urls: dict[str, str], description: str = "") -> Payment:
@@ -119,7 +184,7 @@ def apply_outcome(*, payment: Payment, outcome: str, data=None) -> Payment:
     if outcome == Outcome.SUCCEEDED and payment.status != Payment.Status.SUCCEEDED:
         payment.status = Payment.Status.SUCCEEDED
         payment.save(update_fields=["status", "data", "updated_at"])
-        orders.mark_paid(order=order, payment_note=_paid_note(payment))
+        _succeeded(payment)
     elif outcome in (Outcome.FAILED, Outcome.CANCELLED, Outcome.EXPIRED) and payment.status in Payment.OPEN:
         payment.status = {Outcome.FAILED: Payment.Status.FAILED, Outcome.CANCELLED: Payment.Status.CANCELLED,
                           Outcome.EXPIRED: Payment.Status.EXPIRED}[Outcome(outcome)]

@@ -73,3 +73,97 @@ class NotOverdue(DomainError):
 class InvalidLegalProfile(DomainError):
     code = "invalid_legal_profile"
     message = _("Some legal details are not valid.")
+
+
+# --- quotes ----------------------------------------------------------------------------------
+
+class QuoteNotFound(NotFound):
+    code = "quote_not_found"
+    message = _("No such quote.")
+
+
+QUOTE_STATE_MESSAGES = {
+    "draft": _("This quote is still a draft: it has not been sent."),
+    "sent": _("This quote has been sent: it can no longer be changed."),
+    "accepted": _("This quote has already been accepted."),
+    "refused": _("This quote has been refused."),
+    "expired": _("This quote has expired."),
+    "converted": _("This quote has already been accepted and turned into an order."),
+    "withdrawn": _("This quote has been withdrawn by the store."),
+}
+
+
+class QuoteStateError(DomainError):
+    """The quote's state does not allow this; the message says which state, in a sentence of its own."""
+
+    code = "quote_state"
+    status = 409
+    message = _("This quote cannot be changed that way.")
+
+    def __init__(self, quote):
+        self.state = quote.state
+        super().__init__(QUOTE_STATE_MESSAGES.get(quote.state, self.message))
+
+
+class QuoteNotEditable(QuoteStateError):
+    """Only a draft's content changes."""
+
+    code = "quote_not_editable"
+
+
+class QuoteExpired(DomainError):
+    code = "quote_expired"
+    status = 409
+    message = _("This quote expired on {date}: it can no longer be accepted. Ask the store for a new one.")
+
+
+class QuoteEmpty(DomainError):
+    code = "quote_empty"
+    message = _("Add at least one line before sending the quote.")
+
+
+class QuoteNoRecipient(DomainError):
+    code = "quote_no_recipient"
+    message = _("Choose a customer, or give the prospect's e-mail address.")
+
+
+class InvalidQuoteLine(DomainError):
+    code = "invalid_quote_line"
+    message = _("This line is not valid.")
+
+
+class PriceReasonRequired(DomainError):
+    code = "price_reason_required"
+    message = _("This price differs from the catalogue price for this customer ({price}): say why.")
+
+
+class InvalidDeposit(DomainError):
+    code = "invalid_deposit"
+    message = _("The deposit is either a percentage above 0 and up to 100, or an amount above zero within "
+                "the quote's total; not both.")
+
+
+class InvalidValidity(DomainError):
+    code = "invalid_validity"
+    message = _("The quote must be valid until a date after today.")
+
+
+class AcceptanceIncomplete(DomainError):
+    code = "acceptance_incomplete"
+    message = _("Type your full name and accept the terms to accept the quote.")
+
+
+class UnknownQuoteOption(DomainError):
+    code = "unknown_quote_option"
+    message = _("Choose among the quote's optional lines.")
+
+
+class NoDeposit(DomainError):
+    code = "no_deposit"
+    status = 409
+    message = _("Nothing is left to pay on this order.")
+
+
+class InvalidDepositMethod(DomainError):
+    code = "invalid_deposit_method"
+    message = _("Choose bank transfer or cash.")

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Round
@@ -65,6 +66,10 @@ class SellerProfile(models.Model):
                                       validators=[validate_number_format])
     credit_note_format = models.CharField(_("credit note numbers"), max_length=40, default="AV-{year}-{number:06d}",
                                           validators=[validate_number_format])
+    quote_format = models.CharField(_("quote numbers"), max_length=40, default="DEV-{year}-{number:06d}",
+                                    validators=[validate_number_format])
+    quote_validity_days = models.PositiveSmallIntegerField(
+        _("quotes valid for (days)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(365)])
 
     class Meta:
         verbose_name = _("legal profile")
@@ -272,3 +277,10 @@ class InvoiceEvent(models.Model):
 
     def __str__(self):
         return f"{self.invoice} {self.code}"
+
+
+# The quotes live in their own module; imported here so that Django finds their models.
+from .quote_models import Quote, QuoteAcceptance, QuoteEvent, QuoteLine  # noqa: E402
+
+__all__ = ["Invoice", "InvoiceEvent", "InvoiceLine", "InvoicePayment", "Quote", "QuoteAcceptance", "QuoteEvent",
+           "QuoteLine", "SellerProfile"]

@@ -7,3 +7,11 @@ from . import services
 def mark_overdue_invoices() -> int:
     """Issued invoices past their due date and not fully paid become overdue."""
     return services.mark_overdue()
+
+
+@shared_task
+def expire_quotes() -> int:
+    """Sent quotes past their validity date expire."""
+    from . import quote_services
+
+    return quote_services.expire_due()

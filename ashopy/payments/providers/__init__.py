@@ -7,6 +7,7 @@ database.
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 REGISTRY = {
     "sandbox": "ashopy.payments.providers.sandbox.Sandbox",
@@ -25,8 +26,14 @@ def configured(store) -> dict[str, dict]:
     return {code: dict(options or {}) for code, options in chosen.items() if code in REGISTRY}
 
 
+# Money staff receive by hand without a provider (a quote's deposit paid at the counter).
+RECORDED_BY_HAND = {"cash": gettext_lazy("Cash")}
+
+
 def label_of(code: str) -> str:
     """A method's name as people read it ("Wave", "Carte bancaire (Stripe)"), whatever the store."""
+    if code in RECORDED_BY_HAND:
+        return str(RECORDED_BY_HAND[code])
     return str(import_string(REGISTRY[code]).label or code) if code in REGISTRY else code
 
 
