@@ -16,6 +16,7 @@ from ashopy.payments.models import Payment, PaymentEvent
 from ashopy.payments.providers import sandbox
 from ashopy.pricing.resolver import PricingPolicy
 from ashopy.sales.models import Invoice
+from ashopy.sales.quote_models import Quote
 from ashopy.shipping import services as shipping
 from ashopy.shipping.models import ShippingMethod
 from ashopy.stores.models import Store
@@ -60,16 +61,17 @@ CARRIERS = {"dakar": ("DHL", "https://www.dhl.com/sn-fr/home/suivi.html?tracking
 
 
 def has_documents(store: Store) -> bool:
-    """Whether the store has invoices or credit notes: its order book is then kept by `wipe`."""
-    return Invoice.objects.filter(store=store).exists()
+    """Whether the store has invoices, credit notes or quotes: its order book is then kept by `wipe`."""
+    return Invoice.objects.filter(store=store).exists() or Quote.objects.filter(store=store).exists()
 
 
 def wipe(store: Store) -> None:
     """Demo rebuild only: orders are business records, never deleted by the shop itself.
 
     A store with sales documents keeps its whole order book: an issued invoice is never deleted (the
-    model and, on PostgreSQL, a trigger refuse it) and it keeps the order it invoices, so the orders,
-    their payments and documents stay as they are, and `sample_orders` places no more there.
+    model and, on PostgreSQL, a trigger refuse it) and it keeps the order it invoices, as a converted
+    quote keeps its order; so the orders, their payments and documents stay as they are, and
+    `sample_orders` places no more there.
     """
     if not has_documents(store):
         PaymentEvent.objects.filter(payment__store=store).delete()

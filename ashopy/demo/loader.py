@@ -27,7 +27,7 @@ from ashopy.purchasing import services as purchasing
 from ashopy.stores.models import Role, Store
 from ashopy.stores.services import save_store
 
-from . import commerce, invoices, stock, structure
+from . import commerce, invoices, quotes, stock, structure
 from .images import ensure_image
 from .products import retail_plans
 from .realestate import lot_plans
@@ -91,6 +91,7 @@ def load_demo(*, products: int | None = None) -> list[Login]:
         for store in stores.values():
             commerce.sample_orders(store)
             invoices.issue_documents(store)
+            quotes.make_quotes(store)
     return logins()
 
 

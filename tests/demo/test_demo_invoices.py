@@ -1,7 +1,8 @@
 """The demo's sales documents: issued invoices and a partial credit note in both stores, through the sales
 services; totals that reconcile with their lines, the orders and the payments; the PDFs as stored (Factur-X
-in Paris); and a `load_demo --reset` that keeps them (an issued invoice is never deleted) without issuing
-anything twice."""
+in Paris); quotes in every state the demo shows (a draft, a sent one with an option, one accepted and
+converted with its deposit paid); and a `load_demo --reset` that keeps them (an issued invoice is never
+deleted) without issuing anything twice."""
 
 import hashlib
 import io
@@ -15,8 +16,10 @@ from stdnum.sn import ninea
 
 from ashopy.inventory.models import StockMovement
 from ashopy.orders.models import Order
+from ashopy.sales import quote_selectors
 from ashopy.sales.legal import missing_mentions
 from ashopy.sales.models import Invoice, InvoiceLine, InvoicePayment, SellerProfile
+from ashopy.sales.quote_models import Quote
 from ashopy.sales.services import remaining_to_credit
 from ashopy.stores.models import Store
 
@@ -53,6 +56,7 @@ def _documents() -> dict:
         "lines": InvoiceLine.objects.count(),
         "payments": sorted(InvoicePayment.objects.values_list("invoice__number", "amount")),
         "orders": sorted(Order.objects.values_list("store__slug", "number", "state", "total")),
+        "quotes": sorted(Quote.objects.values_list("store__slug", "state", "number", "total", "pdf_sha256")),
     }
 
 
@@ -62,6 +66,7 @@ def test_both_stores_have_their_invoices_and_a_credit_note(demo):
     _totals_reconcile_with_lines_orders_and_payments(demo)
     _pdfs_stored_and_a_french_one_carries_factur_x(demo)
     _legal_profiles_valid_and_aligned_with_the_stores(demo)
+    _quotes_in_every_state(demo)
 
 
 def _issued_with_a_partial_credit_note(demo):
@@ -134,6 +139,24 @@ def _legal_profiles_valid_and_aligned_with_the_stores(demo):
     assert ninea.is_valid(dakar.ninea) and demo["dakar"].tax_id == f"NINEA {dakar.ninea}"
     unpaid = Invoice.objects.get(store=demo["dakar"], order__payment_method="cash_on_delivery")
     assert (unpaid.due_date - unpaid.issue_date).days == 15
+
+
+def _quotes_in_every_state(demo):
+    for slug, store in demo.items():
+        quotes = {quote.state: quote for quote in Quote.objects.filter(store=store).prefetch_related("lines")}
+        assert set(quotes) == {"draft", "sent", "converted"}, slug
+        assert not quotes["draft"].number, "a draft is numbered when it is sent"
+        sent = quotes["sent"]
+        assert sent.number.startswith("DEV-") and sent.pdf and default_storage.exists(sent.pdf.name)
+        assert [(line.optional, line.chosen) for line in sent.lines.all()] == [(False, True), (True, False)]
+        converted = quotes["converted"]
+        assert converted.acceptance.name and converted.acceptance.pdf_sha256
+        assert all(line.chosen for line in converted.lines.all()), "the customer ticked the option"
+        order = converted.order
+        assert order.total == converted.total and order.state == Order.State.AWAITING_PAYMENT
+        deposit = quote_selectors.deposit_on(converted, order.total)
+        assert 0 < deposit < order.total and quote_selectors.amount_paid(order) == deposit, "deposit paid"
+        assert order.payments.get().provider == "sandbox"
 
 
 def test_reset_keeps_the_documents_and_issues_nothing_twice(demo):
