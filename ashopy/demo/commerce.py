@@ -15,6 +15,8 @@ from ashopy.payments import services as payments
 from ashopy.payments.models import Payment, PaymentEvent
 from ashopy.payments.providers import sandbox
 from ashopy.pricing.resolver import PricingPolicy
+from ashopy.sales.models import Invoice
+from ashopy.sales.quote_models import Quote
 from ashopy.shipping import services as shipping
 from ashopy.shipping.models import ShippingMethod
 from ashopy.stores.models import Store
@@ -36,21 +38,45 @@ METHODS = {
     ],
 }
 
-# (customer e-mail, payment method, what happens next, number of lines)
-ORDERS = [
-    ("client@ashopy.test", "sandbox", "delivered", 2),
-    ("etudiant@ashopy.test", "sandbox", "shipped", 1),
-    ("pro@ashopy.test", "cash_on_delivery", "", 3),
-    ("entreprise@ashopy.test", "bank_transfer", "", 2),
-    ("client@ashopy.test", "sandbox", "processing", 1),
-]
+# Per store: (customer e-mail, payment method, what happens next, number of lines)
+ORDERS = {
+    "dakar": [
+        ("client@ashopy.test", "sandbox", "delivered", 2),
+        ("etudiant@ashopy.test", "sandbox", "shipped", 1),
+        ("pro@ashopy.test", "cash_on_delivery", "delivered", 3),
+        ("entreprise@ashopy.test", "bank_transfer", "", 2),
+        ("client@ashopy.test", "sandbox", "processing", 1),
+    ],
+    "paris": [
+        ("lea.girard@ashopy.test", "sandbox", "delivered", 2),
+        ("antoine.roux@ashopy.test", "sandbox", "shipped", 1),
+        ("lea.girard@ashopy.test", "bank_transfer", "", 1),
+        ("antoine.roux@ashopy.test", "sandbox", "processing", 2),
+    ],
+}
+
+# Per store: (carrier, tracking page)
+CARRIERS = {"dakar": ("DHL", "https://www.dhl.com/sn-fr/home/suivi.html?tracking-id={number}"),
+            "paris": ("Colissimo", "https://www.laposte.fr/outils/suivre-vos-envois?code={number}")}
+
+
+def has_documents(store: Store) -> bool:
+    """Whether the store has invoices, credit notes or quotes: its order book is then kept by `wipe`."""
+    return Invoice.objects.filter(store=store).exists() or Quote.objects.filter(store=store).exists()
 
 
 def wipe(store: Store) -> None:
-    """Demo rebuild only: orders are business records, never deleted by the shop itself."""
-    PaymentEvent.objects.filter(payment__store=store).delete()
-    Payment.objects.filter(store=store).delete()
-    Order.objects.filter(store=store).delete()
+    """Demo rebuild only: orders are business records, never deleted by the shop itself.
+
+    A store with sales documents keeps its whole order book: an issued invoice is never deleted (the
+    model and, on PostgreSQL, a trigger refuse it) and it keeps the order it invoices, as a converted
+    quote keeps its order; so the orders, their payments and documents stay as they are, and
+    `sample_orders` places no more there.
+    """
+    if not has_documents(store):
+        PaymentEvent.objects.filter(payment__store=store).delete()
+        Payment.objects.filter(store=store).delete()
+        Order.objects.filter(store=store).delete()
     Cart.objects.filter(store=store).delete()
     ShippingMethod.objects.filter(store=store).delete()
 
@@ -66,15 +92,22 @@ def _address(user: User) -> dict:
 
 
 def sample_orders(store: Store) -> int:
-    """A few orders in different states, for the back office and the customers' accounts."""
-    variants = list(with_stock(Variant.objects.filter(store=store, active=True, product__status="published"))
-                    .filter(available__gte=5).order_by("id")[:20])
-    method = ShippingMethod.objects.filter(store=store, kind="flat").first()
+    """A few orders in different states, for the back office and the customers' accounts (none in a store
+    that kept its orders)."""
+    if Order.objects.filter(store=store).exists():
+        return 0
+    stocked = (with_stock(Variant.objects.filter(store=store, active=True, product__status="published"))
+               .filter(available__gte=5).order_by("product__category_id", "product_id", "id"))
+    by_category: dict[int, Variant] = {}  # one variant of each category, so the orders mix the catalogue
+    for variant in stocked.select_related("product")[:2000]:
+        by_category.setdefault(variant.product.category_id, variant)
+    variants = list(by_category.values())
+    method = ShippingMethod.objects.filter(store=store).exclude(kind="pickup").order_by("id").first()
     if not variants or method is None:
         return 0
     staff = User.objects.filter(memberships__store=store, memberships__role="gestionnaire").first()
     placed = 0
-    for index, (email, payment_method, then, count) in enumerate(ORDERS):
+    for index, (email, payment_method, then, count) in enumerate(ORDERS.get(store.slug, [])):
         if providers.get(store, payment_method) is None:
             continue  # the sandbox is off outside the demo settings
         user = User.objects.get(email=email)
@@ -94,8 +127,10 @@ def sample_orders(store: Store) -> int:
         if then in ("processing", "shipped", "delivered"):
             orders.process(order=order, user=staff)
         if then in ("shipped", "delivered"):
-            orders.ship(order=order, user=staff, carrier="DHL", tracking_number=f"JD0146000{index}",
-                        tracking_url=f"https://www.dhl.com/sn-fr/home/suivi.html?tracking-id=JD0146000{index}")
+            carrier, tracking_url = CARRIERS[store.slug]
+            number = f"JD0146000{index}"
+            orders.ship(order=order, user=staff, carrier=carrier, tracking_number=number,
+                        tracking_url=tracking_url.format(number=number))
         if then == "delivered":
             orders.deliver(order=order, user=staff)
         placed += 1

@@ -3,7 +3,9 @@
 The command loads it only into a database without stores, so a second `make demo` keeps what
 the merchant created; `load_demo --reset` rebuilds: each demo store keeps its row (so Dakar keeps
 the lowest id and keeps answering localhost) while its catalogue, stock and settings are wiped
-and rebuilt from the same seeded data; the demo people are updated in place.
+and rebuilt from the same seeded data; the demo people are updated in place. A store that has
+issued invoices keeps its orders and their documents (an issued invoice is never deleted, see
+commerce.wipe), and nothing is invoiced twice.
 """
 
 import io
@@ -25,7 +27,7 @@ from ashopy.purchasing import services as purchasing
 from ashopy.stores.models import Role, Store
 from ashopy.stores.services import save_store
 
-from . import commerce, stock, structure
+from . import commerce, invoices, quotes, stock, structure
 from .images import ensure_image
 from .products import retail_plans
 from .realestate import lot_plans
@@ -86,7 +88,10 @@ def load_demo(*, products: int | None = None) -> list[Login]:
             for index, plan in enumerate(_plans(slug, products)):
                 _product(context, plan, index)
         _people(stores)
-        commerce.sample_orders(stores["dakar"])
+        for store in stores.values():
+            commerce.sample_orders(store)
+            invoices.issue_documents(store)
+            quotes.make_quotes(store)
     return logins()
 
 
@@ -243,9 +248,9 @@ def _people(stores: dict[str, Store]) -> None:
         accounts.assign_role(user=user, store=stores[slug], role=role)
         accounts.set_customer_terms(user=user, segment=segment, partner=partner if member else None)
         if role == Role.CLIENT and email in structure.ADDRESSES and not user.addresses.exists():
-            line1, city, postal_code = structure.ADDRESSES[email]
+            line1, city, postal_code, country = structure.ADDRESSES[email]
             accounts.save_address(user=user, first_name=first_name, last_name=last_name, line1=line1, city=city,
-                                  postal_code=postal_code, country="SN", phone=phone, label="Domicile")
+                                  postal_code=postal_code, country=country, phone=phone, label="Domicile")
 
 
 def _person(email: str, first_name: str, last_name: str, phone: str, store: Store) -> User:

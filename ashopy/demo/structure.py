@@ -15,7 +15,7 @@ STORES = {
     "paris": {
         "name": "ashopy Paris", "currency": "EUR", "country": "FR", "timezone": "Europe/Paris",
         "default_language": "fr", "prices_include_tax": True,
-        "legal_name": "ashopy France SAS", "tax_id": "SIRET 852 369 741 00018",
+        "legal_name": "ashopy France SAS", "tax_id": "SIRET 852 369 743 00012",
         "address": "18 rue du Faubourg Saint-Antoine", "city": "Paris", "postal_code": "75011",
         "email": "contact@paris.ashopy.test", "phone": "+33142685500", "domain": "paris.localhost",
     },
@@ -119,14 +119,19 @@ PEOPLE = [
     ("entreprise@ashopy.test", "Khady", "Mbaye", "+221338224455", "client", "dakar", "entreprise", False),
     ("institution@ashopy.test", "Ousmane", "Faye", "+221338899001", "client", "dakar", "institution", False),
     ("ucad@ashopy.test", "Fatou", "Sarr", "+221764443322", "client", "dakar", "etudiant", True),
+    ("lea.girard@ashopy.test", "Léa", "Girard", "+33611223344", "client", "paris", "", False),
+    ("antoine.roux@ashopy.test", "Antoine", "Roux", "+33655443322", "client", "paris", "professionnel", False),
 ]
+# A client's home address: (line, city, postal code, country)
 ADDRESSES = {
-    "client@ashopy.test": ("Cité Keur Gorgui, villa 24", "Dakar", "12500"),
-    "etudiant@ashopy.test": ("Cité universitaire Claudel, pavillon B", "Dakar", "10700"),
-    "pro@ashopy.test": ("Rue Carnot x Jules Ferry, Plateau", "Dakar", "10000"),
-    "entreprise@ashopy.test": ("Zone industrielle de Diamniadio, lot 12", "Diamniadio", "18000"),
-    "institution@ashopy.test": ("Building administratif Mamadou Dia", "Dakar", "10200"),
-    "ucad@ashopy.test": ("Avenue Cheikh Anta Diop, Fann", "Dakar", "10700"),
+    "client@ashopy.test": ("Cité Keur Gorgui, villa 24", "Dakar", "12500", "SN"),
+    "etudiant@ashopy.test": ("Cité universitaire Claudel, pavillon B", "Dakar", "10700", "SN"),
+    "pro@ashopy.test": ("Rue Carnot x Jules Ferry, Plateau", "Dakar", "10000", "SN"),
+    "entreprise@ashopy.test": ("Zone industrielle de Diamniadio, lot 12", "Diamniadio", "18000", "SN"),
+    "institution@ashopy.test": ("Building administratif Mamadou Dia", "Dakar", "10200", "SN"),
+    "ucad@ashopy.test": ("Avenue Cheikh Anta Diop, Fann", "Dakar", "10700", "SN"),
+    "lea.girard@ashopy.test": ("27 rue de la Roquette", "Paris", "75011", "FR"),
+    "antoine.roux@ashopy.test": ("8 cours Gambetta", "Lyon", "69003", "FR"),
 }
 
 # Each store's warehouses: (code, name, kind, allocation priority, address, city)

@@ -100,7 +100,9 @@ def _order_lines(order: Order) -> list[InvoiceLine]:
                                  quantity=line.quantity, unit_price=unit, discount=discount,
                                  tax_rate=line.tax_rate, net=line.net, tax=line.tax))
     if order.shipping_net or order.shipping_tax:
-        lines.append(InvoiceLine(position=len(lines) + 1, description=(order.shipping_method or "Livraison")[:255],
+        with translation.override(order.language):  # the invoice speaks the order's language
+            label = order.shipping_method or _("Delivery")
+        lines.append(InvoiceLine(position=len(lines) + 1, description=label[:255],
                                  quantity=1, unit_price=order.shipping_net, tax_rate=order.shipping_tax_rate,
                                  net=order.shipping_net, tax=order.shipping_tax))
     return lines

@@ -16,7 +16,8 @@ class Command(BaseCommand):
                             help="At most this many products per store (default: the whole demo catalogue).")
         parser.add_argument("--reset", action="store_true",
                             help="Rebuild the demo stores even if the database has data (their catalogue, "
-                                 "stock and orders are replaced).")
+                                 "stock and settings are replaced; a store's orders too, unless it has issued "
+                                 "invoices, which are never deleted: it then keeps its orders and documents).")
 
     def handle(self, *args, products=None, reset=False, **options):
         if products is not None and products < 1:
