@@ -227,23 +227,6 @@ class QuoteAcceptance(models.Model):
         return f"{self.quote} — {self.name}"
 
 
-EVENT_LABELS = {
-    "created": pgettext_lazy("quote event", "Created"),
-    "updated": _("Details changed"),
-    "line_added": _("Line added"),
-    "line_changed": _("Line changed"),
-    "line_removed": _("Line removed"),
-    "sent": pgettext_lazy("quote event", "Sent"),
-    "emailed": _("E-mailed to the customer"),
-    "withdrawn": pgettext_lazy("quote event", "Withdrawn"),
-    "duplicated": _("Copied into a new draft"),
-    "expired": pgettext_lazy("quote event", "Expired"),
-    "accepted": pgettext_lazy("quote event", "Accepted by the customer"),
-    "refused": pgettext_lazy("quote event", "Refused by the customer"),
-    "converted": _("Turned into an order"),
-}
-
-
 class QuoteEvent(models.Model):
     """What happened to a quote: created, edited, sent, accepted, refused, expired, converted, withdrawn."""
 
@@ -263,8 +246,3 @@ class QuoteEvent(models.Model):
 
     def __str__(self):
         return f"{self.quote} {self.code}"
-
-    @property
-    def label(self) -> str:
-        """What happened, in the reader's language (never the code)."""
-        return str(EVENT_LABELS.get(self.code, pgettext_lazy("quote event", "Change")))

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from ashopy.core.errors import PermissionDenied
-from ashopy.sales import quote_selectors, quote_services
+from ashopy.sales import quote_selectors, quote_services, staff_quotes
 from ashopy.sales.errors import (
     InvalidDeposit,
     InvalidQuoteLine,
@@ -427,7 +427,8 @@ def test_every_event_reads_in_words(draft, seller, variant, mailoutbox):
     sent = quote_services.send_quote(quote=draft, user=seller)
     quote_services.withdraw_quote(quote=sent, user=seller)
     with translation.override("fr"):
-        labels = [event.label for event in QuoteEvent.objects.filter(quote=draft).order_by("id")]
-    assert labels == ["Créé", "Ligne ajoutée", "Ligne modifiée", "Informations modifiées",
-                      "Copié dans un nouveau brouillon", "Envoyé", "Envoyé par e-mail au client", "Retiré"]
+        labels = [staff_quotes.describe(event) for event in QuoteEvent.objects.filter(quote=draft).order_by("id")]
+    assert labels == ["Brouillon créé.", "Ligne ajoutée\xa0: ThinkPad X1.", "Ligne modifiée\xa0: ThinkPad X1.",
+                      "Informations modifiées.", "Copié dans un nouveau brouillon.",
+                      "Envoyé sous le numéro DEV-2026-000001.", "Envoyé par e-mail.", "Retiré par la boutique."]
     assert all("_" not in label for label in labels)
