@@ -13,10 +13,12 @@ from . import services
 @events.consumer("order_paid", name="sales.invoice.issue")
 def issue_invoice(*, order_id: int, **_facts) -> None:
     """Issued at once when the store's legal profile is complete; otherwise kept as a draft that the
-    back office lists with what is missing (an invoice is never lost, nor issued without its mentions)."""
+    back office lists with what is missing (an invoice is never lost, nor issued without its mentions).
+    An invoice issued before the money came (cash on delivery, invoiced at delivery) is settled instead."""
     order = Order.objects.filter(pk=order_id).first()
     if order is not None:
-        services.invoice_order(order=order, keep_draft_if_incomplete=True)
+        invoice = services.invoice_order(order=order, keep_draft_if_incomplete=True)
+        services.settle_paid_order(invoice=invoice, order=order)
 
 
 @events.consumer("order_cancelled", name="sales.credit_note.cancelled_order")

@@ -304,6 +304,17 @@ def record_payment(*, invoice: Invoice, user, amount: Decimal, method: str, rece
     return invoice
 
 
+def settle_paid_order(*, invoice: Invoice, order: Order) -> Invoice:
+    """An order paid after its invoice was issued (cash on delivery invoiced at delivery, then the courier's
+    cash recorded): what the invoice still shows as due is recorded as received, with the order's method.
+    Nothing happens for an unpaid order, a draft, or an invoice already settled (idempotent)."""
+    if order.paid_at is None or not invoice.is_issued or invoice.kind != Invoice.Kind.INVOICE \
+            or invoice.amount_due <= 0:
+        return invoice
+    return record_payment(invoice=invoice, user=None, amount=invoice.amount_due,
+                          method=label_of(order.payment_method), received_on=local_today(invoice.store))
+
+
 def mark_overdue(*, today: date | None = None) -> int:
     """Unpaid issued invoices past their due date become overdue (run daily by Celery beat)."""
     count = 0

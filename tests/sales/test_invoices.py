@@ -195,3 +195,23 @@ def test_numbers_are_gap_free_under_concurrency_and_a_rolled_back_issue_leaves_n
     year = timezone.localdate().year
     assert numbers == [f"FAC-{year}-{n:06d}" for n in range(1, 51)]
     assert services.issue(invoice=drafts[0]).number == f"FAC-{year}-000051"
+
+
+def test_a_cash_on_delivery_invoice_issued_at_delivery_is_settled_when_the_cash_is_recorded(
+        store, variant, method, seller, customer, django_capture_on_commit_callbacks):
+    from ashopy.payments import services as payments
+
+    complete_profile(store)
+    order = factories.placed_order(store, variant, method, user=customer, payment_method="cash_on_delivery")
+    for step in (orders.process, orders.ship, orders.deliver):
+        step(order=order, user=seller)
+    invoice = services.invoice_order(order=order, user=seller)  # delivered, the courier's cash not yet in
+    assert invoice.amount_due == order.total
+    with django_capture_on_commit_callbacks(execute=True):  # `order_paid` reaches the sales consumer
+        payments.mark_paid_by_hand(order=order, user=seller)
+    invoice = Invoice.objects.get(pk=invoice.pk)
+    assert invoice.payment_state == Invoice.Payment.PAID and invoice.amount_due == 0
+    assert [(p.amount, p.method) for p in invoice.payments.all()] == [(order.total, "Cash on delivery")]
+    assert Invoice.objects.filter(order=order).count() == 1
+    services.settle_paid_order(invoice=invoice, order=order.__class__.objects.get(pk=order.pk))  # again: nothing more
+    assert invoice.payments.count() == 1
