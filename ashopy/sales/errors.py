@@ -27,7 +27,7 @@ class AlreadyIssued(DomainError):
 
 class NothingToInvoice(DomainError):
     code = "nothing_to_invoice"
-    message = _("This order cannot be invoiced yet: it is neither paid nor delivered.")
+    message = _("This order cannot be invoiced yet: it is neither paid, delivered, nor waiting for a transfer.")
 
 
 class PaymentTooLarge(DomainError):

@@ -140,6 +140,15 @@ def draft_for_order(*, order: Order, user=None) -> Invoice:
     return invoice
 
 
+def invoiceable(order: Order) -> bool:
+    """Paid; delivered (cash on delivery, the courier's cash still to come); or waiting for money that is
+    asked for by invoice — a bank transfer, an accepted quote's order (whose deposit, if any, counts as
+    paid). An order paid on delivery is not invoiced before it is delivered: the goods may be refused."""
+    if order.paid_at is not None or order.state == Order.State.DELIVERED:
+        return True
+    return order.state == Order.State.AWAITING_PAYMENT and not order.pays_on_delivery
+
+
 def _draft_for_order(order: Order, user, events: list) -> tuple[Invoice, list[InvoiceLine] | None]:
     """The order's invoice and, when it was drafted just now, its lines (None for the one it already had);
     its `created` event is added to `events`, for the caller to save.
@@ -152,7 +161,7 @@ def _draft_for_order(order: Order, user, events: list) -> tuple[Invoice, list[In
     existing = Invoice.objects.filter(order=order, kind=Invoice.Kind.INVOICE).first()
     if existing is not None:
         return existing, None
-    if order.paid_at is None and order.state != Order.State.DELIVERED:
+    if not invoiceable(order):
         raise NothingToInvoice()
     store = order.store
     lines = _order_lines(order)
@@ -161,7 +170,8 @@ def _draft_for_order(order: Order, user, events: list) -> tuple[Invoice, list[In
         store=store, order=order, customer_id=order.user_id, currency=order.currency, language=order.language,
         buyer=buyer_snapshot(order), delivery=_party(order.shipping_address) if order.shipping_address else None,
         sale_date=_sale_date(order, store), payment_method=label_of(order.payment_method),
-        amount_paid=order.total if order.paid_at else ZERO, total_net=net, total_tax=tax, total=net + tax)
+        amount_paid=order.total if order.paid_at else payments.received(order.pk), total_net=net, total_tax=tax,
+        total=net + tax)
     for line in lines:
         line.invoice = invoice
     InvoiceLine.objects.bulk_create(lines)

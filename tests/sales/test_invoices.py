@@ -215,3 +215,22 @@ def test_a_cash_on_delivery_invoice_issued_at_delivery_is_settled_when_the_cash_
     assert Invoice.objects.filter(order=order).count() == 1
     services.settle_paid_order(invoice=invoice, order=order.__class__.objects.get(pk=order.pk))  # again: nothing more
     assert invoice.payments.count() == 1
+
+
+def test_staff_invoice_a_transfer_before_the_money_but_not_a_cash_on_delivery_order_before_delivery(
+        store, variant, method, seller, customer, django_capture_on_commit_callbacks):
+    from ashopy.payments import services as payments
+    from ashopy.sales.errors import NothingToInvoice
+
+    complete_profile(store)
+    on_delivery = factories.placed_order(store, variant, method, user=customer, payment_method="cash_on_delivery")
+    with pytest.raises(NothingToInvoice):
+        services.invoice_order(order=on_delivery, user=seller)
+    transfer = factories.placed_order(store, variant, method, user=customer, payment_method="bank_transfer")
+    invoice = services.invoice_order(order=transfer, user=seller)  # the invoice the customer pays by transfer
+    assert invoice.is_issued and invoice.amount_paid == 0 and invoice.payment_state == Invoice.Payment.UNPAID
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.mark_paid_by_hand(order=transfer, user=seller)  # the transfer arrived
+    invoice = Invoice.objects.get(pk=invoice.pk)
+    assert invoice.payment_state == Invoice.Payment.PAID and invoice.payments.get().method == "Bank transfer"
+    assert Invoice.objects.filter(order__in=[on_delivery, transfer]).count() == 1

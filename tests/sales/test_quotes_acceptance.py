@@ -23,6 +23,7 @@ from ashopy.payments.models import Payment
 from ashopy.payments.providers import label_of, sandbox
 from ashopy.pricing.purchase import PurchasePolicy
 from ashopy.sales import quote_acceptance, quote_services
+from ashopy.sales import services as sales_services
 from ashopy.sales.errors import (
     AcceptanceIncomplete,
     InvalidDepositMethod,
@@ -411,3 +412,14 @@ def test_other_methods_are_refused(client, store, seller, customer, variant, mai
     assert client.get(f"/quote/{quote.token}/pay/").status_code == 405
     assert client.post(f"/quote/{quote.token}/pay/", {"method": "sandbox"}).status_code == 409, "nothing to pay yet"
     assert Quote.objects.get(pk=quote.pk).state == Quote.State.SENT
+
+
+def test_staff_invoice_a_quote_s_order_once_its_deposit_is_paid(store, seller, customer, variant, mailoutbox):
+    complete_profile(store)
+    Address.objects.create(user=customer, first_name="Awa", last_name="Diop", line1="12 rue Carnot", city="Dakar",
+                           country="SN", is_default_billing=True)
+    accepted = accept(make_quote(store, seller, customer, variant, deposit_percent="30"))
+    pay_by_sandbox(quote_acceptance.start_quote_payment(quote=accepted, provider_code="sandbox", urls=URLS))
+    invoice = sales_services.invoice_order(order=accepted.order, user=seller)
+    assert invoice.is_issued and invoice.total == Decimal(141600)
+    assert invoice.amount_paid == Decimal(42480) and invoice.payment_state == Invoice.Payment.PARTIAL

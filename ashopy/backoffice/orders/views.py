@@ -28,6 +28,7 @@ from ashopy.payments import services as payments
 from ashopy.payments.models import Payment
 from ashopy.sales import rules as sales_rules
 from ashopy.sales import selectors as sales
+from ashopy.sales import services as sales_services
 from ashopy.stores.decorators import SALES_ROLES, store_staff_required
 
 from .forms import (
@@ -116,7 +117,7 @@ def _detail(request, order: Order, *, bound=None, status=200):
     for payment in attempts:
         payment.provider_label = methods.get(payment.provider, payment.provider)
     invoice = sales.order_invoice(store=request.store, order_id=order.pk)
-    may_invoice = (invoice is None and (order.paid_at is not None or order.state == Order.State.DELIVERED)
+    may_invoice = (invoice is None and sales_services.invoiceable(order)
                    and sales_rules.allowed(user=request.user, store=request.store, action="issue"))
     return render(request, "backoffice/orders/order_detail.html", {
         "order": order, "lines": order.lines.all(), "payments": attempts, "invoice": invoice,

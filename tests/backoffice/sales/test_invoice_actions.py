@@ -147,7 +147,7 @@ def test_an_unpaid_order_has_no_invoice_button_and_is_refused(store, variant, me
     assert 'data-testid="invoice-order"' not in client.get(
         reverse("staff_orders:order_detail", args=[order.number])).content.decode()
     response = client.post(reverse("staff_sales:invoice_order", args=[order.number]), follow=True)
-    assert "neither paid nor delivered" in response.content.decode() and not Invoice.objects.exists()
+    assert "nor waiting for a transfer" in response.content.decode() and not Invoice.objects.exists()
 
 
 def test_an_incomplete_profile_keeps_the_orders_invoice_a_draft(store, variant, method, customer, seller):
