@@ -21,6 +21,12 @@ def permission_denied(request, exception):
     return render(request, "403.html", status=403)
 
 
+def refused(request, error):
+    """A rule of the shop said no to a page (a `DomainError` met by a web view): its message on a page of the
+    shop, with the error's status (a 4xx), never a bare text or a 500."""
+    return render(request, "refused.html", {"message": str(error)}, status=error.status)
+
+
 def csrf_failure(request, reason=""):
     """A form sent without its CSRF token (an expired session, another site) is a 403 page of the shop too;
     the reason is for the logs, not for the visitor."""

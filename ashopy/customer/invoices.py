@@ -6,8 +6,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import path
 
+from ashopy.core.views import refused
 from ashopy.sales import selectors, services
-from ashopy.sales.errors import InvoiceNotFound
+from ashopy.sales.errors import InvoiceNotFound, PdfMissing
 
 PAGE_SIZE = 20
 
@@ -26,9 +27,12 @@ def invoice_pdf(request, number):
         document = selectors.own_document(store=request.store, user=request.user, number=number)
     except InvoiceNotFound as missing:
         raise Http404 from missing
-    document = services.ensure_pdf(document)
-    return FileResponse(document.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
-                        filename=f"{document.number}.pdf")
+    document = services.ensure_pdf(document)  # stored now if its rendering after the issue failed
+    try:
+        stored = selectors.stored_pdf(document)
+    except PdfMissing as lost:  # its file is gone: said, logged, never made again
+        return refused(request, lost)
+    return FileResponse(stored, content_type="application/pdf", as_attachment=True, filename=f"{document.number}.pdf")
 
 
 app_name = "invoices"

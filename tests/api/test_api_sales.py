@@ -152,6 +152,23 @@ def test_a_lost_pdf_file_is_a_clean_error_never_a_new_rendering(store, customer,
     assert _state(invoice) == before
 
 
+def test_a_lost_pdf_file_is_a_styled_409_page_on_the_web_too(store, customer, manager, invoiced):
+    from django.test import Client
+
+    invoice = invoiced(customer)
+    invoice.pdf.storage.delete(invoice.pdf.name)
+    before = _state(invoice)
+    for user, url in ((customer, f"/account/invoices/{invoice.number}.pdf"),
+                      (manager, f"/staff/invoices/{invoice.pk}/pdf/")):
+        web = Client()
+        web.force_login(user)
+        response = web.get(url)
+        page = response.content.decode()
+        assert response.status_code == 409 and 'data-testid="refused"' in page, url
+        assert "Le PDF de ce document est introuvable." in page, url
+    assert _state(invoice) == before
+
+
 # --- staff: listing and reading ---------------------------------------------------------------
 
 

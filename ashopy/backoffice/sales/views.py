@@ -23,10 +23,11 @@ from django.views.decorators.http import require_POST, require_safe
 from ashopy.backoffice.text import notice_invalid_filters
 from ashopy.core import errors
 from ashopy.core.errors import DomainError
+from ashopy.core.views import refused as refused_page
 from ashopy.orders.models import Order
 from ashopy.payments import providers
 from ashopy.sales import emails, rules, selectors, services, timeline
-from ashopy.sales.errors import InvalidAmount, InvoiceNotFound, PaymentTooLarge
+from ashopy.sales.errors import InvalidAmount, InvoiceNotFound, PaymentTooLarge, PdfMissing
 from ashopy.sales.models import Invoice
 from ashopy.stores.decorators import store_staff_required
 
@@ -125,9 +126,12 @@ def invoice_pdf(request, pk):
     invoice = invoice_of(request, pk)
     if not invoice.is_issued:
         raise Http404
-    invoice = services.ensure_pdf(invoice)
-    return FileResponse(invoice.pdf.open("rb"), as_attachment=True, filename=f"{invoice.number}.pdf",
-                        content_type="application/pdf")
+    invoice = services.ensure_pdf(invoice)  # stored now if its rendering after the issue failed
+    try:
+        stored = selectors.stored_pdf(invoice)
+    except PdfMissing as lost:  # its file is gone: said, logged, never made again
+        return refused_page(request, lost)
+    return FileResponse(stored, as_attachment=True, filename=f"{invoice.number}.pdf", content_type="application/pdf")
 
 
 @store_staff_required(rules.STAFF_ACTIONS["issue"])
