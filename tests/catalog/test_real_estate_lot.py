@@ -224,6 +224,9 @@ def test_product_page_of_a_lot_says_how_to_reserve_it(client, lot, retail):
     assert block is not None
     assert "Reserve this lot: contact us" in block.group(0)
     assert 'href="mailto:immo@dakar.test"' in block.group(0) and 'href="tel:+221338210000"' in block.group(0)
+    assert ">+221\xa033\xa0821\xa000\xa000</a>" in block.group(0)  # as a person reads it, never broken
+    footer = text[text.index("<footer"):]
+    assert '<a class="text-nowrap" href="tel:+221338210000">+221\xa033\xa0821\xa000\xa000</a>' in footer
     assert 'name="quantity" value="1"' in text and 'id="add-quantity"' not in text
     client.cookies["django_language"] = "fr"
     assert "lot-reserve" in client.get(lot.product.get_absolute_url()).content.decode()

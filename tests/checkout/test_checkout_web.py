@@ -27,10 +27,11 @@ def _messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]] if response.context else []
 
 
-def _checkout_as_guest(client, method, *, payment="sandbox"):
+def _checkout_as_guest(client, method, *, payment="sandbox", **ship):
     response = client.post(reverse("checkout:address"), {
         "email": "guest@example.com", "ship-first_name": "Awa", "ship-last_name": "Diop", "ship-line1": "12 rue Carnot",
-        "ship-city": "Dakar", "ship-country": "SN", "billing_same": "on"})
+        "ship-city": "Dakar", "ship-country": "SN", "billing_same": "on",
+        **{f"ship-{field}": value for field, value in ship.items()}})
     assert response.status_code == 302, response.context["ship_form"].errors if response.context else response
     assert client.post(reverse("checkout:shipping"), {"choice": str(method.pk)}).status_code == 302
     assert client.post(reverse("checkout:payment"), {"choice": payment}).status_code == 302
@@ -149,8 +150,9 @@ def test_the_french_review_says_modifier_and_the_stock_form_variation(client, sh
     variant, method = shop
     client.cookies["django_language"] = "fr"
     client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
-    review, _token = _checkout_as_guest(client, method)
+    review, _token = _checkout_as_guest(client, method, phone="77 555 11 22")
     assert f'<a href="{reverse("checkout:address")}">Modifier</a>' in review.content.decode()
+    assert "+221\xa077\xa0555\xa011\xa022" in review.content.decode()  # the phone as a person reads it
     assert "Variation" not in review.content.decode()
     staff = factories.staff(store, "gestionnaire")
     client.force_login(staff)

@@ -2,7 +2,6 @@
 amounts without their symbol for tables that name the currency once, and numbers, currency symbols and
 phone numbers written for the page's language and the store's country."""
 
-import phonenumbers
 from babel.dates import get_timezone_location
 from django import template
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from ashopy.backoffice import navigation
 from ashopy.core.money import babel_locale, format_amount, format_number
 from ashopy.core.money import currency_symbol as symbol_of
+from ashopy.core.templatetags.places import phone, phone_uri
 
 register = template.Library()
 
@@ -54,33 +54,8 @@ def number(value) -> str:
         return str(value)
 
 
-@register.filter
-def phone(value, country="") -> str:
-    """``+221781234567`` → ``+221 78 123 45 67``: international format with no-break spaces (never broken
-    across lines); a national number is read in `country` (the store's, e.g. ``SN``). A number that does
-    not parse is shown as typed."""
-    text = str(value or "").strip()
-    if not text:
-        return ""
-    try:
-        parsed = phonenumbers.parse(text, str(country or "").upper() or None)
-    except phonenumbers.NumberParseException:
-        return text
-    if not phonenumbers.is_possible_number(parsed):
-        return text
-    formatted = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return formatted.replace(" ", "\u00a0")
-
-
-@register.filter
-def phone_uri(value, country="") -> str:
-    """The ``tel:`` address of a phone number (E.164), or "" when it does not parse."""
-    text = str(value or "").strip()
-    try:
-        parsed = phonenumbers.parse(text, str(country or "").upper() or None)
-    except phonenumbers.NumberParseException:
-        return ""
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+register.filter("phone", phone)  # the storefront's filters, for the staff pages too
+register.filter("phone_uri", phone_uri)
 
 
 @register.simple_tag(takes_context=True)
