@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ashopy.inventory",
     "ashopy.purchasing",
     "ashopy.shipping",
+    "ashopy.promotions",
     "ashopy.cart",
     "ashopy.orders",
     "ashopy.payments",
