@@ -77,7 +77,7 @@ def render_pdf(invoice: Invoice) -> bytes:
     with translation.override(invoice.language):
         context = _page(invoice)
         html = render_to_string(TEMPLATE, context)
-        stylesheet, font_config = _stylesheet()
+        sheets, font_config = stylesheets()
         options = {}
         if context["factur_x"]:
             # The XML rides in the PDF WeasyPrint writes (no second pass over the file): attached as
@@ -88,7 +88,7 @@ def render_pdf(invoice: Invoice) -> bytes:
                 name=facturx.facturx.FACTURX_FILENAME, description="Factur-X XML file", relationship="Data")],
                 "finisher": _facturx_xmp}
         pdf = HTML(string=html, url_fetcher=_fetcher()).write_pdf(
-            stylesheets=[stylesheet], font_config=font_config, pdf_variant="pdf/a-3b", **options)
+            stylesheets=sheets, font_config=font_config, pdf_variant="pdf/a-3b", **options)
     return pdf
 
 
@@ -125,14 +125,17 @@ def _fetcher() -> URLFetcher:
     return URLFetcher(allowed_protocols=("data", "file"))
 
 
-def _stylesheet() -> tuple[CSS, FontConfiguration]:
-    """The page's stylesheet and the fonts it declares, parsed and loaded once per thread (WeasyPrint's
-    objects are not shared between threads); every document of the thread reuses them."""
-    if not hasattr(_thread, "stylesheet"):
-        font_config = FontConfiguration()
-        stylesheet = CSS(string=render_to_string(STYLESHEET), url_fetcher=_fetcher(), font_config=font_config)
-        _thread.stylesheet = (stylesheet, font_config)
-    return _thread.stylesheet
+def stylesheets(*names: str) -> tuple[list[CSS], FontConfiguration]:
+    """The documents' page (invoice.css), then the stylesheets `names` add (templates under sales/pdf/),
+    with the fonts they declare: parsed and loaded once per thread (WeasyPrint's objects are not shared
+    between threads); every document of the thread reuses them."""
+    if not hasattr(_thread, "font_config"):
+        _thread.font_config, _thread.stylesheets = FontConfiguration(), {}
+    parsed = _thread.stylesheets
+    for name in (STYLESHEET, *names):
+        if name not in parsed:
+            parsed[name] = CSS(string=render_to_string(name), url_fetcher=_fetcher(), font_config=_thread.font_config)
+    return [parsed[name] for name in (STYLESHEET, *names)], _thread.font_config
 
 
 # The XML: the data dict of `facturx.generate_cii_xml`, keyed by EN 16931 business terms (BT/BG).

@@ -15,15 +15,26 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from ashopy.core.money import ZERO, babel_locale, format_money
 
-from .documents import VAT_EXEMPTION, _country, _identifiers, _legal_status, _logo, _percent, _person, _seller_ids
+from .documents import (
+    VAT_EXEMPTION,
+    _country,
+    _fetcher,
+    _identifiers,
+    _legal_status,
+    _logo,
+    _percent,
+    _person,
+    _seller_ids,
+    stylesheets,
+)
 from .quote_models import Quote
 from .quote_selectors import totals_with  # the same sums as the customer's page
 
 TEMPLATE = "sales/pdf/quote.html"
+STYLESHEET = "sales/pdf/quote.css"  # over the invoices' page
 
 
 def render_pdf(quote: Quote, *, chosen: set[int] | None = None, accepted_by: str = "",
@@ -33,8 +44,9 @@ def render_pdf(quote: Quote, *, chosen: set[int] | None = None, accepted_by: str
     with translation.override(quote.language):
         context = page(quote, chosen=chosen, accepted_by=accepted_by, accepted_at=accepted_at)
         html = render_to_string(TEMPLATE, context)
-        fetcher = URLFetcher(allowed_protocols=("data", "file"))  # nothing from the network
-        return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/a-3b")
+        sheets, font_config = stylesheets(STYLESHEET)
+        return HTML(string=html, url_fetcher=_fetcher()).write_pdf(stylesheets=sheets, font_config=font_config,
+                                                                   pdf_variant="pdf/a-3b")
 
 
 def _vat_rows(lines, language: str, money) -> list[dict]:
