@@ -18,7 +18,7 @@ from django.db import transaction
 from stdnum import ean
 
 from ashopy.accounts import services as accounts
-from ashopy.accounts.models import User
+from ashopy.accounts.models import Segment, User
 from ashopy.catalog import services as catalog
 from ashopy.catalog.models import Brand, Category, Product, ProductType, TaxClass
 from ashopy.inventory import services as inventory
@@ -61,7 +61,8 @@ def logins() -> list[Login]:
     """The demo's accounts, as `load_demo` creates them (printed by the command whether it loaded or kept)."""
     found = [Login(structure.SUPERUSER[0], "superuser", "")]
     for email, _first, _last, _phone, role, slug, segment, member in structure.PEOPLE:
-        terms = ", ".join(filter(None, [segment, structure.PARTNER["name"] if member else ""]))
+        terms = ", ".join(filter(None, [str(Segment(segment).label).lower() if segment else "",
+                                        structure.PARTNER["name"] if member else ""]))
         found.append(Login(email, f"{role} ({terms})" if terms else role,
                            structure.STORES[slug]["name"] if role != Role.CLIENT else ""))
     return found
