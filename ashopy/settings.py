@@ -202,6 +202,7 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {"task": "ashopy.core.tasks.deliver_outbox", "schedule": 60.0},
     "mark-overdue-invoices": {"task": "ashopy.sales.tasks.mark_overdue_invoices", "schedule": 3600.0},
     "expire-quotes": {"task": "ashopy.sales.tasks.expire_quotes", "schedule": 86400.0},
+    "cancel-unpaid-quotes": {"task": "ashopy.sales.tasks.cancel_unpaid_quotes", "schedule": 3600.0},
 }
 
 # Payments: which providers each store offers, with their credentials (JSON, by store slug or "*").

@@ -53,6 +53,7 @@ def _context(request, quote: Quote, chosen: set[int], **extra) -> dict:
         "methods": quote_acceptance.payment_methods(quote) if kind else [],
         "payment": order.payments.order_by("-id").first() if order is not None else None,
         "accepted_on": quote_acceptance.accepted_on(quote),
+        "pay_by": quote_acceptance.pay_by(quote) if kind else None,
         **extra,
     }
 

@@ -25,6 +25,7 @@ MESSAGES = {
     "replaced_by_checkout": _("Replaced by a new checkout of the same cart."),
     "payment_not_started": _("The payment could not be started with %(method)s."),
     "payment_cancelled": _("Payment cancelled by the customer."),
+    "quote_unpaid": _("Cancelled: nothing was paid within %(days)s days of the quote's acceptance."),
     "payment_outcome": _("Payment %(outcome)s with %(method)s."),
     "payment_received": _("Payment of %(amount)s received (%(method)s)."),
     "payment_recorded": _("Payment of %(amount)s recorded by hand (%(method)s)."),

@@ -89,6 +89,11 @@ class SellerProfile(models.Model):
                                     validators=[validate_number_format])
     quote_validity_days = models.PositiveSmallIntegerField(
         _("quotes valid for (days)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(365)])
+    quote_payment_days = models.PositiveSmallIntegerField(
+        _("accepted quotes to be paid within (days)"), default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("An accepted quote whose order has received no payment by then is cancelled: "
+                    "its units go back on sale."))
 
     class Meta:
         verbose_name = _("legal profile")

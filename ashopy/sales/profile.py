@@ -24,7 +24,7 @@ from .services import profile_of
 STORE_FIELDS = ("legal_name", "address", "postal_code", "city")
 PROFILE_FIELDS = ("legal_form", "share_capital", "siren", "siret", "rcs", "vat_number", "vat_exempt", "ninea",
                   "rccm", "operation", "payment_terms_days", "late_penalty_rate", "invoice_format",
-                  "credit_note_format", "quote_format", "quote_validity_days")
+                  "credit_note_format", "quote_format", "quote_validity_days", "quote_payment_days")
 # The registration fields that only mean something in one country.
 COUNTRY_FIELDS = {FRANCE: ("siren", "siret", "rcs", "vat_number", "vat_exempt", "share_capital"),
                   SENEGAL: ("ninea", "rccm")}

@@ -19,6 +19,7 @@ reach its total.
 """
 
 import hashlib
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
@@ -31,6 +32,7 @@ from django.utils.translation import gettext as _
 from ashopy.inventory import reservations
 from ashopy.orders import services as orders
 from ashopy.orders.models import Order
+from ashopy.orders.timeline import Fact
 from ashopy.payments import providers
 from ashopy.payments import services as payments
 from ashopy.payments.errors import UnknownMethod
@@ -38,10 +40,12 @@ from ashopy.payments.models import Payment
 
 from . import quote_documents, quote_emails, quote_selectors
 from .errors import AcceptanceIncomplete, InvalidDepositMethod, NoDeposit, QuoteExpired, QuoteStateError
+from .models import SellerProfile
 from .quote_models import Quote, QuoteAcceptance, QuoteLine
 from .quote_services import authorize, event, local_today, transition
 
 NAME_LIMIT = 150
+PAYMENT_DAYS = SellerProfile._meta.get_field("quote_payment_days").default  # a store with no legal profile yet
 
 
 def _check_open(quote: Quote) -> None:
@@ -192,6 +196,44 @@ def record_deposit(*, quote: Quote, user, amount, method: str) -> Payment:
     if method not in payments.RECORDED_METHODS:
         raise InvalidDepositMethod(fields={"method": [str(InvalidDepositMethod.message)]})
     return payments.record_part_payment(order=quote.order, user=user, amount=amount, method=method)
+
+
+def pay_by(quote: Quote):
+    """The date by which an accepted quote's order must have received a payment (in the store's time zone),
+    or None when it is not waiting for its first one."""
+    acceptance = getattr(quote, "acceptance", None)
+    order = quote.order
+    if acceptance is None or order is None or order.state != Order.State.AWAITING_PAYMENT:
+        return None
+    days = SellerProfile.objects.filter(store_id=quote.store_id).values_list("quote_payment_days", flat=True).first()
+    deadline = acceptance.accepted_at + timedelta(days=days or PAYMENT_DAYS)
+    return timezone.localtime(deadline, ZoneInfo(quote.store.timezone)).date()
+
+
+def cancel_unpaid(*, now=None, limit: int = 200) -> int:
+    """Accepted quotes whose order received no payment within the store's days to pay (its legal profile's
+    `quote_payment_days`) give their units back: the order is cancelled — its units back on sale — and the
+    quote says why. An order with any payment stays for staff to settle. Celery beat, hourly; orders
+    another runner holds are skipped (the order's row is locked as a payment's notification locks it)."""
+    now = now or timezone.now()
+    count = 0
+    waiting = (Quote.objects.filter(state=Quote.State.CONVERTED, order__state=Order.State.AWAITING_PAYMENT)
+               .exclude(order__payments__status__in=[Payment.Status.SUCCEEDED, Payment.Status.REFUNDED]))
+    days_of = dict(SellerProfile.objects.values_list("store_id", "quote_payment_days"))
+    for store_id in waiting.values_list("store_id", flat=True).distinct().order_by():
+        days = days_of.get(store_id, PAYMENT_DAYS)
+        late = (waiting.filter(store_id=store_id, acceptance__accepted_at__lt=now - timedelta(days=days))
+                .select_related("order").order_by("id")[:limit])
+        for quote in late:
+            with transaction.atomic():
+                order = (Order.objects.select_for_update(skip_locked=True)
+                         .filter(pk=quote.order_id, state=Order.State.AWAITING_PAYMENT).first())
+                if order is None or quote_selectors.amount_paid(order) > 0:
+                    continue
+                orders.cancel(order=order, note=Fact("quote_unpaid", {"days": days}))
+                event(quote, "unpaid_cancelled", None, order=order.number, days=days)
+                count += 1
+    return count
 
 
 def accepted_on(quote: Quote) -> str:

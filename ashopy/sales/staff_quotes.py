@@ -160,5 +160,8 @@ def describe(event: QuoteEvent) -> str:
         return _("Expired: its validity date passed without an answer.")
     if code == "converted":
         return _("Turned into an order.")
+    if code == "unpaid_cancelled":
+        return _("Its order %(order)s was cancelled: nothing was paid within %(days)s days.") % {
+            "order": data.get("order", "—"), "days": data.get("days", "—")}
     return pgettext("quote event", "Updated.")
 

@@ -15,3 +15,11 @@ def expire_quotes() -> int:
     from . import quote_services
 
     return quote_services.expire_due()
+
+
+@shared_task
+def cancel_unpaid_quotes() -> int:
+    """Accepted quotes whose order received nothing within the store's days to pay give their units back."""
+    from . import quote_acceptance
+
+    return quote_acceptance.cancel_unpaid()

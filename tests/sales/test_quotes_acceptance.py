@@ -5,6 +5,7 @@ recorded by staff, the balance that pays the order and issues its invoice, and t
 import hashlib
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -32,7 +33,7 @@ from ashopy.sales.errors import (
     QuoteStateError,
     UnknownQuoteOption,
 )
-from ashopy.sales.models import Invoice, Quote, QuoteAcceptance, QuoteEvent
+from ashopy.sales.models import Invoice, Quote, QuoteAcceptance, QuoteEvent, SellerProfile
 from tests import factories
 
 from .test_invoices import complete_profile
@@ -291,6 +292,40 @@ def test_a_lot_accepted_with_a_deposit_is_nobody_else_s(store, seller, customer,
     assert PurchasePolicy(store, other).max_quantity(lot) == 0
     with pytest.raises(InsufficientStock):
         accept(second, name="Moussa Sow")
+
+
+def test_a_lot_accepted_but_never_paid_goes_back_on_sale(client, store, seller, customer, lot, mailoutbox):
+    """The legal profile's days to pay: past them with nothing paid, the order is cancelled and the lot is
+    for sale again; the customer's page said by when, the quote and the order say why."""
+    SellerProfile.objects.update_or_create(store=store, defaults={"quote_payment_days": 10})
+    other = factories.UserFactory(email="autre@example.com", registered_store=store)
+    accepted = accept(make_quote(store, seller, customer, lot, quantity=1, deposit_percent="10", option=False))
+    assert quote_acceptance.pay_by(accepted) == timezone.localdate(
+        accepted.acceptance.accepted_at + timedelta(days=10), timezone=ZoneInfo(store.timezone))
+    client.force_login(customer)
+    page = client.get(f"/quote/{accepted.token}/").content.decode()
+    assert "To pay by" in page or "À régler avant le" in page
+    assert quote_acceptance.cancel_unpaid(now=timezone.now() + timedelta(days=9, hours=23)) == 0
+    assert quote_acceptance.cancel_unpaid(now=timezone.now() + timedelta(days=10, minutes=1)) == 1
+    order = Order.objects.get(pk=accepted.order_id)
+    assert order.state == Order.State.CANCELLED
+    assert OrderEvent.objects.filter(order=order, code="quote_unpaid").exists()
+    assert QuoteEvent.objects.filter(quote=accepted, code="unpaid_cancelled").exists()
+    assert PurchasePolicy(store, other).max_quantity(lot) == 1, "the lot is for sale again"
+    assert quote_acceptance.cancel_unpaid(now=timezone.now() + timedelta(days=30)) == 0, "once"
+
+
+def test_an_accepted_quote_with_a_payment_is_never_cancelled_for_lateness(store, seller, customer, variant,
+                                                                         mailoutbox):
+    paid = accept(make_quote(store, seller, customer, variant, deposit_percent="30"))
+    quote_acceptance.record_deposit(quote=paid, user=seller, amount="1000", method="cash")
+    failed = accept(make_quote(store, seller, customer, variant, quantity=1, deposit_percent="30"))
+    pay_by_sandbox(quote_acceptance.start_quote_payment(quote=failed, provider_code="sandbox", urls=URLS),
+                   outcome="failed")
+    assert quote_acceptance.cancel_unpaid(now=timezone.now() + timedelta(days=365)) == 1, "only the one with nothing"
+    assert Order.objects.get(pk=paid.order_id).state == Order.State.AWAITING_PAYMENT
+    assert Order.objects.get(pk=failed.order_id).state == Order.State.CANCELLED
+    assert quote_acceptance.pay_by(Quote.objects.get(pk=failed.pk)) is None
 
 
 def test_a_prospect_s_quote_becomes_a_guest_order(store, seller, variant, mailoutbox):

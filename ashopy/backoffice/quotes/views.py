@@ -95,8 +95,9 @@ def detail_page(request, quote: Quote, *, details_form=None, line_forms=None, ca
     find, found = _catalogue(request, quote) if draft and may_write else ("", [])
     chosen = {line.pk for line in lines if line.chosen}
     due_kind, due = quote_acceptance.amount_due_now(quote) if quote.order_id else ("", 0)
+    pay_by = quote_acceptance.pay_by(quote) if due_kind and due == quote.order.total else None
     return render(request, "backoffice/quotes/quote_detail.html", {
-        "quote": quote, "lines": lines, "rows": _line_rows(quote, lines, line_forms),
+        "quote": quote, "lines": lines, "rows": _line_rows(quote, lines, line_forms), "pay_by": pay_by,
         "events": [(event, staff_quotes.describe(event)) for event in quote.events.all()],
         "acceptance": staff_quotes.acceptance_of(quote) if quote.state in (Quote.State.ACCEPTED,
                                                                            Quote.State.CONVERTED) else None,

@@ -18,7 +18,7 @@ from ashopy.stores.decorators import store_staff_required
 from .forms import LegalProfileForm
 from .views import refused
 
-QUOTE_FIELDS = ("quote_format", "quote_validity_days")
+QUOTE_FIELDS = ("quote_format", "quote_validity_days", "quote_payment_days")
 # A buyer with every mention: what `legal.missing_mentions` then lists is what the seller's side lacks.
 COMPLETE_BUYER = {"name": "-", "line1": "-", "city": "-"}
 
