@@ -8,10 +8,14 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from ashopy.catalog.models import Variant
-from ashopy.pricing.resolver import PricingPolicy
+from ashopy.core.money import round_money
+from ashopy.pricing import hooks
+from ashopy.pricing.resolver import PricingPolicy, StoreRates
 from ashopy.promotions.models import Promotion
 from tests import factories
 from tests.catalog.test_storefront_queries import LISTING_BUDGET, _queries, catalogue  # noqa: F401 (fixture)
@@ -317,3 +321,47 @@ def test_api_listing_queries_with_promotions_do_not_grow_with_the_page_size(stor
     with django_assert_num_queries(len(small)):
         results = client.get("/api/v1/products/", {"page_size": 96}).json()["results"]
     assert all("promo" in [badge["code"] for badge in card["badges"]] for card in results)
+
+
+# Stacking, over random prices and promotions --------------------------------------------------------------------
+
+amounts = st.decimals(min_value=0, max_value=Decimal("1e7"), places=2, allow_nan=False, allow_infinity=False)
+percents = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+offers = st.builds(
+    lambda kind, value, percent, priority, exclusive: hooks.Offer(
+        promotion_id=0, label="P", kind=kind, value=percent if kind == "percent" else value, priority=priority,
+        exclusive=exclusive),
+    st.sampled_from(["percent", "amount", "fixed_price"]), amounts, percents, st.integers(-2, 2), st.booleans())
+
+
+class _Store:
+    def __init__(self, currency):
+        self.pk, self.currency, self.prices_include_tax = -1, currency, True
+
+
+@settings(max_examples=300, deadline=None)
+@given(amounts, st.one_of(st.none(), amounts), percents, percents, st.lists(offers, max_size=4),
+       st.sampled_from(["XOF", "EUR"]))
+def test_one_promotion_at_most_never_negative_and_the_cheaper_of_both_ways(price, sale, partner, segment, found,
+                                                                          currency):
+    found = [hooks.Offer(**{**offer.__dict__, "promotion_id": number}) for number, offer in enumerate(found, 1)]
+    policy = PricingPolicy.__new__(PricingPolicy)
+    policy.store, policy.customer = _Store(currency), None
+    policy.rates = StoreRates({}, Decimal(18), {})
+    policy._percent_steps = [("partner", "P", partner), ("segment", "S", segment)]
+    policy._offer_sources = [lambda variant: found]
+    unit = policy.price(Variant(price=price, sale_price=sale, position=0))
+    start = unit.sale if unit.sale is not None and unit.sale < unit.base else unit.base
+    assert 0 <= unit.price <= start and round_money(unit.price, currency) == unit.price
+    assert sum(a.amount for a in unit.adjustments) + unit.price == start
+    promotions = [a for a in unit.adjustments if a.promotion_id is not None]
+    assert len(promotions) <= 1
+    if promotions and promotions[0].exclusive:
+        assert unit.adjustments == tuple(promotions)
+    # No single way of pricing is cheaper than the one chosen.
+    steps = PricingPolicy.__new__(PricingPolicy)
+    steps.__dict__.update(policy.__dict__, _offer_sources=[])
+    after_steps = steps.price(Variant(price=price, sale_price=sale, position=0)).price
+    combinable = [after_steps - o.amount_off(after_steps, currency) for o in found if not o.exclusive]
+    exclusive = [start - o.amount_off(start, currency) for o in found if o.exclusive]
+    assert unit.price == min([after_steps, *combinable, *exclusive])
