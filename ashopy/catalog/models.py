@@ -307,9 +307,12 @@ class Product(SeoFields, PolymorphicModel):
             if related is not None and self.store_id and related.store_id != self.store_id:
                 raise ValidationError({field: _("Choose one of this store's own.")})
 
-    def badge_labels(self):
+    def badge_labels(self, promoted: bool = False):
+        """The badges staff chose, with "promo" added when `promoted`: the price the visitor sees carries a
+        running catalogue promotion (the pricing app knows; the catalogue does not import it)."""
         labels = dict(Badge.choices)
-        return [(badge, labels[badge]) for badge in self.badges or [] if badge in labels]
+        codes = [*(self.badges or []), *([Badge.PROMO.value] if promoted else [])]
+        return [(badge, labels[badge]) for badge in dict.fromkeys(codes) if badge in labels]
 
 
 # The link from a product kind's row to its product row: what Django would create (multi-table

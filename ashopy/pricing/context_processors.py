@@ -1,6 +1,6 @@
-"""`price_of(product)` for the storefront templates and tags of apps below pricing."""
+"""`price_of(product)` and `price_block_of(product)` for the storefront templates and tags of apps below pricing."""
 
-from .display import price_html
+from .display import PriceBlock, price_html, promotion_of
 from .purchase import policy_for_request
 
 
@@ -9,12 +9,17 @@ def prices(request):
     if store is None:
         return {}
 
-    def price_of(product, size="md"):
-        """The price block of a product: the lowest this customer pays among its active variants."""
+    def price_block_of(product, size="md") -> PriceBlock:
+        """The price block of a product: the lowest this customer pays among its active variants, and
+        whether a catalogue promotion gives it."""
         variants = getattr(product, "active_variants", None)
         if variants is None:
             variants = list(product.variants.filter(active=True))
         _variant, unit = policy_for_request(request).cheapest(variants)
-        return price_html(unit, currency=store.currency, from_price=len(variants) > 1, size=size)
+        html = price_html(unit, currency=store.currency, from_price=len(variants) > 1, size=size)
+        return PriceBlock(html, promotion_of(unit) is not None)
 
-    return {"price_of": price_of}
+    def price_of(product, size="md"):
+        return price_block_of(product, size).html
+
+    return {"price_of": price_of, "price_block_of": price_block_of}

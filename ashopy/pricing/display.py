@@ -1,13 +1,29 @@
 """A price as HTML, built in Python with `html.escape`: a listing shows two dozen of them."""
 
 from html import escape
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ashopy.core.money import format_money
 
+from .hooks import Adjustment
 from .resolver import UnitPrice
+
+
+class PriceBlock(NamedTuple):
+    """A product card's price block and whether a catalogue promotion gives it (the card's "promo" badge)."""
+
+    html: SafeString
+    promoted: bool
+
+
+def promotion_of(unit: UnitPrice | None) -> Adjustment | None:
+    """The catalogue promotion in the price, if any (at most one applies per variant)."""
+    if unit is None:
+        return None
+    return next((adjustment for adjustment in unit.adjustments if adjustment.promotion_id is not None), None)
 
 
 def price_html(unit: UnitPrice | None, *, currency: str, from_price: bool = False, size: str = "md") -> SafeString:
@@ -26,6 +42,10 @@ def price_html(unit: UnitPrice | None, *, currency: str, from_price: bool = Fals
         base = (f' <del class="price-base text-body-secondary small" aria-label="{before}">'
                 f"{escape(format_money(unit.base_gross, currency))}</del>")
     adjustments = ""
+    promotion = promotion_of(unit)
+    if size != "lg" and promotion is not None:  # a card names the promotion in one short line
+        adjustments = (f'<div class="price-promotion small text-success text-truncate">'
+                       f"{escape(str(promotion.label))}</div>")
     if size == "lg" and unit.adjustments:
         items = "".join(
             f"<li>{escape(str(a.label))}{f' (−{a.percent.normalize():f} %)' if a.percent else ''}</li>"

@@ -1,9 +1,11 @@
 """The one answer to "what does this customer pay for this variant in this store".
 
-base price → sale price → partner discount → segment discount → promotions
-(registered adjusters). Each step is a percentage of the price left by the one
-before; the unit price is rounded with the currency's exponent, then lines are
-taxed and rounded per line. Cart, checkout, quote, order, invoice and POS all
+base price → sale price → partner discount → segment discount → the best combinable catalogue
+promotion; or, when it is cheaper for the customer, the best exclusive promotion alone on the sale
+price (docs/architecture.md, "How discounts stack"). Partner and segment steps are each a
+percentage of the price left by the one before; promotions come from the registered adjusters
+(`hooks`). The unit price is rounded with the currency's exponent, then lines are taxed and
+rounded per line. Cart, checkout, quote, order, invoice and POS all
 ask a `PricingPolicy` — through the request's `purchase.PurchasePolicy`, which is one.
 """
 
@@ -19,7 +21,7 @@ from ashopy.core.cache import VersionedMemo
 from ashopy.core.money import HUNDRED, ZERO, percent_of, round_money
 
 from . import hooks
-from .hooks import Adjustment, PriceContext
+from .hooks import Adjustment, Offer, PriceContext
 from .models import SegmentDiscount, TaxRate
 
 
@@ -117,10 +119,15 @@ class PricingPolicy:
         self.store = store
         self.customer = customer if customer is not None and getattr(customer, "is_authenticated", False) else None
         self.rates: StoreRates = store_rates.get(store.pk)
-        self.context = PriceContext(store=store, customer=self.customer)
-        self._percent_steps = self._customer_steps()
+        segment = effective_segment(store=store, user=self.customer)
+        self.context = PriceContext(store=store, customer=self.customer, segment=segment)
+        self._percent_steps = self._customer_steps(segment)
+        # Each adjuster works out once per policy what may apply (the store's running promotions
+        # for this customer); None when nothing can, so a store without promotions pays nothing.
+        self._offer_sources = [source for adjuster in hooks.adjusters()
+                               if (source := adjuster(self.context)) is not None]
 
-    def _customer_steps(self) -> list[tuple[str, str, Decimal]]:
+    def _customer_steps(self, segment: str) -> list[tuple[str, str, Decimal]]:
         steps = []
         customer = self.customer
         if customer is None:
@@ -129,7 +136,6 @@ class PricingPolicy:
         if partner is not None and partner.store_id == self.store.pk and partner.discount_percent > 0:
             steps.append(("partner", _("Partner discount (%(name)s)") % {"name": partner.name},
                           partner.discount_percent))
-        segment = effective_segment(store=self.store, user=customer)
         segment_percent = self.rates.segment_percent.get(segment)
         if segment_percent:
             steps.append(("segment", _("%(segment)s discount") % {"segment": Segment(segment).label},
@@ -157,22 +163,34 @@ class PricingPolicy:
         currency = self.store.currency
         base = round_money(variant.price, currency)
         sale = round_money(variant.sale_price, currency) if variant.sale_price is not None else None
-        price = sale if sale is not None and sale < base else base
-        adjustments = []
+        start = sale if sale is not None and sale < base else base
+        price, adjustments = start, []
         for code, label, percent in self._percent_steps:
             amount = min(round_money(percent_of(price, percent), currency), price)
             if amount > 0:
                 adjustments.append(Adjustment(code=code, label=label, amount=amount, percent=percent))
                 price -= amount
-        for adjuster in hooks.adjusters():
-            for adjustment in adjuster(self.context, variant, price):
-                amount = min(round_money(adjustment.amount, currency), price)
-                if amount > 0:
-                    adjustments.append(Adjustment(adjustment.code, adjustment.label, amount, adjustment.percent))
-                    price -= amount
+        if self._offer_sources:
+            price, adjustments = self._with_promotion(variant, start, price, adjustments, currency)
         return UnitPrice(currency=currency, base=base, sale=sale, price=max(price, ZERO),
                          adjustments=tuple(adjustments), tax_rate=self.tax_rate(variant),
                          includes_tax=self.store.prices_include_tax)
+
+    def _with_promotion(self, variant, start: Decimal, price: Decimal, adjustments: list, currency: str):
+        """The best combinable promotion on top of the customer's discounts, unless the best exclusive one
+        alone, on the sale price, is cheaper for the customer (at an equal price, the higher priority wins,
+        then the customer's own discounts)."""
+        offers = [offer for source in self._offer_sources for offer in source(variant)]
+        combinable = _best([offer for offer in offers if not offer.exclusive], price, currency)
+        if combinable is not None:
+            price, adjustments = price - combinable[1], [*adjustments, combinable[0].adjustment(combinable[1])]
+        exclusive = _best([offer for offer in offers if offer.exclusive], start, currency)
+        if exclusive is not None:
+            offer, amount = exclusive
+            rival = combinable[0].priority if combinable is not None else None
+            if start - amount < price or (start - amount == price and rival is not None and offer.priority > rival):
+                return start - amount, [offer.adjustment(amount)]
+        return price, adjustments
 
     def cheapest(self, variants) -> tuple[object, UnitPrice] | tuple[None, None]:
         """The variant with the lowest price for this customer (product cards' "from" price)."""
@@ -181,3 +199,15 @@ class PricingPolicy:
             return None, None
         return min(priced, key=lambda pair: (pair[1].price, pair[0].position, pair[0].pk))
 
+
+
+def _best(offers: list[Offer], price: Decimal, currency: str) -> tuple[Offer, Decimal] | None:
+    """The offer taking most off `price` (then the highest priority, then the oldest promotion); None when
+    none takes anything off."""
+    best, best_key = None, None
+    for offer in offers:
+        amount = offer.amount_off(price, currency)
+        key = (amount, offer.priority, -offer.promotion_id)
+        if amount > 0 and (best_key is None or key > best_key):
+            best, best_key = (offer, amount), key
+    return best

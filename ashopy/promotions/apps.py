@@ -6,3 +6,11 @@ class PromotionsConfig(AppConfig):
     name = "ashopy.promotions"
     label = "promotions"
     verbose_name = _("Promotions")
+
+    def ready(self):
+        from ashopy.pricing import hooks
+
+        from . import signals  # noqa: F401
+        from .catalogue import adjuster
+
+        hooks.register_adjuster(adjuster)

@@ -207,7 +207,7 @@ def test_lot_page_has_kind_fields_and_the_students_price(store, customer, lot):
     assert Decimal(price["gross"]) == 40_500_000 and Decimal(price["base_gross"]) == 45_000_000
     assert price["discounted"] is True
     assert price["adjustments"] == [{"code": "segment", "label": "Student discount", "amount": "4500000",
-                                     "percent": "10.00"}]
+                                     "percent": "10.00", "promotion_id": None}]
     assert Decimal(body["price"]["gross"]) == 40_500_000
     # The same page for a visitor: the catalogue price, no discount.
     anonymous = client_for().get(f"{PRODUCTS}{lot.slug}/").json()

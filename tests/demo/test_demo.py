@@ -35,6 +35,8 @@ from ashopy.inventory.models import Reason, Stock, StockMovement, VariantCost, W
 from ashopy.inventory.selectors import stock_list
 from ashopy.orders.models import Order
 from ashopy.pricing.models import SegmentDiscount, TaxRate
+from ashopy.pricing.resolver import PricingPolicy
+from ashopy.promotions.models import Promotion
 from ashopy.purchasing.models import Supplier, SupplierItem
 from ashopy.purchasing.selectors import reorder_suggestions
 from ashopy.sales.models import Invoice
@@ -44,7 +46,7 @@ from tests import factories
 
 COUNTED = [Store, StoreDomain, Category, Brand, Product, RetailProduct, RealEstateLot, Variant, ProductImage,
            AttributeValue, TaxRate, SegmentDiscount, Partner, User, Membership, Warehouse, Stock, StockMovement,
-           VariantCost, Supplier, SupplierItem]
+           VariantCost, Supplier, SupplierItem, Promotion]
 
 
 @pytest.fixture(autouse=True)
@@ -111,6 +113,12 @@ def test_load_demo_reset_gives_the_same_data(settings):
     assert default_storage.exists(picture.image.name) and (picture.width, picture.height) == (600, 600)
     assert "admin@ashopy.test" in output and DEMO_PASSWORD in output
     assert "agree" in _check_stock()
+    for store in (dakar, paris):  # winter sales on the accessories, a fixed price on a smartphone
+        promotions = {promotion.kind: promotion for promotion in Promotion.objects.filter(store=store)}
+        assert set(promotions) == {"percent", "fixed_price"}
+        assert promotions["percent"].categories.get().slug == "accessoires"
+        phone = promotions["fixed_price"].products.get()
+        assert PricingPolicy(store).price(phone.variants.first()).price == promotions["fixed_price"].value
 
 
 @pytest.mark.django_db

@@ -33,6 +33,7 @@ def _policy(currency="XOF", includes_tax=True, tax=Decimal(18), steps=()):
     policy.rates = StoreRates({}, tax, {})
     policy.context = hooks.PriceContext(store=policy.store, customer=None)
     policy._percent_steps = list(steps)
+    policy._offer_sources = []
     return policy
 
 
@@ -114,14 +115,14 @@ def test_tax_class_rates_and_memo_refresh(store):
 
 @pytest.mark.django_db
 def test_promotion_hook_takes_off_after_customer_discounts(store):
-    def ten_off(context, variant, price):
-        yield hooks.Adjustment(code="promo", label="−10", amount=Decimal(10))
+    def ten_off(context):
+        return lambda variant: [hooks.Offer(promotion_id=1, label="−10", kind=hooks.Offer.AMOUNT, value=Decimal(10))]
 
     hooks.register_adjuster(ten_off)
     try:
         unit = PricingPolicy(store).price(factories.product(store, price="15").variants.get())
         assert unit.price == Decimal(5)
-        assert [a.code for a in unit.adjustments] == ["promo"]
+        assert [(a.code, a.promotion_id) for a in unit.adjustments] == [("promotion", 1)]
         free = PricingPolicy(store).price(factories.product(store, "Câble", price="8").variants.get())
         assert free.price == 0
     finally:

@@ -32,10 +32,13 @@ def absolute_media_url(context, name: str) -> str | None:
 
 
 class AdjustmentSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="partner, segment or a promotion's code")
-    label = serializers.CharField(help_text="What the customer reads, e.g. “Student discount”.")
+    code = serializers.CharField(help_text="partner, segment or promotion (a catalogue promotion)")
+    label = serializers.CharField(help_text="What the customer reads, e.g. “Student discount” or the promotion's "
+                                            "name.")
     amount = money(help_text="Taken off the unit price, on the store's tax basis.")
     percent = money(allow_null=True)
+    promotion_id = serializers.IntegerField(allow_null=True, help_text="The catalogue promotion that gave it "
+                                                                       "(null for partner and segment discounts).")
 
 
 class PriceSerializer(serializers.Serializer):
@@ -145,7 +148,8 @@ def price_data(unit_price) -> dict | None:
         "tax_rate": _amount(unit_price.tax_rate),
         "includes_tax": unit_price.includes_tax,
         "adjustments": [{"code": a.code, "label": str(a.label), "amount": _amount(a.amount),
-                         "percent": _amount(a.percent)} for a in unit_price.adjustments],
+                         "percent": _amount(a.percent), "promotion_id": a.promotion_id}
+                        for a in unit_price.adjustments],
     }
 
 
@@ -175,8 +179,12 @@ class ProductCardSerializer(PricedMixin, serializers.Serializer):
         return kind_of(product)
 
     @extend_schema_field(BadgeSerializer(many=True))
-    def get_badges(self, product):
-        return [{"code": code, "label": str(label)} for code, label in product.badge_labels()]
+    def get_badges(self, product, unit_price=...):
+        """Staff's badges, with "promo" while a catalogue promotion gives the product's price to this customer."""
+        if unit_price is ...:
+            _variant, unit_price = self.context["policy"].cheapest(product.active_variants)
+        promoted = unit_price is not None and any(a.promotion_id is not None for a in unit_price.adjustments)
+        return [{"code": code, "label": str(label)} for code, label in product.badge_labels(promoted=promoted)]
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_cover_image(self, product):
@@ -198,6 +206,7 @@ class ProductCardSerializer(PricedMixin, serializers.Serializer):
         a page of 96 cards would otherwise spend most of its time there."""
         images = product.ordered_images
         cover = images[0] if images else None
+        _variant, unit_price = self.context["policy"].cheapest(product.active_variants)
         return {
             "id": product.pk,
             "slug": product.slug,
@@ -207,12 +216,12 @@ class ProductCardSerializer(PricedMixin, serializers.Serializer):
             "status": product.status,
             "brand": _reference(product.brand) if product.brand_id else None,
             "category": _reference(product.category),
-            "badges": self.get_badges(product),
+            "badges": self.get_badges(product, unit_price),
             "cover_image": None if cover is None else {
                 "id": cover.pk, "url": absolute_media_url(self.context, cover.image.name), "alt": cover.alt,
                 "width": cover.width, "height": cover.height, "position": cover.position},
             "availability": self.get_availability(product),
-            "price": self.get_price(product),
+            "price": self._price(unit_price),
         }
 
 

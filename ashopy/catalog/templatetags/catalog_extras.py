@@ -3,8 +3,9 @@ availability badges. They build HTML in Python with the standard library's `html
 on every value: Django's template engine and its lazy-aware `format_html` cost tens of
 microseconds per value, and a listing has hundreds of them.
 
-A card's price comes from ``price_of(product)`` in the template context, which the pricing
+A card's price comes from ``price_block_of(product)`` in the template context, which the pricing
 app provides (``ashopy.pricing.context_processors.prices``): the catalogue does not import pricing.
+The block says whether a catalogue promotion gives the price, and the card then shows the "promo" badge.
 """
 
 from html import escape
@@ -63,14 +64,14 @@ def availability_html(state: Availability) -> str:
     return f'<span class="{classes}">{_e(state.label)}</span>'
 
 
-def product_card(product, price_html: str, text: _CardText) -> str:
+def product_card(product, price_html: str, text: _CardText, promoted: bool = False) -> str:
     brand = (f'<p class="product-card-brand small text-body-secondary mb-0">{_e(product.brand.name)}</p>'
              if product.brand_id else "")
     badges = ""
-    if product.badges:
+    if product.badges or promoted:
         badges = '<p class="mb-1">{}</p>'.format(" ".join(
             f'<span class="badge product-badge product-badge-{_e(code)}">{_e(label)}</span>'
-            for code, label in product.badge_labels()))
+            for code, label in product.badge_labels(promoted=promoted)))
     return (f'<li class="col"><article class="card h-100 product-card">{_cover(product, text.no_image)}'
             f'<div class="card-body d-flex flex-column gap-1">{brand}<h3 class="card-title mb-1">'
             f'<a class="stretched-link text-reset text-decoration-none" href="{_e(text.url.format(product.slug))}">'
@@ -81,9 +82,13 @@ def product_card(product, price_html: str, text: _CardText) -> str:
 @register.simple_tag(takes_context=True)
 def product_grid(context, products):
     """The cards of `products` (from catalog.selectors.product_cards: images and variants prefetched)."""
-    price_of = context["price_of"]
+    price_block_of = context["price_block_of"]
     text = _CardText()
-    cards = "".join(product_card(product, price_of(product), text) for product in products)
+    cards = []
+    for product in products:
+        block = price_block_of(product)
+        cards.append(product_card(product, block.html, text, promoted=block.promoted))
+    cards = "".join(cards)
     return mark_safe(  # noqa: S308 (built from escaped values and the pricing app's safe HTML)
         f'<ul class="row row-cols-2 row-cols-md-3 row-cols-xl-4 g-3 list-unstyled mb-0">{cards}</ul>')
 

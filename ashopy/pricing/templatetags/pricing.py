@@ -29,6 +29,12 @@ def product_price(context, product, size="md"):
 
 
 @register.simple_tag(takes_context=True)
+def product_badges(context, product):
+    """The product's badges for this visitor: staff's choice, with "promo" while a promotion gives its price."""
+    return product.badge_labels(promoted=context["price_block_of"](product).promoted)
+
+
+@register.simple_tag(takes_context=True)
 def variant_price(context, variant, size="md"):
     request = context["request"]
     unit = policy_for_request(request).price(variant)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ashopy.demo.loader import is_loaded, load_demo, logins
+from ashopy.demo.promotions import add_catalogue_promotions
 from ashopy.demo.structure import DEMO_PASSWORD, STORES
 from ashopy.stores.selectors import store_for_host
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             raise CommandError("--products must be at least 1.")
         if reset or not is_loaded():
             load_demo(products=products)
+            add_catalogue_promotions()
             self.stdout.write(self.style.SUCCESS("Demo loaded."))
         else:
             self.stdout.write(self.style.SUCCESS(
