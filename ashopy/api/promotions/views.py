@@ -59,12 +59,14 @@ class StaffPromotionsView(APIView):
         return serializer.validated_data
 
     def page(self, rows, serializer_class):
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, self.request, view=self)
         return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
 class PromotionListView(StaffPromotionsView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(summary="The store's promotions, highest priority first", tags=["promotions"],
                    parameters=[ListFilterSerializer],
                    responses={200: PromotionSerializer(many=True), **error_responses(400, 401, 403)})
@@ -104,6 +106,8 @@ class PromotionDetailView(StaffPromotionsView):
 
 
 class PromoCodeListView(StaffPromotionsView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(summary="The store's promo codes, newest first", tags=["promotions"],
                    parameters=[CodeFilterSerializer],
                    responses={200: PromoCodeSerializer(many=True), **error_responses(400, 401, 403)})
