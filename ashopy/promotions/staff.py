@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ashopy.accounts.models import Segment
-from ashopy.core.errors import NotFound, PermissionDenied
+from ashopy.core.errors import NotFound
 from ashopy.core.money import quantum
 from ashopy.stores.models import Store
 from ashopy.stores.rules import SALES_ROLES, STOCK_ROLES, has_role, require_role
@@ -264,8 +264,3 @@ def generate_codes(*, store: Store, user, prefix: str, count: int, **settings: A
                                      for code in made for item in objects])
     return made
 
-
-def refuse_unless_viewer(*, user, store: Store) -> None:
-    """The pages' and the API's reads: every staff role of the store, nobody else."""
-    if not allowed(user=user, store=store, action="view"):
-        raise PermissionDenied()

@@ -322,3 +322,19 @@ def test_lists_cost_the_same_queries_for_3_or_30_rows(store, manager, computers,
         with django_assert_max_num_queries(budgets[url]):
             response = client.get(url)
         assert len(response.context["page"].object_list) == 25
+
+
+def test_setup_roles_lets_managers_write_and_salespeople_read_promotions(db):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    call_command("setup_roles", stdout=io.StringIO())
+
+    def granted(role):
+        return set(Group.objects.get(name=role).permissions.filter(content_type__app_label="promotions")
+                   .values_list("codename", flat=True))
+
+    assert granted("gestionnaire") == {f"{action}_{model}" for action in ("view", "add", "change", "delete")
+                                       for model in ("promotion", "promocode")} | {"view_redemption"}
+    assert granted("vendeur") == {"view_promotion", "view_promocode", "view_redemption"}
+    assert granted("client") == set()
