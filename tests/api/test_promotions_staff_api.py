@@ -213,3 +213,17 @@ def test_every_operation_is_in_the_schema(client, store):
         assert methods <= set(paths[path]), path
         for method in methods:
             assert {"401", "403"} <= set(paths[path][method]["responses"]), (path, method)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_code_created_at_once_by_ten_managers_exists_once_never_a_500(store, manager):
+    from tests.threads import run_together
+
+    def work(index):
+        return client_for(manager).post(CODES, {"code": "flash50" if index % 2 else "FLASH50",
+                                                "kind": "order_percent", "value": "50"}, format="json").status_code
+
+    statuses = run_together(10, work)
+    assert sorted(statuses) == [201] + [400] * 9
+    assert PromoCode.objects.filter(store=store, code="FLASH50").count() == 1
