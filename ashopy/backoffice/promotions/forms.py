@@ -133,7 +133,7 @@ class CodeSettingsForm(ScopeMixin, StaffFormMixin, BootstrapMixin, forms.Form):
                                                                                  "customer."))
     first_order_only = forms.BooleanField(label=_("First order only"), required=False)
     segments = forms.MultipleChoiceField(label=_("Segments"), choices=Segment.choices, required=False,
-                                         widget=forms.CheckboxSelectMultiple, help_text=_("None: every customer."))
+                                         widget=forms.CheckboxSelectMultiple, help_text=_("Empty: every customer."))
     staff_only = forms.BooleanField(label=_("Staff only"), required=False)
 
     def __init__(self, store, *args, **kwargs):
