@@ -297,6 +297,8 @@ SPECTACULAR_SETTINGS = {
         "SegmentEnum": "ashopy.accounts.models.Segment",
         "QuoteStateEnum": "ashopy.sales.quote_models.Quote.State",
         "PurchaseOrderStateEnum": "ashopy.purchasing.models.PurchaseOrder.State",
+        "PromotionKindEnum": "ashopy.promotions.models.Promotion.Kind",
+        "PromoCodeKindEnum": "ashopy.promotions.models.PromoCode.Kind",
     },
 }
 

@@ -12,11 +12,16 @@ _APP_ROLES = {
     "sales": {Role.GESTIONNAIRE, Role.VENDEUR},
     "dashboard": {Role.GESTIONNAIRE, Role.VENDEUR},
 }
-# Customers: vendeurs manage them, gestionnaires only read them.
+ALL = ("view", "add", "change", "delete")
+# Customers: vendeurs manage them, gestionnaires only read them. Promotions and codes: gestionnaires
+# manage them, vendeurs read them (to answer customers); a code's uses are written by the checkout only.
 _MODEL_PERMISSIONS = {
     Role.VENDEUR: {("accounts", "user"): ("view", "add", "change"), ("accounts", "address"): ("view", "add", "change"),
-                   ("accounts", "partner"): ("view",)},
-    Role.GESTIONNAIRE: {("accounts", "user"): ("view",), ("accounts", "partner"): ("view",)},
+                   ("accounts", "partner"): ("view",), ("promotions", "promotion"): ("view",),
+                   ("promotions", "promocode"): ("view",), ("promotions", "redemption"): ("view",)},
+    Role.GESTIONNAIRE: {("accounts", "user"): ("view",), ("accounts", "partner"): ("view",),
+                        ("promotions", "promotion"): ALL, ("promotions", "promocode"): ALL,
+                        ("promotions", "redemption"): ("view",)},
 }
 
 

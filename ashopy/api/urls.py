@@ -40,6 +40,7 @@ v1 = [
     path("", include("ashopy.api.orders.urls")),
     path("", include("ashopy.api.quotes.urls")),
     path("", include("ashopy.api.sales.urls")),
+    path("", include("ashopy.api.promotions.urls")),
     path("", include(router.urls)),
 ]
 

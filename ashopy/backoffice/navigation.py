@@ -27,6 +27,8 @@ SECTIONS: tuple[tuple[Promise | None, tuple[tuple[str, Promise], ...]], ...] = (
                       ("staff_catalog:brand_list", _("Brands")),
                       ("staff_catalog:product_type_list", _("Product types")),
                       ("staff_catalog_io:index", _("Import / export")))),
+    (_("Promotions"), (("staff_promotions:promotion_list", _("Promotions")),
+                       ("staff_promotions:code_list", _("Promo codes")))),
     (_("Stock"), (("inventory:stock_list", _("Stock by warehouse")), ("inventory:low_stock", _("Low stock")),
                   ("inventory:stock_value", _("Stock value")), ("inventory:movements", _("Movements")))),
     (_("Purchasing"), (("purchasing:supplier_list", _("Suppliers")),

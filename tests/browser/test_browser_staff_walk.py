@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+from ashopy.promotions import staff as promotions
 from ashopy.purchasing import services as purchasing
 from ashopy.sales import services as sales
 from tests import factories
@@ -48,7 +49,12 @@ def shop(store, tmp_path, settings):
     purchase = purchasing.create_purchase_order(store=store, supplier=supplier, warehouse=main,
                                                 lines=[(laptop.variants.first(), 5, Decimal(12000000))])
     factories.laptop_type(store)
-    return {"order": order, "invoice": invoice, "customer": customer, "product": laptop, "supplier": supplier,
+    promotion = promotions.save_promotion(store=store, user=None, name="Rentrée", kind="percent", value=Decimal(10),
+                                          categories=[computers])
+    code = promotions.save_code(store=store, user=None, code="BIENVENUE10", kind="order_percent",
+                                value=Decimal(10), minimum_amount=Decimal(13000), max_uses=100)
+    return {"promotion": promotion, "code": code,
+            "order": order, "invoice": invoice, "customer": customer, "product": laptop, "supplier": supplier,
             "purchase": purchase, "category": laptops}
 
 
@@ -86,7 +92,10 @@ def test_every_staff_page_reads_as_french_and_fits_a_phone(page, live_server, st
                f"/staff/catalog/categories/{shop['category'].pk}/", "/staff/catalog/products/new/",
                f"/staff/inventory/suppliers/{shop['supplier'].pk}/", "/staff/inventory/suppliers/new/",
                f"/staff/inventory/purchase-orders/{shop['purchase'].pk}/", "/staff/inventory/adjust/",
-               f"/staff/inventory/variants/{shop['product'].variants.first().pk}/movements/"]
+               f"/staff/inventory/variants/{shop['product'].variants.first().pk}/movements/",
+               f"/staff/promotions/{shop['promotion'].pk}/", "/staff/promotions/new/",
+               f"/staff/promotions/codes/{shop['code'].pk}/", f"/staff/promotions/codes/{shop['code'].pk}/usage/",
+               "/staff/promotions/codes/new/", "/staff/promotions/codes/batch/"]
     problems = []
     for path in paths + details:
         response = page.goto(live_server.url + path)
