@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.catalog.models import Category, Product, Variant
-from ashopy.core.money import ZERO, percent_of, round_money
-from ashopy.pricing.purchase import PurchasePolicy
+from ashopy.core.money import ZERO, round_money
+from ashopy.pricing.hooks import Offer
 from ashopy.stores.models import Store
 
 from .models import PromoCode, Promotion, Redemption
@@ -118,14 +118,8 @@ def scope_products(variants: QuerySet[Variant]) -> QuerySet[Product]:
 
 
 def promoted_price(price: Decimal, *, kind: str, value: Decimal, currency: str) -> Decimal:
-    """What `price` becomes under a promotion of `kind` and `value`, rounded, never below zero or above it."""
-    if kind == Promotion.Kind.PERCENT:
-        off = round_money(percent_of(price, min(value, Decimal(100))), currency)
-    elif kind == Promotion.Kind.AMOUNT:
-        off = round_money(value, currency)
-    else:
-        off = price - round_money(value, currency)
-    return max(price - max(off, ZERO), ZERO)
+    """What `price` becomes under a promotion of `kind` and `value`: the resolver's own offer computes it."""
+    return price - Offer(promotion_id=0, label="", kind=kind, value=value).amount_off(price, currency)
 
 
 @dataclass(frozen=True)
@@ -143,16 +137,17 @@ class Preview:
 
 
 def preview(*, store: Store, variants: QuerySet[Variant], kind: str, value: Decimal | None) -> Preview:
-    """The products a promotion reaches and, for the first 20 variants, the price a visitor pays today and
-    the price under this promotion's kind and value (computed here, before sale and segment steps)."""
-    policy = PurchasePolicy(store)
+    """The products a promotion reaches and, for the first 20 variants, their catalogue price (the sale price
+    when lower) and that price under this promotion's kind and value, as the resolver's offer computes it (a
+    visitor's price: no partner or segment discount, no other promotion)."""
     rows = []
     for variant in variants[:PREVIEW_ROWS]:
-        unit = policy.price(variant)
-        before = unit.sale if unit.sale is not None and unit.sale < unit.base else unit.base
+        base = round_money(variant.price, store.currency)
+        sale = round_money(variant.sale_price, store.currency) if variant.sale_price is not None else None
+        before = sale if sale is not None and sale < base else base
         after = promoted_price(before, kind=kind, value=value, currency=store.currency) if value is not None \
             else before
-        rows.append(PreviewRow(variant, unit.price, after))
+        rows.append(PreviewRow(variant, before, after))
     return Preview(product_count=scope_products(variants).count(), variant_count=variants.count(), rows=rows)
 
 
