@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ashopy.payments",
     "ashopy.checkout",
     "ashopy.sales",
+    "ashopy.pos",
     "ashopy.api",
     "ashopy.backoffice",
     "ashopy.customer",
