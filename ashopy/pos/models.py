@@ -129,6 +129,9 @@ class CashMovement(AppendOnly):
         ordering = ["id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="cash_movement_amount_positive")]
 
+    def __str__(self):
+        return f"{self.get_direction_display()} {self.amount}"
+
 
 class Ticket(AppendOnly):
     """A sale or a refund at a till: numbered without gaps per till; a refund carries negative amounts."""
@@ -214,6 +217,9 @@ class TicketLine(AppendOnly):
                                    name="ticket_line_gross_is_net_plus_tax"),
         ]
 
+    def __str__(self):
+        return f"{self.quantity} × {self.label}"
+
 
 class TicketPayment(AppendOnly):
     """What paid a ticket (or what was paid back: negative). Cash keeps what was tendered and the change."""
@@ -233,6 +239,9 @@ class TicketPayment(AppendOnly):
             models.CheckConstraint(condition=Q(change_given=0) | Q(method="cash"), name="change_is_given_in_cash"),
         ]
 
+    def __str__(self):
+        return f"{self.get_method_display()} {self.amount}"
+
 
 class Duplicate(AppendOnly):
     """A reprint of a ticket: "DUPLICATA n°…", numbered per ticket."""
@@ -247,6 +256,9 @@ class Duplicate(AppendOnly):
         verbose_name = _("duplicate")
         verbose_name_plural = _("duplicates")
         constraints = [models.UniqueConstraint(fields=["ticket", "number"], name="duplicate_number_per_ticket")]
+
+    def __str__(self):
+        return f"DUPLICATA n°{self.number}"
 
 
 class Closure(AppendOnly):
@@ -275,6 +287,9 @@ class Closure(AppendOnly):
         verbose_name_plural = _("closures")
         ordering = ["till", "kind", "period_start"]
         constraints = [models.UniqueConstraint(fields=["till", "kind", "period_start"], name="one_closure_per_period")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period_start}"
 
 
 class ChainRecord(AppendOnly):
