@@ -21,7 +21,6 @@ from decimal import Decimal
 from importlib import metadata
 
 from babel.numbers import get_currency_precision
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from . import signing
@@ -116,19 +115,9 @@ def closure_data(closure: Closure, currency: str) -> dict:
 
 # --- appending ----------------------------------------------------------------------------------
 
-def _last(field: str) -> Subquery:
-    return Subquery(ChainRecord.objects.filter(till_id=OuterRef("pk")).order_by("-sequence").values(field)[:1])
-
-
 def lock_till(till_id: int) -> Till:
-    """The till's row, locked until the commit, with its chain's last sequence and hash: one query."""
-    return (Till.objects.select_for_update(of=("self",)).select_related("store", "warehouse")
-            .annotate(last_sequence=_last("sequence"), last_hash=_last("hash")).get(pk=till_id))
-
-
-def last_of(field: str, till_field: str = "till_id") -> Subquery:
-    """The same subquery from a row that points at the till (a session: `till_id`)."""
-    return Subquery(ChainRecord.objects.filter(till_id=OuterRef(till_field)).order_by("-sequence").values(field)[:1])
+    """The till's row with its store and warehouse, locked until the commit: one query."""
+    return Till.objects.select_for_update(of=("self",)).select_related("store", "warehouse").get(pk=till_id)
 
 
 def digest(previous_hash: str, text: str) -> str:
@@ -137,15 +126,17 @@ def digest(previous_hash: str, text: str) -> str:
 
 def append(*, till: Till, store, kind: str, object_id: int | None, data: dict, at: datetime | None = None
            ) -> ChainRecord:
-    """Chain `data` after the till's last record. `till` must come from `lock_till` (or carry the same
-    `last_sequence`/`last_hash` annotations, read under the lock); it is advanced for the next append."""
+    """Chain `data` after the till's last record. `till` must have been read with its lock (`lock_till`,
+    `services.locked_session`); its head is moved on, in the database and on the instance."""
     text = canonical(data)
-    previous = getattr(till, "last_hash", None) or GENESIS
+    previous = till.chain_head or GENESIS
     record_hash = digest(previous, text)
     signature, key = signing.sign(store, record_hash.encode())
     record = ChainRecord.objects.create(
-        till_id=till.pk, sequence=(getattr(till, "last_sequence", None) or 0) + 1, kind=kind, object_id=object_id,
+        till_id=till.pk, sequence=till.chain_length + 1, kind=kind, object_id=object_id,
         canonical=text, previous_hash=previous, hash=record_hash, signature=signature, key_id=key,
         software_version=SOFTWARE_VERSION, created_at=at or now_to_the_second())
-    till.last_sequence, till.last_hash = record.sequence, record.hash
+    till.chain_length, till.chain_head = record.sequence, record.hash
+    Till.objects.filter(pk=till.pk).update(chain_length=till.chain_length, chain_head=till.chain_head,
+                                           last_ticket_number=till.last_ticket_number)
     return record

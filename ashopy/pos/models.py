@@ -58,6 +58,13 @@ class Till(models.Model):
     code = models.SlugField(_("code"), max_length=20)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The chain's head (its length and last hash), read with the till's lock: a value read by the
+    # locking statement itself is the row's latest, where a subquery would see the statement's snapshot.
+    chain_length = models.PositiveIntegerField(_("chain records"), default=0, editable=False)
+    chain_head = models.CharField(_("last record's hash"), max_length=64, blank=True, editable=False)
+    # The last ticket number, kept on the row that every sale locks and updates anyway: gap-free by
+    # construction (it rolls back with the sale) and one statement fewer than a separate counter.
+    last_ticket_number = models.PositiveIntegerField(_("last ticket number"), default=0, editable=False)
 
     objects = StoreOwnedQuerySet.as_manager()
 

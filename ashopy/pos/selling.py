@@ -3,7 +3,8 @@
 A sale is priced by the same `PurchasePolicy` as the web shop (segment and partner prices of the
 customer, promotions), takes its units from the till's warehouse with the inventory's `deduct`
 in the sale's transaction (the conditional update never oversells: a till and a web checkout
-racing for the last unit, exactly one wins), gets the till's next gap-free number and is chained.
+racing for the last unit, exactly one wins), gets the till's next gap-free number (a counter on the
+till's locked row, written with the chain's head) and is chained.
 Discounts are percentages with a reason, capped per role (`services.MAX_DISCOUNT_PERCENT`); the
 ticket's discount is shared over its lines pro rata so that VAT per rate stays exact.
 
@@ -25,7 +26,6 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
-from sequences import get_next_value
 
 from ashopy.catalog.models import Variant
 from ashopy.core.errors import DomainError, NotFound
@@ -170,7 +170,10 @@ def _save(ticket: Ticket, lines, payments, refunded_reference: str | None = None
 
 
 def _next_number(till) -> int:
-    return get_next_value(f"pos-ticket-{till.pk}")
+    """The till's next ticket number: the till is locked, and `chain.append` stores the counter with the
+    chain's head in the same UPDATE."""
+    till.last_ticket_number += 1
+    return till.last_ticket_number
 
 
 def _replayed(session: TillSession, key: UUID | None) -> Ticket | None:

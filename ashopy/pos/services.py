@@ -73,17 +73,14 @@ def amount_of(value, currency: str, *, allow_zero: bool = False) -> Decimal:
 
 
 def locked_session(session_id: int) -> TillSession:
-    """The session with its till (locked until the commit), store and warehouse, and the till's chain
-    head (last sequence and hash): one query."""
+    """The session and its till, both locked until the commit (the till holds the chain's head), with
+    the store and warehouse: one query. Locking the session too means a sale that waited behind its
+    closing reads it closed."""
     try:
-        session = (TillSession.objects.select_for_update(of=("till",))
-                   .select_related("till__store", "till__warehouse")
-                   .annotate(last_sequence=chain.last_of("sequence"), last_hash=chain.last_of("hash"))
-                   .get(pk=session_id))
+        return (TillSession.objects.select_for_update(of=("self", "till"))
+                .select_related("till__store", "till__warehouse").get(pk=session_id))
     except TillSession.DoesNotExist as error:
         raise NotFound() from error
-    session.till.last_sequence, session.till.last_hash = session.last_sequence, session.last_hash
-    return session
 
 
 def check_selling(session: TillSession) -> None:
