@@ -18,6 +18,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from importlib import metadata
 
 from babel.numbers import get_currency_precision
@@ -44,9 +45,14 @@ def canonical(data: dict) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+@lru_cache(maxsize=16)
+def _scale(currency: str) -> int:
+    return 10 ** get_currency_precision(currency)
+
+
 def minor(amount, currency: str) -> int:
     """An amount in the currency's minor unit, as an integer (12,50 € → 1250; 12 500 F CFA → 12500)."""
-    return int((Decimal(amount) * 10 ** get_currency_precision(currency)).to_integral_value())
+    return int((Decimal(amount) * _scale(currency)).to_integral_value())
 
 
 def rate(value) -> str:
@@ -64,6 +70,8 @@ def now_to_the_second() -> datetime:
 # --- what each kind of record says --------------------------------------------------------------
 
 def ticket_data(ticket: Ticket, lines, payments, refunded_reference: str | None) -> dict:
+    """`ticket`, `lines` and `payments` are model instances, or rows with the same attribute names
+    (the chain check reads thousands of them as plain rows)."""
     currency = ticket.currency
     return {
         "kind": ticket.kind, "store": ticket.store_id, "till": ticket.till_id, "number": ticket.number,

@@ -74,11 +74,6 @@ class RefundRefused(DomainError):
     message = _("These lines cannot be refunded: more than was sold, or already refunded.")
 
 
-class NoteRequired(DomainError):
-    code = "note_required"
-    message = _("The count differs from what was expected: say why in a note.")
-
-
 class IdempotencyConflict(DomainError):
     code = "idempotency_key_reused"
     message = _("This idempotency key was used for another till.")
