@@ -176,12 +176,16 @@ def _next_number(till) -> int:
     return till.last_ticket_number
 
 
-def _replayed(session: TillSession, key: UUID | None) -> Ticket | None:
-    """The ticket an idempotency key already made (a retried or offline sale sent again), if any."""
+def _replayed(user, session: TillSession, key: UUID | None) -> Ticket | None:
+    """The ticket an idempotency key already made (a retried or offline sale sent again), if any:
+    only to someone who may sell at that till."""
     if key is None:
         return None
     ticket = Ticket.objects.filter(store_id=session.till.store_id, idempotency_key=key).first()
-    if ticket is not None and ticket.till_id != session.till_id:
+    if ticket is None:
+        return None
+    require_cashier(user, session.till.store)
+    if ticket.till_id != session.till_id:
         raise IdempotencyConflict()
     return ticket
 
@@ -197,7 +201,7 @@ def record_sale(*, user, session: TillSession, lines: Sequence[SaleLine], paymen
                             discount_percent=discount_percent, discount_reason=discount_reason,
                             idempotency_key=idempotency_key)
     except (DomainError, IntegrityError):
-        ticket = _replayed(session, idempotency_key)
+        ticket = _replayed(user, session, idempotency_key)
         if ticket is None:
             raise
         return ticket

@@ -8,14 +8,16 @@ import pytest
 from ashopy.core.errors import NotFound, PermissionDenied
 from ashopy.inventory.errors import InsufficientStock
 from ashopy.inventory.models import Stock, StockMovement
-from ashopy.pos import selling
+from ashopy.pos import selling, services
 from ashopy.pos.errors import (
     DiscountTooHigh,
     EmptySale,
+    IdempotencyConflict,
     InvalidAmount,
     PaymentMismatch,
     ReasonRequired,
     RefundRefused,
+    TillRefused,
     UnknownMethod,
 )
 from ashopy.pos.models import ChainRecord, Ticket, TicketPayment
@@ -112,6 +114,8 @@ def test_the_same_idempotency_key_gives_the_same_ticket_even_once_the_stock_is_g
     assert shelf(last, shop) == 0
     with pytest.raises(InsufficientStock):
         sell(session, seller, last, idempotency_key=uuid.uuid4())
+    with pytest.raises(PermissionDenied):  # the key alone does not show the ticket to someone else
+        sell(session, factories.UserFactory(email="intrus@example.com"), last, idempotency_key=key)
     assert ChainRecord.objects.count() == 1 and verify_till(session.till).ok
 
 
@@ -176,3 +180,16 @@ def test_a_sale_costs_13_statements_and_one_per_stock_row(session, seller, varia
             selling.record_sale(user=seller, session=session, lines=lines, idempotency_key=uuid.uuid4(),
                                 payments=[Tender("cash", Decimal(20000))])
         assert len(captured) == 13 + len(lines)
+
+
+def test_a_key_used_at_another_till_is_a_conflict(store, manager, session, seller, variant, shop):
+    key = uuid.uuid4()
+    sell(session, seller, variant, idempotency_key=key)
+    other_till = services.save_till(user=manager, store=store, code="c2", name="Caisse 2", warehouse=shop)
+    other = services.open_session(user=manager, till=other_till, opening_float={})
+    with pytest.raises(IdempotencyConflict):
+        sell(other, manager, variant, idempotency_key=key)
+    services.save_till(user=manager, store=store, code="c2", name="Caisse 2", warehouse=shop, active=False)
+    services.close_session(user=manager, session=other, counted={})
+    with pytest.raises(TillRefused):
+        services.open_session(user=manager, till=other_till, opening_float={})
