@@ -48,6 +48,11 @@ class PaymentMethod(models.TextChoices):
     ORANGE_MONEY = "orange_money", _("Orange Money")
 
 
+def ticket_reference(till_code: str, number: int) -> str:
+    """The number printed on a receipt: the till's code and the ticket's number, « C1-000042 »."""
+    return f"{till_code.upper()}-{number:06d}"
+
+
 class Till(models.Model):
     """A cash register (caisse) of a store; its sales leave stock from its shop warehouse."""
 
@@ -191,8 +196,7 @@ class Ticket(AppendOnly):
 
     @property
     def reference(self) -> str:
-        """The number printed on the receipt: the till's code and the ticket's number."""
-        return f"{self.till.code.upper()}-{self.number:06d}"
+        return ticket_reference(self.till.code, self.number)
 
 
 class TicketLine(AppendOnly):

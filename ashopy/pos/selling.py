@@ -48,7 +48,7 @@ from .errors import (
     RefundRefused,
     UnknownMethod,
 )
-from .models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPayment, TillSession
+from .models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPayment, TillSession, ticket_reference
 from .services import MAX_DISCOUNT_PERCENT, amount_of, check_selling, locked_session, require_cashier
 
 MAX_LINES = 200
@@ -227,7 +227,7 @@ def _record_sale(*, user, session, lines, payments, customer, discount_percent, 
     paid = _payments(payments, total, store.currency)
     number = _next_number(till)
     reservations.deduct(store=store, lines=inventory_lines, warehouse=till.warehouse, user=user,
-                        reference=f"{till.code.upper()}-{number:06d}")
+                        reference=ticket_reference(till.code, number))
     ticket = Ticket(store=store, till=till, session=session, number=number, kind=Ticket.Kind.SALE,
                     customer=customer if customer is not None and customer.is_authenticated else None,
                     cashier=user, idempotency_key=idempotency_key, currency=store.currency,
@@ -301,7 +301,7 @@ def record_refund(*, user, session: TillSession, ticket: Ticket, lines: Sequence
     refunded = _refund_lines(original, lines, store.currency)
     total = sum((line.gross for line in refunded), ZERO)
     number = _next_number(till)
-    reference = f"{till.code.upper()}-{number:06d}"
+    reference = ticket_reference(till.code, number)
     if restock:
         for line in refunded:
             inventory.restock(store=store, variant=line.variant, warehouse=till.warehouse, quantity=-line.quantity,

@@ -42,6 +42,7 @@ from .models import (
     TicketPayment,
     Till,
     TillSession,
+    ticket_reference,
 )
 
 SESSION_MAX_AGE = timedelta(hours=24)
@@ -190,7 +191,7 @@ def print_duplicate(*, user, ticket: Ticket) -> Duplicate:
     ticket = Ticket.objects.get(pk=ticket.pk)
     number = Duplicate.objects.filter(ticket=ticket).count() + 1
     duplicate = Duplicate.objects.create(ticket=ticket, number=number, user=user, created_at=chain.now_to_the_second())
-    reference = f"{till.code.upper()}-{ticket.number:06d}"
+    reference = ticket_reference(till.code, ticket.number)
     chain.append(till=till, store=store, kind=ChainRecord.Kind.DUPLICATE, object_id=duplicate.pk,
                  data=chain.duplicate_data(duplicate, reference), at=duplicate.created_at)
     return duplicate

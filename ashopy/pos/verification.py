@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from . import chain, signing
-from .models import ChainRecord, Closure, Duplicate, Ticket, TicketLine, TicketPayment, Till, TillSession
+from .models import (
+    ChainRecord,
+    Closure,
+    Duplicate,
+    Ticket,
+    TicketLine,
+    TicketPayment,
+    Till,
+    TillSession,
+    ticket_reference,
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,7 @@ def _ticket_texts(till: Till) -> dict[int, str]:
         lines[line.ticket_id].append(line)
     for payment in _rows(TicketPayment.objects.filter(ticket__till=till).order_by("id"), _PAYMENT):
         payments[payment.ticket_id].append(payment)
-    refunded = {pk: f"{code.upper()}-{number:06d}" for pk, code, number in Ticket.objects.filter(
+    refunded = {pk: ticket_reference(code, number) for pk, code, number in Ticket.objects.filter(
         refund_tickets__till=till).distinct().values_list("pk", "till__code", "number")}
     return {ticket.id: chain.canonical(chain.ticket_data(ticket, lines[ticket.id], payments[ticket.id],
                                                          refunded.get(ticket.refunds_id)))
