@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ashopy.payments",
     "ashopy.checkout",
     "ashopy.sales",
+    "ashopy.pos",
     "ashopy.api",
     "ashopy.backoffice",
     "ashopy.customer",
@@ -196,10 +197,16 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Till records are signed with each store's Ed25519 key: JSON by store slug ("*" for every store), each a
+# base64 32-byte private seed or a PEM private key. DEBUG derives a demo key from SECRET_KEY when none is set;
+# without DEBUG, signing refuses to start without one (pos/signing.py).
+POS_SIGNING_KEYS = env.json("POS_SIGNING_KEYS", default={})
+
 CELERY_BEAT_SCHEDULE = {
     "expire-reservations": {"task": "ashopy.inventory.tasks.expire_reservations", "schedule": 60.0},
     "expire-orders": {"task": "ashopy.orders.tasks.expire_orders", "schedule": 60.0},
     "deliver-outbox": {"task": "ashopy.core.tasks.deliver_outbox", "schedule": 60.0},
+    "pos-closures": {"task": "ashopy.pos.tasks.close_periods", "schedule": 900.0},
     "mark-overdue-invoices": {"task": "ashopy.sales.tasks.mark_overdue_invoices", "schedule": 3600.0},
     "expire-quotes": {"task": "ashopy.sales.tasks.expire_quotes", "schedule": 86400.0},
     "cancel-unpaid-quotes": {"task": "ashopy.sales.tasks.cancel_unpaid_quotes", "schedule": 3600.0},

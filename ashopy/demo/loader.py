@@ -22,12 +22,13 @@ from ashopy.accounts.models import Segment, User
 from ashopy.catalog import services as catalog
 from ashopy.catalog.models import Brand, Category, Product, ProductType, TaxClass
 from ashopy.inventory import services as inventory
+from ashopy.pos import services as pos_services
 from ashopy.pricing import services as pricing
 from ashopy.purchasing import services as purchasing
 from ashopy.stores.models import Role, Store
 from ashopy.stores.services import save_store
 
-from . import commerce, invoices, quotes, stock, structure
+from . import commerce, invoices, pos, quotes, stock, structure
 from .images import ensure_image
 from .products import retail_plans
 from .realestate import lot_plans
@@ -93,6 +94,7 @@ def load_demo(*, products: int | None = None) -> list[Login]:
             commerce.sample_orders(store)
             invoices.issue_documents(store)
             quotes.make_quotes(store)
+            pos.open_tills(store)
     return logins()
 
 
@@ -108,6 +110,7 @@ def _wipe(store: Store) -> None:
     Products go in one queryset delete rather than one `delete_product` each: after a
     `generate_catalog` run there may be a hundred thousand of them.
     """
+    pos_services.delete_store_pos(store=store)
     purchasing.delete_store_purchasing(store=store)
     inventory.delete_store_stock(store=store)
     Product.objects.filter(store=store).non_polymorphic().delete()

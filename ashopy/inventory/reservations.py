@@ -2,11 +2,11 @@
 
 `hold` (after `begin`; `reserve` does both) and `consume` lock the stock rows they change in id
 order, then change them all — two statements on PostgreSQL whatever the number of lines
-(fastpath.py) — so no unit is taken twice and two multi-line orders never deadlock. `release` and
-`deduct` run one conditional ``UPDATE … WHERE on_hand - reserved >= n … RETURNING`` per row, in id
-order: the database re-checks the condition after any wait. `deduct` reads without locks and
-retries after a race, the last attempt with ``select_for_update()``. Every sale writes its
-StockMovement with the balance after.
+(fastpath.py) — so no unit is taken twice and two multi-line orders never deadlock; `deduct` (a
+direct sale) does the same on PostgreSQL. `release`, and `deduct` elsewhere, run one conditional
+``UPDATE … WHERE on_hand - reserved >= n … RETURNING`` per row, in id order: the database re-checks
+the condition after any wait; that `deduct` reads without locks and retries after a race, the last
+attempt with ``select_for_update()``. Every sale writes its StockMovement with the balance after.
 """
 
 from collections import defaultdict
@@ -311,10 +311,17 @@ def expire_reservations(*, now=None, limit: int = 500, variant_ids: Iterable[int
 
 def deduct(*, store: Store, lines: Iterable[Line], warehouse: Warehouse | None = None, reference: str = "",
            user=None) -> list[StockMovement]:
-    """A direct sale (the counter): take units that are not reserved, from `warehouse` or by priority."""
+    """A direct sale (the counter): take units that are not reserved, from `warehouse` or by priority.
+
+    On PostgreSQL two statements whatever the number of lines (fastpath.py): one row is read
+    without a lock and changed by one conditional statement (a race takes the locked way); several
+    are locked in id order, then changed together.
+    """
     wanted = _merged(lines)
     if warehouse is not None:
         check_warehouse(store, warehouse)
+    if fastpath.enabled():
+        return _deduct_set_based(store, wanted, warehouse, reference, user)
     for attempt in range(RESERVE_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -330,3 +337,18 @@ def deduct(*, store: Store, lines: Iterable[Line], warehouse: Warehouse | None =
         except _Raced:
             continue
     raise AssertionError("the locked attempt cannot race")
+
+
+def _deduct_set_based(store: Store, wanted: dict[int, int], warehouse: Warehouse | None, reference: str,
+                      user) -> list[StockMovement]:
+    if len(wanted) == 1:
+        allocations = _allocate(_stock_rows(store, wanted, warehouse), wanted, store)
+        done = (fastpath.deduct(store_id=store.pk, allocations=allocations, reference=reference, user=user)
+                if len(allocations) == 1 else None)
+        if done is not None:
+            alerts.after_change(store.pk, done[0])
+            return done[1]
+    allocations = _allocate(_stock_rows(store, wanted, warehouse, lock=True), wanted, store)
+    changed, movements = fastpath.deduct(store_id=store.pk, allocations=allocations, reference=reference, user=user)
+    alerts.after_change(store.pk, changed)
+    return movements

@@ -1,0 +1,323 @@
+"""Selling and refunding at the till.
+
+A sale is priced by the same `PurchasePolicy` as the web shop (segment and partner prices of the
+customer, promotions), takes its units from the till's warehouse with the inventory's `deduct`
+in the sale's transaction (the conditional update never oversells: a till and a web checkout
+racing for the last unit, exactly one wins), gets the till's next gap-free number (a counter on the
+till's locked row, written with the chain's head) and is chained.
+Discounts are percentages with a reason, capped per role (`services.MAX_DISCOUNT_PERCENT`); the
+ticket's discount is shared over its lines pro rata so that VAT per rate stays exact.
+
+A refund is a negative ticket that refers to the sale: chosen lines and quantities, their amounts
+pro rata of the sold line (the last unit refunded takes what is left, so a line refunded in parts
+adds up to the sale exactly), paid back in cash or by a method of the sale, the units put back
+on the till's shelf or not.
+
+Store credit from a credit note is not a till payment yet: sales' credit notes do not keep a
+remaining balance to spend (they are settled as refunds), so that comes with its own change.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
+from ashopy.catalog.models import Variant
+from ashopy.core.errors import DomainError, NotFound
+from ashopy.core.money import HUNDRED, ZERO, round_money
+from ashopy.inventory import reservations
+from ashopy.inventory import services as inventory
+from ashopy.pricing.purchase import PurchasePolicy, label
+from ashopy.pricing.resolver import tax_split
+from ashopy.stores.selectors import staff_role
+
+from . import chain
+from .errors import (
+    DiscountTooHigh,
+    EmptySale,
+    IdempotencyConflict,
+    InvalidAmount,
+    NotSold,
+    PaymentMismatch,
+    ReasonRequired,
+    RefundRefused,
+    UnknownMethod,
+)
+from .models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPayment, TillSession, ticket_reference
+from .services import MAX_DISCOUNT_PERCENT, amount_of, check_selling, locked_session, require_cashier
+
+MAX_LINES = 200
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    variant_id: int
+    quantity: int
+    discount_percent: Decimal = ZERO
+    discount_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Tender:
+    method: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RefundLine:
+    line_id: int
+    quantity: int
+
+
+def _percent(value, reason: str, cap: Decimal) -> tuple[Decimal, str]:
+    try:
+        percent = Decimal(str(value or 0))
+    except (InvalidOperation, ValueError) as error:
+        raise InvalidAmount() from error
+    if not percent.is_finite() or not ZERO <= percent <= HUNDRED:
+        raise InvalidAmount()
+    if percent and not (reason or "").strip():
+        raise ReasonRequired()
+    if percent > cap:
+        raise DiscountTooHigh(maximum=cap)
+    return percent, (reason or "").strip()[:200] if percent else ""
+
+
+def _variants(store, lines: Sequence[SaleLine]) -> dict[int, Variant]:
+    ids = {line.variant_id for line in lines}
+    if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+        raise NotFound()
+    variants = {v.pk: v for v in Variant.objects.filter(store=store, pk__in=ids).select_related("product")}
+    if len(variants) != len(ids):
+        raise NotFound()
+    return variants
+
+
+def _priced_lines(policy: PurchasePolicy, store, lines, cap, ticket_percent) -> list[TicketLine]:
+    """The ticket's lines with their discounts, the ticket's discount shared pro rata, taxed per line."""
+    currency, variants, priced = store.currency, _variants(store, lines), []
+    for line in lines:
+        variant = variants[line.variant_id]
+        if not policy.sellable(variant):
+            raise NotSold(product=label(variant))
+        percent, reason = _percent(line.discount_percent, line.discount_reason, cap)
+        unit = policy.price(variant)
+        amount = round_money(unit.price * line.quantity, currency)
+        discount = round_money(amount * percent / HUNDRED, currency)
+        priced.append(TicketLine(variant=variant, label=label(variant), sku=variant.sku, quantity=line.quantity,
+                                 unit_price=unit.price, discount=discount, discount_reason=reason,
+                                 vat_rate=unit.tax_rate, gross=amount - discount))
+    subtotal = sum((line.gross for line in priced), ZERO)
+    ticket_discount = round_money(subtotal * ticket_percent / HUNDRED, currency)
+    left = ticket_discount
+    for index, line in enumerate(priced):
+        share = left if index == len(priced) - 1 else min(
+            round_money(ticket_discount * line.gross / subtotal, currency) if subtotal else ZERO, left)
+        line.ticket_discount, left = share, left - share
+        line.net, line.tax, line.gross = tax_split(line.gross - share, rate=line.vat_rate,
+                                                   includes_tax=store.prices_include_tax, currency=currency)
+    return priced
+
+
+def _vat(lines) -> dict[str, dict[str, str]]:
+    per_rate: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"net": ZERO, "tax": ZERO, "gross": ZERO})
+    for line in lines:
+        amounts = per_rate[chain.rate(line.vat_rate)]
+        amounts["net"] += line.net
+        amounts["tax"] += line.tax
+        amounts["gross"] += line.gross
+    return {key: {part: str(value) for part, value in amounts.items()} for key, amounts in sorted(per_rate.items())}
+
+
+def _payments(tenders: Sequence[Tender], total: Decimal, currency: str) -> list[TicketPayment]:
+    """The ticket's payments: every method recorded as paid, cash merged into one row that keeps
+    what was tendered and the change. Card and mobile money never exceed the total (no change on
+    them), and cash is only taken when something is left to pay."""
+    by_method: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for tender in tenders:
+        if tender.method not in PaymentMethod.values:
+            raise UnknownMethod()
+        by_method[tender.method] += amount_of(tender.amount, currency)
+    cash = by_method.pop(PaymentMethod.CASH, ZERO)
+    other = sum(by_method.values(), ZERO)
+    if other > total or other + cash < total or (cash and other == total):
+        raise PaymentMismatch()
+    payments = [TicketPayment(method=method, amount=amount) for method, amount in by_method.items()]
+    if cash:
+        change = other + cash - total
+        payments.insert(0, TicketPayment(method=PaymentMethod.CASH, amount=cash - change, tendered=cash,
+                                         change_given=change))
+    return payments
+
+
+def _save(ticket: Ticket, lines, payments, refunded_reference: str | None = None) -> Ticket:
+    ticket.save()
+    for line in lines:
+        line.ticket = ticket
+    for payment in payments:
+        payment.ticket = ticket
+    TicketLine.objects.bulk_create(lines)
+    TicketPayment.objects.bulk_create(payments)
+    kind = ChainRecord.Kind.SALE if ticket.kind == Ticket.Kind.SALE else ChainRecord.Kind.REFUND
+    chain.append(till=ticket.till, store=ticket.store, kind=kind, object_id=ticket.pk, at=ticket.created_at,
+                 data=chain.ticket_data(ticket, lines, payments, refunded_reference))
+    return ticket
+
+
+def _next_number(till) -> int:
+    """The till's next ticket number: the till is locked, and `chain.append` stores the counter with the
+    chain's head in the same UPDATE."""
+    till.last_ticket_number += 1
+    return till.last_ticket_number
+
+
+def _replayed(user, session: TillSession, key: UUID | None) -> Ticket | None:
+    """The ticket an idempotency key already made (a retried or offline sale sent again), if any:
+    only to someone who may sell at that till."""
+    if key is None:
+        return None
+    ticket = Ticket.objects.filter(store_id=session.till.store_id, idempotency_key=key).first()
+    if ticket is None:
+        return None
+    require_cashier(user, session.till.store)
+    if ticket.till_id != session.till_id:
+        raise IdempotencyConflict()
+    return ticket
+
+
+def record_sale(*, user, session: TillSession, lines: Sequence[SaleLine], payments: Sequence[Tender],
+                customer=None, discount_percent=ZERO, discount_reason: str = "",
+                idempotency_key: UUID | None = None) -> Ticket:
+    """Sell `lines` at the session's till, paid by `payments`. The same `idempotency_key` returns the
+    ticket it made, however often it is sent: it is looked up only when the sale cannot be made again
+    (its key is taken, or the stock it took is gone)."""
+    try:
+        return _record_sale(user=user, session=session, lines=lines, payments=payments, customer=customer,
+                            discount_percent=discount_percent, discount_reason=discount_reason,
+                            idempotency_key=idempotency_key)
+    except (DomainError, IntegrityError):
+        ticket = _replayed(user, session, idempotency_key)
+        if ticket is None:
+            raise
+        return ticket
+
+
+@transaction.atomic
+def _record_sale(*, user, session, lines, payments, customer, discount_percent, discount_reason, idempotency_key):
+    if not lines:
+        raise EmptySale()
+    if len(lines) > MAX_LINES:
+        raise InvalidAmount()
+    for line in lines:
+        inventory.check_quantity(line.quantity)
+    session = locked_session(session.pk)
+    till, store = session.till, session.till.store
+    require_cashier(user, store)
+    check_selling(session)
+    cap = MAX_DISCOUNT_PERCENT.get(staff_role(user, store), ZERO)
+    ticket_percent, ticket_reason = _percent(discount_percent, discount_reason, cap)
+    inventory_lines = [reservations.Line(line.variant_id, line.quantity) for line in lines]
+    priced = _priced_lines(PurchasePolicy(store, customer), store, lines, cap, ticket_percent)
+    total = sum((line.gross for line in priced), ZERO)
+    paid = _payments(payments, total, store.currency)
+    number = _next_number(till)
+    reservations.deduct(store=store, lines=inventory_lines, warehouse=till.warehouse, user=user,
+                        reference=ticket_reference(till.code, number))
+    ticket = Ticket(store=store, till=till, session=session, number=number, kind=Ticket.Kind.SALE,
+                    customer=customer if customer is not None and customer.is_authenticated else None,
+                    cashier=user, idempotency_key=idempotency_key, currency=store.currency,
+                    discount_reason=ticket_reason,
+                    total_discount=sum((line.discount + line.ticket_discount for line in priced), ZERO),
+                    total_net=sum((line.net for line in priced), ZERO),
+                    total_tax=sum((line.tax for line in priced), ZERO), total=total, vat=_vat(priced),
+                    created_at=chain.now_to_the_second())
+    return _save(ticket, priced, paid)
+
+
+# --- refunds ------------------------------------------------------------------------------------
+
+def _share(whole: Decimal, done: Decimal, quantity: int, sold: int, remaining: int, currency: str) -> Decimal:
+    """The part of a sold line's amount that `quantity` units take back (positive): pro rata, and
+    what is left when they are the last units."""
+    if quantity == remaining:
+        return whole - done
+    return round_money(whole * quantity / sold, currency)
+
+
+def _refund_lines(original: Ticket, wanted: Sequence[RefundLine], currency: str) -> list[TicketLine]:
+    sold = {line.pk: line for line in TicketLine.objects.filter(ticket=original).select_related("variant").annotate(
+        back=Coalesce(Sum("refunds__quantity"), 0), back_gross=Coalesce(Sum("refunds__gross"), ZERO),
+        back_tax=Coalesce(Sum("refunds__tax"), ZERO), back_discount=Coalesce(Sum("refunds__discount"), ZERO),
+        back_ticket_discount=Coalesce(Sum("refunds__ticket_discount"), ZERO))}
+    asked: dict[int, int] = defaultdict(int)
+    for item in wanted:
+        if isinstance(item.quantity, bool) or not isinstance(item.quantity, int) or item.quantity <= 0:
+            raise RefundRefused()
+        asked[item.line_id] += item.quantity
+    lines = []
+    for line_id, quantity in asked.items():
+        line = sold.get(line_id)
+        remaining = line.quantity + line.back if line else 0  # refunded quantities are negative
+        if line is None or quantity > remaining:
+            raise RefundRefused()
+
+        def back(whole, done, line=line, quantity=quantity, remaining=remaining):
+            return -_share(whole, -done, quantity, line.quantity, remaining, currency)
+
+        gross, tax = back(line.gross, line.back_gross), back(line.tax, line.back_tax)
+        lines.append(TicketLine(
+            variant=line.variant, refunded_line=line, label=line.label, sku=line.sku, quantity=-quantity,
+            unit_price=line.unit_price, discount=back(line.discount, line.back_discount),
+            discount_reason=line.discount_reason, ticket_discount=back(line.ticket_discount, line.back_ticket_discount),
+            vat_rate=line.vat_rate, net=gross - tax, tax=tax, gross=gross))
+    if not lines:
+        raise RefundRefused()
+    return lines
+
+
+@transaction.atomic
+def record_refund(*, user, session: TillSession, ticket: Ticket, lines: Sequence[RefundLine], method: str,
+                  restock: bool = True, reason: str = "") -> Ticket:
+    """Refund chosen lines of a past sale at the session's till: a negative ticket referring to it,
+    paid back in cash or by a method the sale was paid with, the units put back on the till's shelf
+    when `restock`. The sale's row is locked, so two tills never refund the same units twice."""
+    session = locked_session(session.pk)
+    till, store = session.till, session.till.store
+    require_cashier(user, store)
+    check_selling(session)
+    try:
+        original = (Ticket.objects.select_for_update(of=("self",)).select_related("till")
+                    .get(pk=ticket.pk, store=store, kind=Ticket.Kind.SALE))
+    except Ticket.DoesNotExist as error:
+        raise NotFound() from error
+    used = set(original.payments.values_list("method", flat=True))
+    if method != PaymentMethod.CASH and method not in used:
+        raise UnknownMethod()
+    refunded = _refund_lines(original, lines, store.currency)
+    total = sum((line.gross for line in refunded), ZERO)
+    number = _next_number(till)
+    reference = ticket_reference(till.code, number)
+    if restock:
+        for line in refunded:
+            inventory.restock(store=store, variant=line.variant, warehouse=till.warehouse, quantity=-line.quantity,
+                              reference=reference, user=user, note=reason[:255])
+    ticket = Ticket(store=store, till=till, session=session, number=number, kind=Ticket.Kind.REFUND,
+                    refunds=original, customer_id=original.customer_id, cashier=user, currency=store.currency,
+                    discount_reason=(reason or "").strip()[:200],
+                    total_discount=sum((line.discount + line.ticket_discount for line in refunded), ZERO),
+                    total_net=sum((line.net for line in refunded), ZERO),
+                    total_tax=sum((line.tax for line in refunded), ZERO), total=total, vat=_vat(refunded),
+                    created_at=chain.now_to_the_second())
+    return _save(ticket, refunded, [TicketPayment(method=method, amount=total)], original.reference)
+
+
+def refundable(ticket: Ticket) -> dict[int, int]:
+    """Units still refundable per line of a sale (what the till offers to take back)."""
+    rows = (TicketLine.objects.filter(ticket=ticket).annotate(back=Coalesce(Sum("refunds__quantity"), 0))
+            .values_list("pk", "quantity", "back"))
+    return {pk: quantity + back for pk, quantity, back in rows}
