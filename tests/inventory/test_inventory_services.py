@@ -212,3 +212,44 @@ def test_database_checks_guard_stock_rows(store, warehouses, variant):
         Stock.objects.filter(variant=variant).update(reserved=2)
     with pytest.raises(IntegrityError), transaction.atomic():
         Stock.objects.filter(variant=variant).update(on_hand=-1, reserved=0)
+
+
+def _direct_sales(store, warehouses, make_variant):
+    """A day at the counter: single and multi-line sales, from the shop or by priority, one refused for
+    reserved units; what every stock row and the ledger say afterwards."""
+    main, shop = warehouses
+    first, second = make_variant("A"), make_variant("B")
+    for variant, (in_main, in_shop) in ((first, (4, 3)), (second, (0, 6))):
+        services.receive(store=store, variant=variant, warehouse=main, quantity=in_main) if in_main else None
+        services.receive(store=store, variant=variant, warehouse=shop, quantity=in_shop)
+    reservations.reserve(store=store, lines=[Line(first.pk, 2)], owner="cart:a")
+    sales = [[Line(first.pk, 1)], [Line(first.pk, 2), Line(second.pk, 3)], [Line(second.pk, 9)],
+             [Line(first.pk, 1)], [Line(second.pk, 2), Line(second.pk, 1)]]
+    outcomes = []
+    for number, lines in enumerate(sales):
+        try:
+            moved = reservations.deduct(store=store, lines=lines, warehouse=shop if number % 2 else None,
+                                        reference=f"POS-{number}")
+            outcomes.append(sorted((m.variant_id == first.pk, m.warehouse_id == main.pk, m.quantity, m.balance_after)
+                                   for m in moved))
+        except InsufficientStock:
+            outcomes.append("refused")
+    rows = sorted((s.variant_id == first.pk, s.warehouse_id == main.pk, s.on_hand, s.reserved)
+                  for s in Stock.objects.filter(variant__in=[first, second]))
+    ledger = sorted((m.variant_id == first.pk, m.warehouse_id == main.pk, m.quantity, m.balance_after, m.reference)
+                    for m in StockMovement.objects.filter(variant__in=[first, second], reason="sale"))
+    return outcomes, rows, ledger
+
+
+def test_the_set_based_deduct_does_what_the_plain_one_does(store, warehouses, monkeypatch):
+    """The PostgreSQL statements of `deduct` (inventory.fastpath) against the ORM form every other database
+    runs: the same sales, refusals, stock rows and ledger."""
+    from ashopy.inventory import fastpath
+
+    assert fastpath.enabled(), "the suite runs on PostgreSQL"
+    fast = _direct_sales(store, warehouses, lambda sku: factories.product(store, f"Fast {sku}").variants.get())
+    monkeypatch.setattr(fastpath, "enabled", lambda: False)
+    plain = _direct_sales(store, warehouses, lambda sku: factories.product(store, f"Plain {sku}").variants.get())
+    assert fast == plain
+    outcomes, _rows, ledger = fast
+    assert outcomes.count("refused") == 1 and len(ledger) == 5
