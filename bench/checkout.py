@@ -54,11 +54,12 @@ import redis
 from _common import PG, ROOT, celery_worker, environment, gunicorn, manage, recreate_database, wait_until, write
 from checkout_worker import ADDRESS, http_worker, payment_reference, service_worker, setup_django, signed_notification
 
-DATABASE = "ashopy_bench_checkout"
+DATABASE = os.environ.get("BENCH_DATABASE", "ashopy_bench_checkout")  # another name beside a colleague's run
 PASSWORD = "bench-checkout-password-9"  # noqa: S105 (scratch accounts of a scratch database)
 PRODUCTS = 50
 OTHER_STOCK = 100_000
-REDIS_URL = "redis://127.0.0.1:6379/9"  # the bench's own database: flushed at the start
+# The bench's own Redis database, flushed at the start (another one beside a colleague's run).
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 QUEUE = "celery"  # the Redis list of Celery's default queue
 SETUP_TIMEOUT = 900  # seconds for the workers to load their customers
 
