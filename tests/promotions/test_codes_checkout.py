@@ -157,3 +157,16 @@ def test_the_checkout_budget_grows_by_three_at_most_with_a_code(store, customer,
     order.refresh_from_db()
     assert order.state == Order.State.PAID and order.discounts.count() == 1
     assert len(queries) == budget.BUDGET + 3  # the code's row locked, its use counted and held, the discount stored
+
+
+def test_customer_and_staff_order_pages_show_the_discount_lines(client, store, customer, manager):
+    promo_code(store, "BIENVENUE10")
+    cart, _variant = cart_with(store, customer, price="10000", quantity=2)
+    _apply(store, cart, customer, "bienvenue10")
+    order, _payment = _place(store, customer, cart, factories.shipping_method(store))
+    client.force_login(customer)
+    page = client.get(f"/account/orders/{order.number}/").content.decode()
+    assert 'data-testid="order-discount"' in page and "Code BIENVENUE10" in page
+    client.force_login(manager)
+    page = client.get(f"/staff/orders/{order.number}/").content.decode()
+    assert 'data-testid="order-discount"' in page and "Code BIENVENUE10" in page
