@@ -37,5 +37,7 @@ def test_a_credit_note_on_a_discounted_line_refunds_the_discounted_amount(store,
     line = invoice.lines.get(position=1)
     assert line.net + line.tax == Decimal("90000")  # 2 × 50 000 less 10 %
     assert line.discount > 0 and invoice.total == order.total
-    note = services.credit(invoice=invoice, user=manager, reason="Retour", quantities={line.pk: 1})
-    assert note.total == Decimal("45000")
+    first = services.credit(invoice=invoice, user=manager, reason="Retour", quantities={line.pk: 1})
+    second = services.credit(invoice=invoice, user=manager, reason="Retour", quantities={line.pk: 1})
+    # Half of the discounted 90 000 each (net and tax rounded apart: 1 F either way), 90 000 in all.
+    assert abs(first.total - Decimal("45000")) <= 1 and first.total + second.total == Decimal("90000")
