@@ -10,7 +10,8 @@ from ashopy.checkout import services as checkout
 from ashopy.payments import services as payments
 from ashopy.payments.providers import sandbox
 from ashopy.pricing.resolver import PricingPolicy
-from ashopy.sales import services
+from ashopy.sales import documents, services
+from ashopy.sales.models import Invoice
 from tests import factories
 from tests.sales.test_invoices import complete_profile
 
@@ -37,6 +38,9 @@ def test_a_credit_note_on_a_discounted_line_refunds_the_discounted_amount(store,
     line = invoice.lines.get(position=1)
     assert line.net + line.tax == Decimal("90000")  # 2 × 50 000 less 10 %
     assert line.discount > 0 and invoice.total == order.total
+    # Factur-X: the line's allowance (BG-27) gives the code as its reason.
+    xml = documents.facturx_xml(Invoice.objects.get(pk=invoice.pk)).decode()
+    assert "<ram:Reason>Code BIENVENUE10</ram:Reason>" in xml
     first = services.credit(invoice=invoice, user=manager, reason="Retour", quantities={line.pk: 1})
     second = services.credit(invoice=invoice, user=manager, reason="Retour", quantities={line.pk: 1})
     # Half of the discounted 90 000 each (net and tax rounded apart: 1 F either way), 90 000 in all.
