@@ -22,6 +22,10 @@ Celery as deployed: REDIS_URL points at Redis db 9 (flushed at the start) for th
 and the broker, so a paid order only queues its confirmation e-mail. After each phase a real Celery
 worker (prefork, 2 processes, EMAIL_URL=dummymail://) drains the queue, timed apart from the window.
 Then: paid units vs stock, ledger, `stock_discrepancies()`, `manage.py check_stock`.
+Phase 1b (`--code-orders`, after phase 1, on customers of its own): as phase 1, but every other cart
+carries the code BENCH10 (10 %), limited to `--code-limit` uses; when its uses ran out the order
+is refused at payment (the code leaves the cart) and the customer places it without. Checked:
+exactly the limit redeemed, no paid order beyond it, and orders/s against phase 1's.
 Writes bench/results/checkout.json. Never run by the test suite.
 """
 
@@ -50,11 +54,12 @@ import redis
 from _common import PG, ROOT, celery_worker, environment, gunicorn, manage, recreate_database, wait_until, write
 from checkout_worker import ADDRESS, http_worker, payment_reference, service_worker, setup_django, signed_notification
 
-DATABASE = "ashopy_bench_checkout"
+DATABASE = os.environ.get("BENCH_DATABASE", "ashopy_bench_checkout")  # another name beside a colleague's run
 PASSWORD = "bench-checkout-password-9"  # noqa: S105 (scratch accounts of a scratch database)
 PRODUCTS = 50
 OTHER_STOCK = 100_000
-REDIS_URL = "redis://127.0.0.1:6379/9"  # the bench's own database: flushed at the start
+# The bench's own Redis database, flushed at the start (another one beside a colleague's run).
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 QUEUE = "celery"  # the Redis list of Celery's default queue
 SETUP_TIMEOUT = 900  # seconds for the workers to load their customers
 
@@ -75,7 +80,7 @@ def create_customers(count: int) -> list:
               segment="", role=Role.CLIENT) for n in range(count)], batch_size=500)
 
 
-def prepare(*, orders: int, http_orders: int, hot_stock: int) -> dict:
+def prepare(*, orders: int, http_orders: int, hot_stock: int, code_orders: int = 0, code_limit: int = 500) -> dict:
     """Store, tax, warehouse, shipping, products with stock, the hot SKU, one customer per order to place.
 
     Phase 1 has `orders` customers, phase 2 `http_orders`, and one more places the order whose
@@ -84,6 +89,7 @@ def prepare(*, orders: int, http_orders: int, hot_stock: int) -> dict:
     from ashopy.catalog import services as catalog
     from ashopy.inventory import services as inventory
     from ashopy.pricing.services import set_tax_rate
+    from ashopy.promotions.models import PromoCode
     from ashopy.shipping.models import ShippingMethod
     from ashopy.stores.services import save_store
 
@@ -104,9 +110,13 @@ def prepare(*, orders: int, http_orders: int, hot_stock: int) -> dict:
         inventory.receive(store=store, variant=variant, warehouse=warehouse, quantity=hot_stock if hot else OTHER_STOCK,
                           unit_cost=Decimal(3000), reference="bench")
         variants.append(variant.pk)
-    customers = create_customers(orders + http_orders + 1)
+    customers = create_customers(orders + http_orders + 1 + code_orders)
+    coded, customers = customers[len(customers) - code_orders:], customers[:len(customers) - code_orders]
     http, probe = customers[orders:-1], customers[-1]
+    code = PromoCode.objects.create(store=store, code="BENCH10", value=Decimal(10), max_uses=code_limit)
     return {"store": store.pk, "method": method.pk, "hot": variants[-1], "others": variants[:-1],
+            "code": code.code, "code_id": code.pk, "code_limit": code_limit,
+            "code_customers": [user.pk for user in coded],
             "hot_stock": hot_stock, "customers": [user.pk for user in customers[:orders]],
             "http_customers": [user.pk for user in http], "http_emails": [user.email for user in http],
             "probe": probe.pk, "probe_email": probe.email, "password": PASSWORD}
@@ -409,16 +419,35 @@ def http_query_counts(ids: dict) -> dict:
     return counts
 
 
-def phase_services(env: dict, ids: dict, args) -> dict:
-    """Phase 1, then its e-mails drained and the stock verified."""
-    print(f"  phase 1: {args.workers} processes placing and paying {args.orders} orders through the services …",
-          flush=True)
-    outcome, filling, seconds, states = run(service_worker, env, ids, {"sample_every": args.sample_every},
+def phase_services(env: dict, ids: dict, args, *, code: str = "") -> dict:
+    """Phase 1 (or 1b: every other cart carries `code`, limited in uses), then its e-mails drained and the
+    stock verified (and the code's uses counted)."""
+    customers = "code_customers" if code else "customers"
+    count = len(ids[customers])
+    print(f"  phase 1{'b' if code else ''}: {args.workers} processes placing and paying {count} orders through the "
+          f"services{f', every other one with the code {code}' if code else ''} …", flush=True)
+    outcome, filling, seconds, states = run(service_worker, env, ids,
+                                            {"sample_every": args.sample_every, "customers": customers, "code": code},
                                             args.workers, backend_states(DATABASE))
     report = {**summarise(outcome, filling, seconds), "database_backends": states, "queries": query_counts(outcome)}
-    report["emails"] = drain_emails(env, ids["customers"])
+    report["emails"] = drain_emails(env, ids[customers])
     report["checks"] = verify(env, ids)
+    if code:
+        report["code"] = verify_code(ids, refused=sum(out.get("code_refused", 0) for out in outcome))
     return report
+
+
+def verify_code(ids: dict, *, refused: int) -> dict:
+    """The code's uses against its limit: held or confirmed redemptions, paid orders that carry it."""
+    from ashopy.orders.models import Order, OrderDiscount
+    from ashopy.promotions.models import Redemption
+
+    uses = Redemption.objects.filter(code_id=ids["code_id"])
+    carried = (OrderDiscount.objects.filter(code_id=ids["code_id"], order__state__in=Order.WAS_PAID)
+               .values("order_id").distinct().count())
+    return {"max_uses": ids["code_limit"], "redeemed": uses.filter(state__in=["held", "confirmed"]).count(),
+            "confirmed": uses.filter(state="confirmed").count(), "paid_orders_carrying_it": carried,
+            "oversell": max(carried - ids["code_limit"], 0), "refused_then_placed_without": refused}
 
 
 def phase_http(env: dict, ids: dict, args) -> dict:
@@ -449,6 +478,9 @@ def main() -> None:
                              "more only queue for the CPU (the results say how many)")
     parser.add_argument("--orders", type=int, default=1000, help="orders paid through the services")
     parser.add_argument("--http-orders", type=int, default=1000, help="orders paid through the API (0: skip)")
+    parser.add_argument("--code-orders", type=int, default=1200,
+                        help="phase 1b: orders through the services, every other cart with a code (0: skip)")
+    parser.add_argument("--code-limit", type=int, default=500, help="phase 1b: the code's maximum uses")
     parser.add_argument("--sample-every", type=int, default=10, help="count the queries of one order in N")
     parser.add_argument("--port", type=int, default=8131)
     args = parser.parse_args()
@@ -467,10 +499,22 @@ def bench(args, env: dict) -> None:
     setup_django(env)  # also puts REDIS_URL in os.environ: this process queues e-mails on Redis like the others
     from django.db import connection
 
-    ids = prepare(orders=args.orders, http_orders=args.http_orders, hot_stock=args.orders + args.http_orders + 100)
+    ids = prepare(orders=args.orders, http_orders=args.http_orders, code_orders=args.code_orders,
+                  code_limit=args.code_limit, hot_stock=args.orders + args.http_orders + args.code_orders + 100)
     connection.close()
     report = {"services": phase_services(env, ids, args)}
     _print("services", report["services"])
+    if args.code_orders:
+        report["services_with_code"] = part = phase_services(env, ids, args, code=ids["code"])
+        connection.close()
+        _print("services_with_code", part)
+        code = part["code"]
+        code["orders_per_second_vs_without"] = round(
+            part["orders_per_second"] / report["services"]["orders_per_second"], 3)
+        print(f"    code {ids['code']}: {code['redeemed']} uses of {code['max_uses']} ({code['confirmed']} confirmed), "
+              f"{code['paid_orders_carrying_it']} paid orders carry it, oversell {code['oversell']}, "
+              f"{code['refused_then_placed_without']} refused at payment then placed without; "
+              f"orders/s {code['orders_per_second_vs_without']:.0%} of the run without codes", flush=True)
 
     if not args.http_orders:
         report["http"] = {"skipped": "--http-orders 0"}
@@ -481,7 +525,7 @@ def bench(args, env: dict) -> None:
 
     report["setup"] = {
         "workers": args.workers, "products": PRODUCTS, "hot_stock": ids["hot_stock"],
-        "customers": len(ids["customers"]) + len(ids["http_customers"]) + 1,
+        "customers": len(ids["customers"]) + len(ids["http_customers"]) + len(ids["code_customers"]) + 1,
         "basket": "the hot SKU ×1 plus 0–2 other products ×1–2", "payment": "sandbox, signed notification",
         "notes": "one customer per order; carts filled before the timed window (cart_fill_*), which places and "
                  "pays one order per cart; phase 1: multiprocessing (spawn), one Django connection per process; "

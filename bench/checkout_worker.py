@@ -78,11 +78,12 @@ def service_worker(env: dict, ids: dict, options: dict, index: int, barrier, res
 
     preload()
     store = Store.objects.get(pk=ids["store"])
-    users = list(User.objects.filter(pk__in=ids["customers"][index::options["workers"]]).order_by("pk"))
+    customers = ids[options.get("customers", "customers")]
+    users = list(User.objects.filter(pk__in=customers[index::options["workers"]]).order_by("pk"))
     rng = random.Random(1000 + index)
     out = _new_outcome()
     barrier.wait()  # everyone loaded: the filling starts
-    carts = _fill_service_carts(store, users, rng, ids, out)
+    carts = _fill_service_carts(store, users, rng, ids, out, code=options.get("code", ""))
     barrier.wait()  # every cart filled: the timed window starts
     for n, (user, cart, lines) in enumerate(carts):
         _place_and_pay(store, user, cart, lines, ids, n % options["sample_every"] == 0, out)
@@ -90,19 +91,23 @@ def service_worker(env: dict, ids: dict, options: dict, index: int, barrier, res
     results.put(out)
 
 
-def _fill_service_carts(store, users, rng: random.Random, ids: dict, out: dict) -> list:
-    """Browsing, before the timed window: each customer's cart gets its lines; (user, cart, lines) of the filled."""
+def _fill_service_carts(store, users, rng: random.Random, ids: dict, out: dict, code: str = "") -> list:
+    """Browsing, before the timed window: each customer's cart gets its lines, and every other one `code`;
+    (user, cart, lines) of the filled."""
     from ashopy.cart import services as cart_services
     from ashopy.core.errors import DomainError
+    from ashopy.pricing.resolver import PricingPolicy
 
     filled = []
-    for user in users:
+    for n, user in enumerate(users):
         lines = basket(rng, ids)
         started = time.perf_counter()
         try:
             cart = cart_services.get_cart(store=store, user=user, create=True)
             for variant, quantity in lines:
                 cart_services.add(cart=cart, variant_id=variant, quantity=quantity)
+            if code and n % 2 == 0:
+                cart_services.apply_code(cart=cart, code=code, user=user, policy=PricingPolicy(store, user))
         except DomainError as error:
             _fail(out, f"cart: {error.code}")
             continue
@@ -117,17 +122,27 @@ def _place_and_pay(store, user, cart, lines: int, ids: dict, sample: bool, out: 
     from django.test.utils import CaptureQueriesContext
 
     from ashopy.checkout import services as checkout
+    from ashopy.checkout.errors import CartChanged
     from ashopy.core.errors import DomainError
     from ashopy.payments import services as payments
     from ashopy.pricing.resolver import PricingPolicy
 
     details = checkout.Details(email=user.email, billing_address=ADDRESS, shipping_address=ADDRESS,
                                shipping_method_id=ids["method"], payment_method="sandbox")
+    had_code = cart.promo_code_id is not None
     started = time.perf_counter()
     try:
         with CaptureQueriesContext(connection) if sample else nullcontext() as placing:
-            order, payment = checkout.place_order(cart=cart, user=user, policy=PricingPolicy(store, user),
-                                                  details=details, idempotency_key=uuid.uuid4().hex)
+            try:
+                order, payment = checkout.place_order(cart=cart, user=user, policy=PricingPolicy(store, user),
+                                                      details=details, idempotency_key=uuid.uuid4().hex)
+            except CartChanged:
+                if not had_code or cart.promo_code_id is not None:
+                    raise
+                # The code's uses ran out (it left the cart): the customer goes on without it.
+                out["code_refused"] = out.get("code_refused", 0) + 1
+                order, payment = checkout.place_order(cart=cart, user=user, policy=PricingPolicy(store, user),
+                                                      details=details, idempotency_key=uuid.uuid4().hex)
             payment = checkout.start_payment(order=order, payment=payment, urls=URLS)
         placed = time.perf_counter()
         body, headers = signed_notification(payment.reference)

@@ -31,6 +31,7 @@ v1 = [
     path("payments/", include("ashopy.api.payments.urls")),
     path("cart/", cart.CartView.as_view(), name="cart"),
     path("cart/lines/", cart.CartLinesView.as_view(), name="cart-lines"),
+    path("cart/code/", cart.CartCodeView.as_view(), name="cart-code"),
     path("cart/lines/<int:line_id>/", cart.CartLineView.as_view(), name="cart-line"),
     path("checkout/", checkout.CheckoutView.as_view(), name="checkout"),
     path("checkout/shipping-methods/", checkout.ShippingMethodsView.as_view(), name="checkout-shipping-methods"),

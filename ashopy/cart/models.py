@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.catalog.models import Variant
+from ashopy.promotions.models import PromoCode
 from ashopy.stores.models import Store, StoreOwnedQuerySet
 
 
@@ -19,6 +20,8 @@ class Cart(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.CASCADE,
                              null=True, blank=True, related_name="carts")
     token = models.UUIDField(_("access key"), default=uuid.uuid4, unique=True, editable=False)
+    promo_code = models.ForeignKey(PromoCode, verbose_name=_("promo code"), on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -27,10 +27,13 @@ from ashopy.inventory import reservations
 from ashopy.inventory.services import check_quantity
 from ashopy.pricing.purchase import Code, PurchasePolicy, Verdict
 from ashopy.pricing.purchase import label as product_label
+from ashopy.pricing.resolver import PricingPolicy
+from ashopy.promotions import codes
+from ashopy.promotions.errors import CodeNotForCart
 from ashopy.stores.models import Store
 
-from . import selectors
-from .errors import OutOfStock, PreorderFull, UnknownLine, UnknownVariant
+from . import selectors, totals
+from .errors import EmptyCart, OutOfStock, PreorderFull, UnknownLine, UnknownVariant
 from .models import Cart, CartLine
 
 
@@ -297,6 +300,35 @@ def merge(*, source: Cart, into: Cart, policy: PurchasePolicy | None = None) -> 
     source.delete()
     notices.insert(0, Notice("info", _("The items of your previous cart were added to this one.")))
     return notices
+
+
+@transaction.atomic
+def apply_code(*, cart: Cart, code, user, policy: PricingPolicy) -> Notice:
+    """Put a promo code on the cart once it is found valid for it and for `user` (CodeRefused says why not).
+
+    Its uses are counted now for the customer's information; they are counted again, the code
+    locked, when the order is placed.
+    """
+    found = codes.find(store=cart.store, code=code)
+    found.store = cart.store
+    lines = totals.price_lines(policy, ((line.pk, line.variant, line.quantity) for line in selectors.lines_of(cart)))
+    if not lines:
+        raise EmptyCart()
+    codes.check(found, user=user, goods=sum((line.price.amount for line in lines), totals.ZERO))
+    offer = codes.offer(found)
+    if found.kind in codes.ITEM_KINDS and not any(offer.covers(line.variant) for line in lines):
+        raise CodeNotForCart(code=found.code)
+    Cart.objects.filter(pk=cart.pk).update(promo_code=found, updated_at=timezone.now())
+    cart.promo_code = found
+    return Notice("success", _("The code “{code}” is applied.").format(code=found.code))
+
+
+@transaction.atomic
+def remove_code(*, cart: Cart) -> Notice:
+    """Take the promo code off the cart (nothing happens when it has none)."""
+    Cart.objects.filter(pk=cart.pk).update(promo_code=None, updated_at=timezone.now())
+    cart.promo_code = None
+    return Notice("success", _("The promo code was removed."))
 
 
 def take_ordered(*, cart_id: int, quantities: dict[int, int]) -> None:

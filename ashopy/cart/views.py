@@ -10,6 +10,7 @@ from ashopy.shipping.selectors import available_methods
 
 from . import rules, selectors, services
 from . import totals as totals_module
+from .errors import EmptyCart
 from .web import cart_for_request, remember_count, show
 
 
@@ -74,12 +75,32 @@ def cart_context(request, cart) -> dict:
                                 ) if totals.lines else []
     cheapest = min(methods, key=lambda quote: quote.price, default=None)
     if cheapest is not None:
-        totals = totals_module.compute(policy=policy, lines=list(totals.lines), shipping=cheapest)
+        totals = totals_module.compute(policy=policy, lines=list(totals.lines), shipping=cheapest,
+                                       offer=totals.offer, code_problem=totals.code_problem)
     covers = selectors.cover_images(line.variant.product_id for line in totals.lines)
     rows = [{"line": line, "cover": covers.get(line.variant.product_id), "most": policy.max_quantity(line.variant)}
             for line in totals.lines]
     return {"cart": cart, "totals": totals, "rows": rows, "shipping_methods": methods,
             "pending_discounts": policy.pending_discounts()}
+
+
+@require_POST
+def apply_code(request):
+    cart = cart_for_request(request)
+    if cart is None:
+        show(request, [services.Notice("error", str(EmptyCart.message))])
+    else:
+        _run(request, lambda: services.apply_code(cart=cart, code=request.POST.get("code", ""), user=request.user,
+                                                  policy=policy_for_request(request)))
+    return redirect("cart:detail")
+
+
+@require_POST
+def remove_code(request):
+    cart = cart_for_request(request)
+    if cart is not None:
+        _run(request, lambda: services.remove_code(cart=cart))
+    return redirect("cart:detail")
 
 
 @require_GET

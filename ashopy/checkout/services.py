@@ -44,6 +44,8 @@ from ashopy.payments.models import Payment
 from ashopy.payments.providers.base import ProviderError
 from ashopy.pricing.purchase import PurchasePolicy
 from ashopy.pricing.resolver import PricingPolicy
+from ashopy.promotions import codes
+from ashopy.promotions.errors import CodeRefused
 from ashopy.shipping.selectors import ShippingQuote, available_methods, method_quote
 
 from .errors import CartChanged, GuestCheckoutDisabled, IdempotencyConflict, InvalidAddress, ShippingUnavailable
@@ -162,7 +164,10 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
     parcel = not cart_rules.holds_unique(lines)  # a unique item: no parcel delivery, no payment on delivery
     if not parcel and provider.code in providers.ON_DELIVERY:
         raise _refused_for_unique(store, "payment_method")
-    priced = cart_selectors.priced(cart, policy, lines=lines)
+    # The code is checked again like the stock (its uses are counted with its row locked, below).
+    priced = cart_selectors.priced(cart, policy, lines=lines, email=details.email, count_uses=False)
+    if priced.code_problem:
+        raise _code_refused(cart, priced.code_problem)
     destination = details.shipping_address or {}
     shipping = method_quote(store=store, method_id=details.shipping_method_id, country=destination.get("country"),
                             weight_kg=priced.weight_kg, goods_total=priced.goods, parcel=parcel)
@@ -174,7 +179,7 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
         destination = None
     elif not destination.get("line1") or not destination.get("city"):
         raise InvalidAddress(fields={"shipping_address": [str(InvalidAddress.message)]})
-    totals = cart_totals.compute(policy=policy, lines=list(priced.lines), shipping=shipping)
+    totals = cart_totals.compute(policy=policy, lines=list(priced.lines), shipping=shipping, offer=priced.offer)
     # Only now, the new order being valid: a refused attempt leaves the earlier one to be paid.
     replaced = [_replace(order) for order in pending]  # every one, even after one that was paid meanwhile
     if not all(replaced):
@@ -194,9 +199,17 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
                 customer_note=details.customer_note, cart_id=cart.pk,
                 expires_at=timezone.now() + store.reservation_ttl)
             payment = payments.create(order=order, provider=provider)
+            if totals.offer is not None:  # the code's row, then the stock rows: always in this order
+                codes.hold(code=totals.offer.code, order_id=order.pk, customer=user, email=details.email,
+                           discount=totals.code_discount + totals.shipping_discount)
             # Last: the contended stock rows stay locked only until the COMMIT that follows.
             if held:
                 reservations.hold(reservation=reservation, lines=held)
+    except CodeRefused as error:  # its last use went to another order since the validation
+        existing = _existing(store, key, cart)
+        if existing is not None:
+            return _replayed(existing)
+        raise _code_refused(cart, str(error)) from None
     except PreorderLimitReached:
         # Other customers took the last pre-order places since the validation: show the cart again.
         raise CartChanged(cart_services.revalidate(cart=cart, policy=purchase)) from None
@@ -212,6 +225,12 @@ def place_order(*, cart: Cart, user, policy: PricingPolicy, details: Details, id
             raise
         return _replayed(existing)
     return order, payment
+
+
+def _code_refused(cart: Cart, reason: str) -> CartChanged:
+    """The cart's code can no longer be used: it leaves the cart, and the customer is told why."""
+    cart_services.remove_code(cart=cart)
+    return CartChanged([Notice("warning", _("%(reason)s The code was removed from your cart.") % {"reason": reason})])
 
 
 def start_payment(*, order: Order, payment: Payment, urls: dict[str, str]) -> Payment:

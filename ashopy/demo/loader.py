@@ -28,7 +28,7 @@ from ashopy.purchasing import services as purchasing
 from ashopy.stores.models import Role, Store
 from ashopy.stores.services import save_store
 
-from . import commerce, invoices, pos, quotes, stock, structure
+from . import codes, commerce, invoices, pos, quotes, stock, structure
 from .images import ensure_image
 from .products import retail_plans
 from .realestate import lot_plans
@@ -84,6 +84,7 @@ def load_demo(*, products: int | None = None) -> list[Login]:
             _wipe(store)
             _settings(store)
             commerce.shipping_methods(store)
+            codes.promo_codes(store)
             context = Context(store, _categories(store), {},
                               {t.code: t for t in TaxClass.objects.filter(store=store)},
                               {t.slug: t for t in ProductType.objects.filter(store=store)}, stock.prepare(store))

@@ -6,6 +6,7 @@ stock rows are locked); their names are stored in outbox rows, so they stay as t
 """
 
 from ashopy.core import events
+from ashopy.promotions import codes
 from ashopy.purchasing.models import PurchaseOrderLine
 from ashopy.stores.models import Store
 
@@ -60,3 +61,27 @@ def allocate_added(*, store_id: int, variant_id: int, **_facts) -> None:
     store = Store.objects.filter(pk=store_id).first()
     if store is not None:
         preorders.allocate(store=store, variant_ids=[variant_id])
+
+
+@events.consumer("order_paid", name="orders.codes.confirm")
+def confirm_code_use(*, order_id: int, **_facts) -> None:
+    """The order's promo code use counts for good. Idempotent: a replayed notification changes nothing."""
+    codes.confirm(order_id=order_id)
+
+
+@events.consumer("order_cancelled", name="orders.codes.release_cancelled")
+def release_code_use_of_cancelled(*, order_id: int, **_facts) -> None:
+    """An order cancelled before its money came gives its code's use back; a paid one keeps it."""
+    if Order.objects.filter(pk=order_id, paid_at__isnull=True).exists():
+        codes.release(order_id=order_id)
+
+
+@events.consumer("order_expired", name="orders.codes.release_expired")
+def release_code_use_of_expired(*, order_id: int, **_facts) -> None:
+    codes.release(order_id=order_id)
+
+
+@events.consumer("order_refund_needed", name="orders.codes.release_refunded")
+def release_code_use_of_refunded(*, order_id: int, **_facts) -> None:
+    """Paid too late (its units gone): the money goes back, and so does the code's use."""
+    codes.release(order_id=order_id)

@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from ashopy.catalog.models import Variant
 from ashopy.core.money import ZERO
 from ashopy.inventory.models import Reservation
+from ashopy.promotions.models import PromoCode, Promotion
 from ashopy.stores.models import Store, StoreOwnedQuerySet
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -253,6 +254,36 @@ class OrderLine(models.Model):
     def amount(self) -> Decimal:
         """The line as the store shows prices (gross when prices include tax)."""
         return self.gross if self.order.prices_include_tax else self.net
+
+
+class OrderDiscount(models.Model):
+    """One discount of an order as the customer read it, with what caused it: a catalogue promotion, a
+    partner or segment discount, a promo code (on the goods, spread over the lines' amounts), or a
+    code's free shipping (the order's shipping is then 0). Shown on the order and its invoice."""
+
+    class Kind(models.TextChoices):
+        PROMOTION = "promotion", _("Promotion")
+        CUSTOMER = "customer", _("Customer discount")
+        CODE = "code", _("Promo code")
+        SHIPPING = "shipping", _("Shipping discount")
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="discounts")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    promotion = models.ForeignKey(Promotion, verbose_name=_("promotion"), on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="+")
+    code = models.ForeignKey(PromoCode, verbose_name=_("promo code"), on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    label = models.CharField(_("label"), max_length=255)
+    amount = models.DecimalField(_("amount"), **AMOUNT, help_text=_("On the store's tax basis."))
+
+    class Meta:
+        verbose_name = _("order discount")
+        verbose_name_plural = _("order discounts")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="order_discount_not_negative")]
+
+    def __str__(self):
+        return f"{self.label}: {self.amount}"
 
 
 class OrderEvent(models.Model):

@@ -280,3 +280,14 @@ def orders_by_payment_method(*, store, period: Period) -> list[dict]:
                 .filter(period.q("created_at"), state__in=(*SOLD_STATES, Order.State.AWAITING_PAYMENT))
                 .values("payment_method").annotate(orders=Count("id"), amount=Sum("total"))
                 .order_by("-orders", "payment_method"))
+
+
+def has_paid_order(*, store, customer=None, email: str = "") -> bool:
+    """Whether the customer (or, for a guest, the e-mail address) has an order paid in `store`: a code for
+    a first order only is refused then (promotions.codes asks through `register_paid_orders`)."""
+    mine = Q(pk__in=[])
+    if customer is not None:
+        mine |= Q(user=customer)
+    if email:
+        mine |= Q(email__iexact=email)
+    return Order.objects.filter(mine, store=store, paid_at__isnull=False).exists()

@@ -29,7 +29,7 @@ from ashopy.stores.models import Store
 
 from . import preorders, rules
 from .errors import NoteRequired, NotShipped, StockGone, TransitionNotAllowed
-from .models import Order, OrderEvent, OrderLine
+from .models import Order, OrderDiscount, OrderEvent, OrderLine
 from .timeline import Fact, Note, columns
 
 TRACKING_FIELDS = ("carrier", "tracking_number", "tracking_url")
@@ -100,7 +100,7 @@ class AgreedTotals:
     net, tax, total = goods_net, goods_tax, goods_gross
 
 
-def _order_line(order: Order, line) -> OrderLine:
+def _order_line(order: Order, line, code_label: str = "") -> OrderLine:
     """The stored line of a priced cart line, or of an agreed line (`AgreedLine`)."""
     if isinstance(line, AgreedLine):
         return OrderLine(order=order, variant=line.variant,
@@ -108,12 +108,15 @@ def _order_line(order: Order, line) -> OrderLine:
                          product_name=line.product_name[:255], variant_name=line.variant_name[:120], sku=line.sku,
                          quantity=line.quantity, unit_base=line.unit_price, unit_price=line.unit_price,
                          tax_rate=line.tax_rate, net=line.net, tax=line.tax, gross=line.net + line.tax)
+    labels = [str(adjustment.label) for adjustment in line.unit.adjustments]
+    if line.code_discount and code_label:
+        labels.append(code_label)
+    charged = line.charged  # after the promo code's part: the line's whole saving is in its discount
     return OrderLine(order=order, variant=line.variant, product_id=line.variant.product_id,
                      product_name=line.variant.product.name, variant_name=line.variant.name, sku=line.variant.sku,
                      quantity=line.quantity, unit_base=line.unit.base, unit_price=line.unit.price,
-                     discount=line.price.discount,
-                     discount_labels=", ".join(str(adjustment.label) for adjustment in line.unit.adjustments)[:255],
-                     tax_rate=line.unit.tax_rate, net=line.price.net, tax=line.price.tax, gross=line.price.gross,
+                     discount=charged.discount, discount_labels=", ".join(labels)[:255],
+                     tax_rate=line.unit.tax_rate, net=charged.net, tax=charged.tax, gross=charged.gross,
                      preorder_quantity=line.preorder_quantity, expected_on=line.expected_on)
 
 
@@ -142,7 +145,13 @@ def create(*, store: Store, number: str, user, email: str, language: str, totals
         customer_note=customer_note, cart_id=cart_id,
         has_preorder=any(line.preorder_quantity for line in totals.lines))
     Order.objects.bulk_create([order])
-    OrderLine.objects.bulk_create([_order_line(order, line) for line in totals.lines])
+    discounts = getattr(totals, "discount_lines", ())
+    code_label = next((line.label for line in discounts if line.kind == OrderDiscount.Kind.CODE), "")
+    OrderLine.objects.bulk_create([_order_line(order, line, code_label) for line in totals.lines])
+    if discounts:
+        OrderDiscount.objects.bulk_create([
+            OrderDiscount(order=order, kind=line.kind, label=line.label[:255], amount=line.amount,
+                          code_id=line.code_id, promotion_id=line.promotion_id) for line in discounts])
     if order.has_preorder:
         preorders.claim(units={line.variant.pk: line.preorder_quantity for line in totals.lines})
     OrderEvent.objects.create(order=order, to_state=order.state, user=order.user)

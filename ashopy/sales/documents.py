@@ -19,7 +19,7 @@ import pydyf
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from django.core.files.storage import default_storage
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ from weasyprint.urls import URLFetcher
 
 from ashopy.core.money import babel_locale, format_money, quantum, round_money
 
-from .models import Invoice
+from .models import Invoice, InvoiceLine
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ def facturx_xml(invoice: Invoice) -> bytes:
     """
     if not invoice.number or not invoice.issue_date:
         raise ValueError("A draft has no number nor issue date: it has no Factur-X XML.")
+    _read_lines(invoice)
     lines = list(invoice.lines.all())
     recomputed = invoice.recomputed_totals()
     if any(recomputed[field] != getattr(invoice, field) for field in recomputed):
@@ -67,13 +68,20 @@ def facturx_xml(invoice: Invoice) -> bytes:
     return facturx.generate_cii_xml(data, level=LEVEL, check_xsd=True, check_schematron=False)
 
 
+def _read_lines(invoice: Invoice) -> None:
+    """The invoice's lines, read once (nothing when they were), with the order lines they copy in the same
+    query: their discounts' causes name the Factur-X allowances (`_discount_reason`)."""
+    prefetch_related_objects([invoice], Prefetch("lines", queryset=InvoiceLine.objects.select_related(
+        "order_line", "credited_line__order_line")))
+
+
 def render_pdf(invoice: Invoice) -> bytes:
     """The document as a PDF/A-3b in the invoice's language; an issued French one embeds its Factur-X XML.
 
     Render an invoice being issued after its transition to `issued` (with its number): before, it is a draft.
     """
     # The lines are read once, for the page, its VAT summary and the XML (`invoice.lines.all()` from then on).
-    prefetch_related_objects([invoice], "lines")
+    _read_lines(invoice)
     with translation.override(invoice.language):
         context = _page(invoice)
         html = render_to_string(TEMPLATE, context)
@@ -191,8 +199,19 @@ def _cii_line(position: int, line, invoice: Invoice) -> dict:
     if line.sku:
         item["BT-155"] = line.sku
     if line.discount:
-        item["BG-27"] = [{"amount": _amount(line.discount, currency), "reason": _("Discount")}]
+        item["BG-27"] = [{"amount": _amount(line.discount, currency), "reason": _discount_reason(line)}]
     return item
+
+
+def _discount_reason(line) -> str:
+    """What caused the line's allowance: the order line's promotions and code ("Remise étudiant, Code
+    BIENVENUE10"), when the order line was read with it (render_pdf); else "Discount"."""
+    source = line
+    if InvoiceLine.credited_line.field.is_cached(line) and line.credited_line is not None:
+        source = line.credited_line
+    if InvoiceLine.order_line.field.is_cached(source) and source.order_line is not None:
+        return source.order_line.discount_labels or _("Discount")
+    return _("Discount")
 
 
 def _vat_category(rate: Decimal, seller: dict) -> dict:

@@ -22,7 +22,7 @@ ENDPOINTS = ["/api/v1/products/", "/api/v1/products/{slug}/", "/api/v1/products/
              "/api/v1/staff/invoices/{id}/issue/", "/api/v1/staff/invoices/{id}/payments/",
              "/api/v1/staff/invoices/{id}/send/", "/api/v1/staff/invoices/{id}/remind/",
              "/api/v1/staff/invoices/{id}/credit-notes/", "/api/v1/staff/accounting/journal/",
-             "/api/v1/staff/accounting/vat-summary/"]
+             "/api/v1/staff/accounting/vat-summary/", "/api/v1/cart/code/"]
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,19 @@ class CartQuantityInputSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY, help_text="The new quantity; 0 removes.")
 
 
+class CodeInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40, trim_whitespace=True,
+                                 help_text="A promo code of this store, in any case.")
+
+
+class DiscountLineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["promotion", "customer", "code", "shipping"],
+                                   help_text="What caused it: a catalogue promotion, a partner or segment discount, "
+                                             "a promo code on the goods, or a code's free shipping.")
+    label = serializers.CharField()
+    amount = money(help_text="On the store's tax basis.")
+
+
 class NoticeSerializer(serializers.Serializer):
     level = serializers.CharField(help_text="success, info or warning")
     message = serializers.CharField()
@@ -64,7 +77,8 @@ class CartLineSerializer(serializers.Serializer):
     unit_price = money(help_text="What the customer pays per unit, on the store's tax basis.")
     tax_rate = Rate()
     discounts = AdjustmentSerializer(many=True, help_text="Discounts taken off the unit price, with their labels.")
-    discount = money(help_text="The line's saving against the catalogue price.")
+    discount = money(help_text="The line's saving against the catalogue price (before the promo code).")
+    code_discount = money(help_text="The line's part of the promo code's discount (in `totals.discounts`).")
     net = money()
     tax = money()
     gross = money()
@@ -76,9 +90,12 @@ class CartTotalsSerializer(serializers.Serializer):
     goods_net = money()
     goods_tax = money()
     goods_gross = money()
-    discount = money()
+    discount = money(help_text="Every saving on the goods, the promo code's included.")
+    code_discount = money(help_text="The promo code's discount on the goods.")
+    discounts = DiscountLineSerializer(many=True, help_text="The discounts line by line; shipping discounts show "
+                                                            "at checkout, when the method is chosen.")
     taxes = TaxAmountSerializer(many=True, help_text="Tax by rate, highest rate first.")
-    total = money(help_text="Goods, tax included; shipping is added at checkout.")
+    total = money(help_text="Goods, tax included, after every discount; shipping is added at checkout.")
 
 
 class CartSerializer(serializers.Serializer):
@@ -88,6 +105,10 @@ class CartSerializer(serializers.Serializer):
     prices_include_tax = serializers.BooleanField()
     lines = CartLineSerializer(many=True)
     totals = CartTotalsSerializer()
+    promo_code = serializers.CharField(allow_null=True, help_text="The code applied to the cart, if any.")
+    promo_code_problem = serializers.CharField(
+        allow_blank=True, help_text="Why the cart's code gives nothing now (e.g. the minimum is no longer reached); "
+                                    "empty when it applies.")
     messages = NoticeSerializer(many=True, help_text="What changed (stock adjustments, lines removed, …).")
     pending_discounts = serializers.ListField(
         child=serializers.CharField(),
@@ -113,14 +134,19 @@ def cart_payload(*, cart, totals, notices, request) -> dict:
             "quantity": line.quantity, "available": max(line.available or 0, 0),
             "preorder_quantity": line.preorder_quantity, "expected_on": line.expected_on, "base_price": unit.base,
             "sale_price": unit.sale, "unit_price": unit.price, "tax_rate": unit.tax_rate,
-            "discounts": unit.adjustments, "discount": price.discount, "net": price.net, "tax": price.tax,
-            "gross": price.gross})
+            "discounts": unit.adjustments, "discount": price.discount, "code_discount": line.code_discount,
+            "net": line.charged.net, "tax": line.charged.tax, "gross": line.charged.gross})
     anonymous = cart is not None and cart.user_id is None
     return {
         "token": cart.token if anonymous else None, "currency": totals.currency,
         "prices_include_tax": totals.includes_tax, "lines": lines,
+        "promo_code": cart.promo_code.code if cart is not None and cart.promo_code_id and cart.promo_code else None,
+        "promo_code_problem": totals.code_problem,
         "totals": {"quantity": totals.quantity, "goods": totals.goods, "goods_net": totals.goods_net,
                    "goods_tax": totals.goods_tax, "goods_gross": totals.goods_gross, "discount": totals.discount,
+                   "code_discount": totals.code_discount,
+                   "discounts": [{"kind": line.kind, "label": line.label, "amount": line.amount}
+                                 for line in totals.discount_lines],
                    "taxes": _money_pairs(totals.taxes), "total": totals.goods_gross},
         "messages": [{"level": notice.level, "message": str(notice.message)} for notice in notices],
         "pending_discounts": policy_for_request(request).pending_discounts()}

@@ -15,12 +15,18 @@ from rest_framework.views import APIView
 
 from ashopy.cart import selectors as cart_selectors
 from ashopy.cart import services as cart_services
-from ashopy.cart.errors import InvalidCartToken, UnknownLine
+from ashopy.cart.errors import EmptyCart, InvalidCartToken, UnknownLine
 from ashopy.cart.models import Cart
 from ashopy.pricing.purchase import policy_for_request
 
 from ..errors import ErrorSerializer, error_responses
-from .serializers import CartLineInputSerializer, CartQuantityInputSerializer, CartSerializer, cart_payload
+from .serializers import (
+    CartLineInputSerializer,
+    CartQuantityInputSerializer,
+    CartSerializer,
+    CodeInputSerializer,
+    cart_payload,
+)
 
 CART_TOKEN_HEADER = "Cart-Token"  # noqa: S105 (a header name)
 CART_TOKEN = OpenApiParameter(
@@ -134,3 +140,35 @@ class CartLineView(APIView):
         if cart is None:
             raise UnknownLine()
         return cart
+
+
+LIMIT_REACHED = OpenApiResponse(ErrorSerializer, description="The code was used as many times as it may be "
+                                                             "(code code_limit_reached); the cart is unchanged.")
+
+
+class CartCodeView(APIView):
+    @extend_schema(summary="Apply a promo code", request=CodeInputSerializer, parameters=[CART_TOKEN, CART_TOKEN_OUT],
+                   tags=["cart"], responses={200: CartSerializer, **error_responses(400, 403, 404), 409: LIMIT_REACHED},
+                   description="The code is checked as the web cart checks it; a refusal says why, with its code: "
+                               "code_unknown, code_inactive, code_expired, code_not_yet_valid, "
+                               "code_minimum_not_reached (the message gives the amount missing), code_already_used, "
+                               "code_limit_reached, code_not_for_account, code_not_for_cart; empty_cart without "
+                               "lines. It is checked again, its use counted, when the order is placed.")
+    def post(self, request):
+        data = _valid(CodeInputSerializer, request.data)
+        with transaction.atomic():
+            cart, notices = current_cart(request)
+            if cart is None:
+                raise EmptyCart()
+            notice = cart_services.apply_code(cart=cart, code=data["code"], user=request.user,
+                                              policy=policy_for_request(request))
+        return cart_response(request, cart, [*notices, notice])
+
+    @extend_schema(summary="Remove the promo code", request=None, parameters=[CART_TOKEN, CART_TOKEN_OUT],
+                   tags=["cart"], responses={200: CartSerializer, **error_responses(400)})
+    def delete(self, request):
+        with transaction.atomic():
+            cart, notices = current_cart(request, merge=False)
+            if cart is not None:
+                notices = [*notices, cart_services.remove_code(cart=cart)]
+        return cart_response(request, cart, notices)
