@@ -205,8 +205,9 @@ def review(request):
     if state["payment_method"] not in {offered.code for offered in providers.offered(request.store, parcel=parcel)}:
         messages.warning(request, _("Choose one of the payment methods offered for this cart."))
         return redirect("checkout:payment")
-    context["totals"] = cart_totals.compute(policy=policy, lines=list(context["totals"].lines),
-                                                      shipping=quote)
+    cart_shown = context["totals"]  # the cart's totals, its code included: again with the chosen delivery
+    context["totals"] = cart_totals.compute(policy=policy, lines=list(cart_shown.lines), shipping=quote,
+                                            offer=cart_shown.offer, code_problem=cart_shown.code_problem)
     token = uuid.uuid4().hex  # one-time: a second submit of this form finds the order already placed
     _save(request, tokens=[*state.get("tokens", [])[-(MAX_TOKENS - 1):], token])
     provider = providers.get(request.store, state["payment_method"])

@@ -31,6 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from ashopy.core.money import babel_locale, format_money, quantum, round_money
+from ashopy.orders.models import OrderDiscount
 
 from .models import Invoice, InvoiceLine
 
@@ -199,18 +200,23 @@ def _cii_line(position: int, line, invoice: Invoice) -> dict:
     if line.sku:
         item["BT-155"] = line.sku
     if line.discount:
-        item["BG-27"] = [{"amount": _amount(line.discount, currency), "reason": _discount_reason(line)}]
+        item["BG-27"] = [{"amount": _amount(line.discount, currency), "reason": _discount_reason(line, invoice)}]
     return item
 
 
-def _discount_reason(line) -> str:
+def _discount_reason(line, invoice: Invoice) -> str:
     """What caused the line's allowance: the order line's promotions and code ("Remise étudiant, Code
-    BIENVENUE10"), when the order line was read with it (render_pdf); else "Discount"."""
+    BIENVENUE10"), when the order line was read with it (render_pdf); for the delivery (a line of no
+    order line), the order's shipping discount ("Livraison offerte (code LIVRAISON)"), read then — one
+    query, only for an invoice whose delivery a code made free; else "Discount"."""
     source = line
     if InvoiceLine.credited_line.field.is_cached(line) and line.credited_line is not None:
         source = line.credited_line
     if InvoiceLine.order_line.field.is_cached(source) and source.order_line is not None:
         return source.order_line.discount_labels or _("Discount")
+    if source.order_line_id is None and invoice.order_id is not None:
+        labels = OrderDiscount.objects.filter(order_id=invoice.order_id, kind=OrderDiscount.Kind.SHIPPING)
+        return ", ".join(labels.values_list("label", flat=True)) or _("Discount")
     return _("Discount")
 
 

@@ -22,7 +22,7 @@ from sequences import get_next_value
 from ashopy.core.money import ZERO, quantum, round_money
 from ashopy.inventory import services as stock
 from ashopy.inventory.models import Warehouse
-from ashopy.orders.models import Order
+from ashopy.orders.models import Order, OrderDiscount
 from ashopy.payments import services as payments
 from ashopy.payments.providers import label_of
 from ashopy.stores.models import Store
@@ -99,13 +99,35 @@ def _order_lines(order: Order) -> list[InvoiceLine]:
         lines.append(InvoiceLine(position=position, order_line=line, description=description[:255], sku=line.sku,
                                  quantity=line.quantity, unit_price=unit, discount=discount,
                                  tax_rate=line.tax_rate, net=line.net, tax=line.tax))
-    if order.shipping_net or order.shipping_tax:
-        with translation.override(order.language):  # the invoice speaks the order's language
-            label = order.shipping_method or _("Delivery")
-        lines.append(InvoiceLine(position=len(lines) + 1, description=label[:255],
-                                 quantity=1, unit_price=order.shipping_net, tax_rate=order.shipping_tax_rate,
-                                 net=order.shipping_net, tax=order.shipping_tax))
+    delivery = _delivery_line(order, position=len(lines) + 1)
+    if delivery is not None:
+        lines.append(delivery)
     return lines
+
+
+def _delivery_line(order: Order, *, position: int) -> InvoiceLine | None:
+    """The delivery as an invoice line, excl. tax; None when there was none to pay for.
+
+    A code's free shipping left the order's shipping at 0: the delivery still shows, at its price with that
+    price as the line's discount (net 0), so the invoice says what was given. Its discount is read only then
+    (one query for an order whose shipping is 0), never for a paid delivery.
+    """
+    net, tax = order.shipping_net, order.shipping_tax
+    discount = ZERO
+    if not (net or tax):
+        if not order.shipping_method:
+            return None
+        given = sum(order.discounts.filter(kind=OrderDiscount.Kind.SHIPPING).values_list("amount", flat=True), ZERO)
+        if not given:
+            return None
+        discount = given
+        if order.prices_include_tax:  # the shipping discount is on the store's tax basis, like the price was
+            discount = round_money(given * 100 / (100 + order.shipping_tax_rate), order.currency)
+    with translation.override(order.language):  # the invoice speaks the order's language
+        label = order.shipping_method or _("Delivery")
+    return InvoiceLine(position=position, description=label[:255], quantity=1,
+                       unit_price=(net + discount).quantize(UNIT_PRICE_PLACES), discount=discount,
+                       tax_rate=order.shipping_tax_rate, net=net, tax=tax)
 
 
 def _event(invoice: Invoice, code: str, user=None, **data) -> None:

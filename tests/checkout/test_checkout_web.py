@@ -216,3 +216,22 @@ def test_a_cancelled_payment_reads_as_such_in_the_customers_history(client, shop
     assert "Annulée" in by_number[cod.number] and "Paiement annulé" not in by_number[cod.number]
     detail = client.get(reverse("orders:detail", args=[abandoned.number])).content.decode()
     assert "Paiement annulé" in detail and "rien n’a été débité" in detail.replace("'", "’")
+
+
+def test_the_review_shows_the_carts_code_and_the_total_the_order_will_have(client, shop, store):
+    """The review prices the cart again with the chosen delivery: with the cart's code (its discount line,
+    the discounted total), as "Proceed to payment" then charges."""
+    from ashopy.promotions.models import PromoCode
+
+    variant, method = shop
+    PromoCode.objects.create(store=store, code="BIENVENUE10", kind=PromoCode.Kind.ORDER_PERCENT, value=10)
+    _english(client)
+    client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 2})
+    client.post(reverse("cart:apply_code"), {"code": "bienvenue10"})
+    review, token = _checkout_as_guest(client, method)
+    totals = review.context["totals"]
+    assert (totals.code_discount, totals.total) == (2000, 2 * 10000 - 2000 + 2000)
+    assert [line.label for line in totals.code_lines] == ["Code BIENVENUE10"]
+    assert 'data-testid="code-discount"' in review.content.decode()
+    client.post(reverse("checkout:place"), {"token": token})
+    assert Order.objects.get().total == totals.total
