@@ -10,17 +10,17 @@ must not pass for a successful retry.
 import uuid
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 
-from ashopy.accounts.selectors import customer_of
+from ashopy.accounts.selectors import customers_of
 from ashopy.catalog.models import Variant
 from ashopy.core.errors import DomainError
 from ashopy.core.errors import NotFound as DomainNotFound
 from ashopy.pos import selling
 from ashopy.pos.errors import IdempotencyConflict, SessionClosed
-from ashopy.pos.models import PaymentMethod, Ticket, TicketLine, TicketPayment, Till, TillSession
+from ashopy.pos.models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPayment, Till, TillSession
 
 HEADER = "Idempotency-Key"
 # Which input field a service's refusal is about, so that the till can show it next to that field.
@@ -109,7 +109,7 @@ def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
     variant_ids = _variant_ids(store, data["lines"])
     customer = None
     if data.get("customer") is not None:
-        customer = customer_of(store=store, pk=data["customer"])
+        customer = customers_of(store=store).select_related("partner").filter(pk=data["customer"]).first()
         if customer is None:
             raise ValidationError({"customer": [_("No such customer in this store.")]})
     lines = [selling.SaleLine(pk, line["quantity"], line["discount_percent"], line["discount_reason"])
@@ -129,4 +129,17 @@ def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
     made = Ticket.session.is_cached(ticket)
     if not made and not _same_sale(ticket, data, variant_ids, customer.pk if customer else None):
         raise IdempotencyConflict(_("This idempotency key was used for another sale."))
+    if not made:
+        ticket = Ticket.objects.select_related("till", "cashier", "customer").get(pk=ticket.pk)
     return ticket, made
+
+
+def answer(ticket: Ticket) -> dict:
+    """What `SaleSerializer` shows of a ticket: its payments, each read with the signature and software
+    version of the ticket's chain record (one query; a sale has at least one payment)."""
+    record = ChainRecord.objects.filter(till_id=ticket.till_id, object_id=ticket.pk,
+                                        kind__in=(ChainRecord.Kind.SALE, ChainRecord.Kind.REFUND))
+    payments = list(TicketPayment.objects.filter(ticket=ticket).order_by("id").annotate(
+        signature=Subquery(record.values("signature")[:1]), software=Subquery(record.values("software_version")[:1])))
+    return {"ticket": ticket, "payments": payments, "change": sum(p.change_given for p in payments),
+            "signature_start": payments[0].signature[:4], "software_version": payments[0].software}

@@ -115,7 +115,7 @@ class ReceiptSerializer(serializers.Serializer):
     characters of its signature, the software version, and the duplicate number on a reprint."""
 
     ticket = TicketSummarySerializer()
-    store = serializers.CharField(source="ticket.store.name")
+    store = serializers.CharField(source="ticket.store.name", help_text="The store's name.")
     refunds = serializers.CharField(source="ticket.refunds.reference", default=None,
                                     help_text="The sale a refund refers to.")
     discount_reason = serializers.CharField(source="ticket.discount_reason")
@@ -130,6 +130,19 @@ class ReceiptSerializer(serializers.Serializer):
     def get_change(self, receipt) -> serializers.DecimalField(**AMOUNT):
         change = sum(payment.change_given for payment in receipt.ticket.payments.all())
         return serializers.DecimalField(**AMOUNT).to_representation(change)
+
+
+class SaleSerializer(serializers.Serializer):
+    """What a sale answers, read in one query: the ticket, VAT per rate, payments and change, the first 4
+    characters of its signature. The lines (with the ids a refund names) are in the ticket's receipt."""
+
+    ticket = TicketSummarySerializer()
+    discount_reason = serializers.CharField(source="ticket.discount_reason")
+    vat = serializers.DictField(source="ticket.vat", child=PosVatAmountsSerializer(), help_text="Per VAT rate.")
+    payments = TicketPaymentSerializer(many=True)
+    change = serializers.DecimalField(**AMOUNT, help_text="Cash given back.")
+    signature_start = serializers.CharField(help_text="The first 4 characters of the record's signature.")
+    software_version = serializers.CharField()
 
 
 class CountAndTotalSerializer(serializers.Serializer):

@@ -36,6 +36,7 @@ from .serializers import (
     ReceiptSerializer,
     RefundInputSerializer,
     SaleInputSerializer,
+    SaleSerializer,
     SessionReportSerializer,
     SessionSerializer,
     TicketFilterSerializer,
@@ -104,6 +105,7 @@ class PosView(APIView):
             receipt = selectors.receipt(ticket_id, store=self.request.store, duplicate=duplicate)
         except Ticket.DoesNotExist as error:
             raise NotFound() from error
+        receipt.ticket.store = self.request.store  # read among the store's tickets: no query for its name
         return Response(ReceiptSerializer(receipt).data, status=status_code)
 
 
@@ -168,14 +170,15 @@ class SessionReportView(PosView):
 class SaleView(PosView):
     @extend_schema(summary="Record a sale (split tender, cash change) once per Idempotency-Key", tags=["pos"],
                    parameters=[IDEMPOTENCY_KEY], request=SaleInputSerializer,
-                   responses={201: ReceiptSerializer,
-                              200: OpenApiResponse(ReceiptSerializer, description="The key's ticket, already made."),
+                   responses={201: SaleSerializer,
+                              200: OpenApiResponse(SaleSerializer, description="The key's ticket, already made."),
                               **WRITE_ERRORS})
     def post(self, request):
         key = sales.idempotency_key(request)
         data = self.valid(SaleInputSerializer, request.data)
         ticket, made = sales.sell(request=request, key=key, data=data)
-        return self.receipt(ticket.pk, status_code=status.HTTP_201_CREATED if made else status.HTTP_200_OK)
+        return Response(SaleSerializer(sales.answer(ticket)).data,
+                        status=status.HTTP_201_CREATED if made else status.HTTP_200_OK)
 
 
 class TicketListView(PosView):
