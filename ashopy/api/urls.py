@@ -29,6 +29,7 @@ v1 = [
     path("inventory/", include("ashopy.api.inventory.urls")),
     path("purchasing/", include("ashopy.api.purchasing.urls")),
     path("payments/", include("ashopy.api.payments.urls")),
+    path("pos/", include("ashopy.api.pos.urls")),
     path("cart/", cart.CartView.as_view(), name="cart"),
     path("cart/lines/", cart.CartLinesView.as_view(), name="cart-lines"),
     path("cart/code/", cart.CartCodeView.as_view(), name="cart-code"),

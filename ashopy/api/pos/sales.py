@@ -1,0 +1,145 @@
+"""A sale through the API: the `Idempotency-Key` header, the till's session, lines given by variant id
+or by a scanned code (barcode or SKU), the customer — then `selling.record_sale`, which decides.
+
+The service answers a key it already used with the ticket that key made. The API adds what a
+client needs on top: 201 for a ticket made now and 200 for one made before, and 409 when the key
+comes back with another sale (other lines, payments, customer or discounts): a client bug that
+must not pass for a successful retry.
+"""
+
+import uuid
+from collections import defaultdict
+
+from django.db.models import Q, Subquery
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound, ValidationError
+
+from ashopy.accounts.selectors import customers_of
+from ashopy.catalog.models import Variant
+from ashopy.core.errors import DomainError
+from ashopy.core.errors import NotFound as DomainNotFound
+from ashopy.pos import selling
+from ashopy.pos.errors import IdempotencyConflict, SessionClosed
+from ashopy.pos.models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPayment, Till, TillSession
+
+HEADER = "Idempotency-Key"
+# Which input field a service's refusal is about, so that the till can show it next to that field.
+FIELD_OF = {"payment_mismatch": "payments", "unknown_payment_method": "payments", "not_found": "lines",
+            "not_sold": "lines", "insufficient_stock": "lines", "invalid_quantity": "lines",
+            "reason_required": "discount_reason", "discount_too_high": "discount_percent",
+            "invalid_amount": "payments", "empty_sale": "lines"}
+
+
+def idempotency_key(request) -> uuid.UUID:
+    """The header's UUID, or a 400 naming it."""
+    value = request.headers.get(HEADER, "").strip()
+    try:
+        return uuid.UUID(value)
+    except ValueError as error:
+        raise ValidationError({HEADER: [_("Send a UUID in the Idempotency-Key header.")]}) from error
+
+
+def latest_session_of(store, till_id: int) -> TillSession:
+    """The till's latest session (its open one when it has one), the till being the store's: one query.
+    A closed one still answers a replayed key (an offline sale synced after the closing)."""
+    session = (TillSession.objects.filter(till_id=till_id, till__store=store).select_related("till")
+               .order_by("-opened_at", "-id").first())
+    if session is None:
+        if not Till.objects.for_store(store).filter(pk=till_id).exists():
+            raise NotFound()
+        raise SessionClosed()
+    return session
+
+
+def open_session_of(store, till_id: int) -> TillSession:
+    session = latest_session_of(store, till_id)
+    if session.state != TillSession.State.OPEN:
+        raise SessionClosed()
+    return session
+
+
+def _variant_ids(store, lines) -> list[int]:
+    """Each line's variant id, scanned codes resolved among the store's barcodes and SKUs (one query)."""
+    codes = {line["code"].strip() for line in lines if "code" in line}
+    found: dict[str, int] = {}
+    if codes:
+        for pk, sku, barcode in (Variant.objects.for_store(store).filter(Q(barcode__in=codes) | Q(sku__in=codes))
+                                 .values_list("pk", "sku", "barcode")):
+            found.setdefault(barcode, pk)  # a barcode first: it is what the scanner reads
+            found.setdefault(sku, pk)
+    ids, errors = [], {}
+    for index, line in enumerate(lines):
+        if "code" in line:
+            pk = found.get(line["code"].strip())
+            if pk is None:
+                errors[index] = {"code": [_("No product with this barcode or SKU.")]}
+            ids.append(pk)
+        else:
+            ids.append(line["variant"])
+    if errors:
+        raise ValidationError({"lines": [errors.get(index, {}) for index in range(len(lines))]})
+    return ids
+
+
+def _reason(percent, reason: str) -> str:
+    return (reason or "").strip()[:200] if percent else ""
+
+
+def _same_sale(ticket: Ticket, data, variant_ids, customer_id) -> bool:
+    """Whether the ticket a key made is the sale sent again: its lines (variant, quantity, discount
+    reason), customer, ticket discount reason and what each method paid (cash: what was tendered)."""
+    lines = [(line.variant_id, line.quantity, line.discount_reason) for line in
+             TicketLine.objects.filter(ticket=ticket).order_by("id")]
+    sent = [(pk, line["quantity"], _reason(line["discount_percent"], line["discount_reason"]))
+            for pk, line in zip(variant_ids, data["lines"], strict=True)]
+    paid = {method: tendered if method == PaymentMethod.CASH else amount
+            for method, amount, tendered in TicketPayment.objects.filter(ticket=ticket)
+            .values_list("method", "amount", "tendered")}
+    tendered = defaultdict(int)
+    for payment in data["payments"]:
+        tendered[payment["method"]] += payment["amount"]
+    return (lines == sent and paid == dict(tendered) and ticket.customer_id == customer_id
+            and ticket.discount_reason == _reason(data["discount_percent"], data["discount_reason"]))
+
+
+def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
+    """Record the sale; the ticket and whether it was made now (False: the key's earlier ticket)."""
+    store = request.store
+    session = latest_session_of(store, data["till"])
+    variant_ids = _variant_ids(store, data["lines"])
+    customer = None
+    if data.get("customer") is not None:
+        customer = customers_of(store=store).select_related("partner").filter(pk=data["customer"]).first()
+        if customer is None:
+            raise ValidationError({"customer": [_("No such customer in this store.")]})
+    lines = [selling.SaleLine(pk, line["quantity"], line["discount_percent"], line["discount_reason"])
+             for pk, line in zip(variant_ids, data["lines"], strict=True)]
+    tenders = [selling.Tender(payment["method"], payment["amount"]) for payment in data["payments"]]
+    try:
+        ticket = selling.record_sale(user=request.user, session=session, lines=lines, payments=tenders,
+                                     customer=customer, discount_percent=data["discount_percent"],
+                                     discount_reason=data["discount_reason"], idempotency_key=key)
+    except DomainNotFound as error:  # a variant that is not the store's: bad input, not a missing address
+        raise ValidationError({"lines": [_("No such product in this store.")]}) from error
+    except DomainError as error:
+        if not error.fields and error.code in FIELD_OF:
+            error.fields = {FIELD_OF[error.code]: [str(error)]}
+        raise
+    # A ticket written now was built on the session the service locked; one read back by its key was not.
+    made = Ticket.session.is_cached(ticket)
+    if not made and not _same_sale(ticket, data, variant_ids, customer.pk if customer else None):
+        raise IdempotencyConflict(_("This idempotency key was used for another sale."))
+    if not made:
+        ticket = Ticket.objects.select_related("till", "cashier", "customer").get(pk=ticket.pk)
+    return ticket, made
+
+
+def answer(ticket: Ticket) -> dict:
+    """What `SaleSerializer` shows of a ticket: its payments, each read with the signature and software
+    version of the ticket's chain record (one query; a sale has at least one payment)."""
+    record = ChainRecord.objects.filter(till_id=ticket.till_id, object_id=ticket.pk,
+                                        kind__in=(ChainRecord.Kind.SALE, ChainRecord.Kind.REFUND))
+    payments = list(TicketPayment.objects.filter(ticket=ticket).order_by("id").annotate(
+        signature=Subquery(record.values("signature")[:1]), software=Subquery(record.values("software_version")[:1])))
+    return {"ticket": ticket, "payments": payments, "change": sum(p.change_given for p in payments),
+            "signature_start": payments[0].signature[:4], "software_version": payments[0].software}

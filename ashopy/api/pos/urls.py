@@ -1,0 +1,20 @@
+"""The till under /api/v1/pos/ (views.py says who may call what)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("tills/", views.TillListView.as_view(), name="pos-tills"),
+    path("tills/<int:till_id>/sessions/", views.OpenSessionView.as_view(), name="pos-open-session"),
+    path("sessions/<int:session_id>/cash-movements/", views.CashMovementView.as_view(), name="pos-cash-movements"),
+    path("sessions/<int:session_id>/close/", views.CloseSessionView.as_view(), name="pos-close-session"),
+    path("sessions/<int:session_id>/report/", views.SessionReportView.as_view(), name="pos-session-report"),
+    path("sales/", views.SaleView.as_view(), name="pos-sales"),
+    path("tickets/", views.TicketListView.as_view(), name="pos-tickets"),
+    path("tickets/<int:ticket_id>/", views.TicketDetailView.as_view(), name="pos-ticket"),
+    path("tickets/<int:ticket_id>/duplicate/", views.DuplicateView.as_view(), name="pos-ticket-duplicate"),
+    path("tickets/<int:ticket_id>/refund/", views.RefundView.as_view(), name="pos-ticket-refund"),
+    path("closures/", views.ClosureListView.as_view(), name="pos-closures"),
+    path("chain/verify/", views.ChainCheckView.as_view(), name="pos-chain-verify"),
+]
