@@ -18,7 +18,8 @@ from tests import factories
 # Labels that French writes as English does.
 SAME_IN_FRENCH = {"notes", "SIREN", "SIRET", "RCS", "NINEA", "RCCM", "PDF",
                   "code", "contact", "description", "e-mail", "image", "images", "logo", "note", "options",
-                  "position", "programme", "slug", "stock", "surface (m²)", "total"}
+                  "position", "programme", "slug", "stock", "surface (m²)", "total", "promotion", "promotions",
+                  "exclusive", "segments", "session", "ticket", "tickets", "signature (Ed25519)"}
 
 
 def _ashopy_models():

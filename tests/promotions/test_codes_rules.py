@@ -147,7 +147,7 @@ def test_web_cart_form_applies_shows_and_removes_the_code(client, store, custome
     assert "Code BIENVENUE10" in page and 'data-testid="code-discount"' in page
     assert f"−{format_money(3000, 'XOF', 'fr')}" in page
     response = client.post(reverse("cart:apply_code"), {"code": "NOPE"}, follow=True)
-    assert "does not exist" in response.content.decode()
+    assert "n’existe pas" in response.content.decode()
     response = client.post(reverse("cart:remove_code"), follow=True)
     assert "Code BIENVENUE10" not in response.content.decode()
 
