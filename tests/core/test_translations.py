@@ -1,6 +1,7 @@
 """The French catalogue is complete and its compiled .mo is the one in the repository."""
 
 import gettext
+import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -28,3 +29,16 @@ def test_compiled_catalogue_matches_the_po_file():
             assert compiled.pgettext(message.context, message.id) == message.string, message.id
         else:
             assert compiled.gettext(message.id) == message.string, message.id
+
+
+def test_french_typography_keeps_its_spaces_unbreakable():
+    """« : ; ? ! » take a no-break space before them, and « » inside: never a line break there."""
+    with open(LOCALE / "django.po", "rb") as po_file:
+        catalog = read_po(po_file)
+    breakable = re.compile(r" [:;?!](?=\s|$|»)|« | »")
+    wrong = []
+    for message in catalog:
+        for string in message.string if isinstance(message.string, tuple) else (message.string,):
+            if string and breakable.search(string):
+                wrong.append(string)
+    assert wrong == []

@@ -189,5 +189,5 @@ def test_cash_on_delivery_confirms_then_acknowledges_the_payment(mailoutbox, sto
 def test_a_french_order_gets_french_e_mails(mailoutbox, store, variant, method):
     order = place(store, variant, method, language="fr", paid=True)
     message, text, html = sent(mailoutbox, order, "confirmation")
-    assert message.subject == f"Dakar : votre commande {order.number} est confirmée"
+    assert message.subject == f"Dakar\u00a0: votre commande {order.number} est confirmée"
     assert f"Merci pour votre commande {order.number}." in text and '<html lang="fr">' in html
