@@ -121,7 +121,12 @@ def test_bienvenue10_from_the_cart_to_the_invoice(page, live_server, lea):  # no
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    for selector in ("[data-testid=code-discount] dt", "[data-testid=code-discount] dd",
+    # The cart's lines fit the phone: the line total is on screen, not behind a sideways scroll.
+    line_total = page.locator("[data-testid=cart-line] .cart-total").bounding_box()
+    assert line_total["x"] + line_total["width"] <= 390
+    assert page.evaluate("document.querySelector('.cart-lines').scrollWidth <= "
+                         "document.querySelector('.cart-lines').parentElement.clientWidth")
+    for selector in ("[data-testid=code-discount] dt", "[data-testid=code-discount] dd", ".cart-total",
                      ".cart-totals dd", "[data-testid=promo-code] strong"):
         assert set(page.evaluate(LINES_OF, selector)) == {1}, selector
     if SCREENSHOT.parent.is_dir():
