@@ -47,6 +47,7 @@ bench: install
 	$(PY) bench/hot_sku.py
 	$(PY) bench/checkout.py
 	$(PY) bench/documents.py
+	$(PY) bench/pos.py
 
 messages: install
 	cd ashopy && DEBUG=1 ../$(PY) ../manage.py makemessages -l fr --no-obsolete && DEBUG=1 ../$(PY) ../manage.py compilemessages -l fr

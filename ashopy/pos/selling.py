@@ -164,8 +164,11 @@ def _save(ticket: Ticket, lines, payments, refunded_reference: str | None = None
     TicketLine.objects.bulk_create(lines)
     TicketPayment.objects.bulk_create(payments)
     kind = ChainRecord.Kind.SALE if ticket.kind == Ticket.Kind.SALE else ChainRecord.Kind.REFUND
-    chain.append(till=ticket.till, store=ticket.store, kind=kind, object_id=ticket.pk, at=ticket.created_at,
-                 data=chain.ticket_data(ticket, lines, payments, refunded_reference))
+    record = chain.append(till=ticket.till, store=ticket.store, kind=kind, object_id=ticket.pk, at=ticket.created_at,
+                          data=chain.ticket_data(ticket, lines, payments, refunded_reference))
+    # What was just written, kept on the instance so that the caller's answer (payments, signature) reads
+    # nothing back: a ticket read from the database has neither attribute.
+    ticket.written_payments, ticket.chain_record = payments, record
     return ticket
 
 

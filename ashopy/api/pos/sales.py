@@ -135,8 +135,14 @@ def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
 
 
 def answer(ticket: Ticket) -> dict:
-    """What `SaleSerializer` shows of a ticket: its payments, each read with the signature and software
-    version of the ticket's chain record (one query; a sale has at least one payment)."""
+    """What `SaleSerializer` shows of a ticket: its payments, the first 4 characters of its chain record's
+    signature and the software version. A ticket made by this request carries what was written (no
+    query); one read back by its key is read with its record (one query; a sale has at least one payment)."""
+    record = getattr(ticket, "chain_record", None)
+    if record is not None:
+        payments = ticket.written_payments
+        return {"ticket": ticket, "payments": payments, "change": sum(p.change_given for p in payments),
+                "signature_start": record.signature[:4], "software_version": record.software_version}
     record = ChainRecord.objects.filter(till_id=ticket.till_id, object_id=ticket.pk,
                                         kind__in=(ChainRecord.Kind.SALE, ChainRecord.Kind.REFUND))
     payments = list(TicketPayment.objects.filter(ticket=ticket).order_by("id").annotate(
