@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ashopy.pos import services, signing
-from ashopy.pos.models import Ticket
+from ashopy.pos.models import CashMovement, Ticket, TillSession
 from tests import factories
 from tests.browser import page  # noqa: F401  (a fixture)
 from tests.browser.test_browser_csp import Watch
@@ -99,4 +99,43 @@ def test_scan_then_split_card_and_cash_with_change(page, live_server, counter, s
     scan(page, "lampe")
     expect(page.locator("[data-testid=till-line]")).to_have_count(1)
     page.screenshot(path=str(SCREENSHOTS / "till-390.png"), full_page=True)
+    watch.assert_clean()
+
+
+def test_open_with_the_float_cash_out_and_blind_close(page, live_server, counter, seller):  # noqa: F811
+    """The day's edges: the float counted per denomination, cash taken out with a reason, the blind count
+    (what was expected appears only once the count is recorded)."""
+    services.close_session(user=seller, session=TillSession.objects.get(till=counter), counted={"cash": "10000"})
+    watch = Watch(page)
+    log_in(page, live_server, seller.email)
+    page.goto(f"{live_server.url}/staff/till/{counter.pk}/")
+    page.locator("[data-denomination='5000']").fill("2")
+    page.locator("[data-denomination='500']").fill("4")
+    expect(page.locator("[data-testid=float-total]")).to_contain_text("12")
+    page.locator("[data-testid=open-session]").click()
+    expect(page.locator("[data-testid=till-scan]")).to_be_visible()
+    opened = TillSession.objects.get(till=counter, state="open")
+    assert opened.opening_total == 12000 and opened.opening_float == {"5000": 2, "500": 4}
+
+    page.locator("#till-cash-button").click()
+    page.locator("label[for=cash-out]").click()
+    page.fill("#till-cash-amount", "3000")
+    page.fill("#till-cash-reason", "Monnaie à la banque")
+    page.locator("#till-cash-form [type=submit]").click()
+    expect(page.locator("#till-cash-dialog")).not_to_be_visible()
+    movement = CashMovement.objects.get(session=opened)
+    assert (movement.direction, movement.amount, movement.reason) == ("out", 3000, "Monnaie à la banque")
+
+    page.locator("#till-close-button").click()
+    expect(page.locator("#till-close-rows")).to_be_hidden()
+    page.fill("#count-cash", "8500")
+    page.fill("#till-close-note", "500 F manquants")
+    page.locator("#till-close-submit").click()
+    rows = page.locator("[data-testid=close-row]")
+    expect(rows.first).to_be_visible()
+    closed = TillSession.objects.get(pk=opened.pk)
+    assert closed.state == "closed" and Decimal(closed.expected["cash"]) == 9000
+    assert Decimal(closed.differences["cash"]) == -500
+    shown = [re.sub(r"\D", "", text) for text in rows.all_inner_texts()]
+    assert "8500" + "9000" + "500" in shown  # cash: counted, expected, the difference (−500)
     watch.assert_clean()
