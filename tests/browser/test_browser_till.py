@@ -139,3 +139,19 @@ def test_open_with_the_float_cash_out_and_blind_close(page, live_server, counter
     shown = [re.sub(r"\D", "", text) for text in rows.all_inner_texts()]
     assert "8500" + "9000" + "500" in shown  # cash: counted, expected, the difference (−500)
     watch.assert_clean()
+
+
+def test_a_reload_offline_shows_the_till_from_the_service_worker(page, live_server, counter, seller):  # noqa: F811
+    log_in(page, live_server, seller.email)
+    url = f"{live_server.url}/staff/till/{counter.pk}/"
+    page.goto(url)
+    expect(page.locator("#till-catalogue-note")).to_contain_text("2")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.reload()  # through the worker now: the page and its static files are kept
+    expect(page.locator("#till-catalogue-note")).to_contain_text("2")
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("[data-testid=till-net]")).to_have_text("Offline")
+    scan(page, BARCODE)  # the catalogue from IndexedDB
+    expect(page.locator("[data-testid=till-line]")).to_have_count(1)
+    page.context.set_offline(False)
