@@ -155,3 +155,31 @@ def test_a_reload_offline_shows_the_till_from_the_service_worker(page, live_serv
     scan(page, BARCODE)  # the catalogue from IndexedDB
     expect(page.locator("[data-testid=till-line]")).to_have_count(1)
     page.context.set_offline(False)
+
+
+def test_line_and_ticket_discounts_within_the_roles_limit(page, live_server, counter, seller):  # noqa: F811
+    log_in(page, live_server, seller.email)
+    page.goto(f"{live_server.url}/staff/till/{counter.pk}/")
+    expect(page.locator("#till-catalogue-note")).to_contain_text("2")
+    scan(page, BARCODE)
+    page.locator("[data-testid=line-discount]").click()
+    page.fill("#till-discount-percent", "15")  # a salesperson gives 10 % at most
+    page.fill("#till-discount-reason", "Fin de série")
+    page.locator("#till-discount-form [type=submit]").click()
+    expect(page.locator("#till-discount-error")).not_to_be_empty()
+    page.fill("#till-discount-percent", "10")
+    page.locator("#till-discount-form [type=submit]").click()
+    expect(page.locator("#till-discount-dialog")).not_to_be_visible()
+    page.locator("#till-ticket-discount-button").click()
+    page.fill("#till-discount-percent", "5")
+    page.fill("#till-discount-reason", "Client fidèle")
+    page.locator("#till-discount-form [type=submit]").click()
+    page.locator("#till-exact").click()
+    shown = re.sub(r"\D", "", page.locator("[data-testid=till-total]").inner_text())
+    page.locator("[data-testid=till-validate]").click()
+    expect(page.locator("[data-testid=done-reference]")).to_have_text("C1-000001")
+    ticket = Ticket.objects.get()
+    line = ticket.lines.get()
+    assert (line.discount, line.discount_reason) == (Decimal(590), "Fin de série")
+    assert ticket.discount_reason == "Client fidèle"
+    assert str(int(ticket.total)) == shown  # the page computed what the server recorded
