@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/quotes/", include("ashopy.backoffice.quotes.urls")),
     path("staff/accounting/", include("ashopy.backoffice.accounting.urls")),
     path("staff/promotions/", include("ashopy.backoffice.promotions.urls")),
+    path("staff/till/", include("ashopy.backoffice.till.urls")),
     path("staff/catalog/io/", include("ashopy.backoffice.catalog_io.urls")),
 
     path("staff/catalog/", include("ashopy.backoffice.catalog.urls")),

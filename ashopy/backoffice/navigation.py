@@ -19,7 +19,8 @@ HOME = "staff_home:home"
 
 SECTIONS: tuple[tuple[Promise | None, tuple[tuple[str, Promise], ...]], ...] = (
     (None, ((HOME, _("Overview")),)),
-    (_("Sales"), (("staff_orders:order_list", _("Orders")), ("staff_orders:preorder_list", _("Pre-orders waiting")),
+    (_("Sales"), (("staff_orders:order_list", _("Orders")), ("staff_till:till_list", _("Till")),
+                  ("staff_orders:preorder_list", _("Pre-orders waiting")),
                   ("staff_sales:invoice_list", _("Invoices")),
                   ("staff_quotes:quote_list", _("Quotes")), ("staff_customers:customer_list", _("Customers")),
                   ("staff_accounting:index", _("Accounting")))),
