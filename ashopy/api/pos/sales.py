@@ -122,7 +122,9 @@ def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
     except DomainNotFound as error:  # a variant that is not the store's: bad input, not a missing address
         raise ValidationError({"lines": [_("No such product in this store.")]}) from error
     except DomainError as error:
-        if not error.fields and error.code in FIELD_OF:
+        # Named after what the till sent (the stock ledger's own refusal says "quantity", the
+        # sale's check says nothing): the same refusal names the same field whichever check spoke.
+        if error.code in FIELD_OF:
             error.fields = {FIELD_OF[error.code]: [str(error)]}
         raise
     # A ticket written now was built on the session the service locked; one read back by its key was not.
