@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/accounting/", include("ashopy.backoffice.accounting.urls")),
     path("staff/promotions/", include("ashopy.backoffice.promotions.urls")),
     path("staff/catalog/io/", include("ashopy.backoffice.catalog_io.urls")),
+    path("staff/pos/", include("ashopy.backoffice.pos.urls")),
 
     path("staff/catalog/", include("ashopy.backoffice.catalog.urls")),
     path("payments/", include("ashopy.payments.urls")),
