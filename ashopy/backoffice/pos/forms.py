@@ -48,3 +48,30 @@ class ArchiveForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.now().year
+
+
+class BuyerForm(forms.Form):
+    """Who the invoice of a till sale is for: a name or a company at least, the rest as the buyer gives it."""
+
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    company = forms.CharField(label=_("Company"), max_length=200, required=False)
+    line1 = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    vat_number = forms.CharField(label=_("VAT number"), max_length=20, required=False)
+    siren = forms.CharField(label=_("SIREN"), max_length=11, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("name") or data.get("company")):
+            raise forms.ValidationError(_("Give the buyer's name or company."))
+        if data.get("country"):
+            data["country"] = data["country"].upper()
+        return data

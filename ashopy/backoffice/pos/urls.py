@@ -11,6 +11,7 @@ urlpatterns = [
     path("tickets/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("tickets/<int:pk>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("tickets/<int:pk>/duplicate/", views.reprint, name="reprint"),
+    path("tickets/<int:pk>/invoice/", views.invoice, name="invoice"),
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/report/", views.session_report, name="session_report"),

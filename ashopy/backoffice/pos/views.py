@@ -28,12 +28,12 @@ from django.views.decorators.http import require_POST, require_safe
 from ashopy.backoffice.text import notice_invalid_filters
 from ashopy.core import errors
 from ashopy.core.errors import DomainError
-from ashopy.pos import archive, receipts, selectors, services, verification
+from ashopy.pos import archive, invoicing, receipts, selectors, services, verification
 from ashopy.pos.models import Closure, Duplicate, Ticket, TicketLine, TicketPayment, Till, TillSession
 from ashopy.stores.decorators import store_staff_required
 from ashopy.stores.rules import SALES_ROLES, STOCK_ROLES
 
-from .forms import ArchiveForm, ClosureFilterForm, SessionFilterForm, TicketSearchForm
+from .forms import ArchiveForm, BuyerForm, ClosureFilterForm, SessionFilterForm, TicketSearchForm
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 25
@@ -86,7 +86,8 @@ def ticket_detail(request, pk):
                           Prefetch("refund_tickets", Ticket.objects.select_related("till").order_by("id")),
                           Prefetch("duplicates", Duplicate.objects.select_related("user").order_by("number"))),
         pk=pk)
-    return render(request, "backoffice/pos/ticket_detail.html", {"ticket": ticket, "currency": ticket.currency})
+    return render(request, "backoffice/pos/ticket_detail.html", {
+        "ticket": ticket, "currency": ticket.currency, "invoice": invoicing.invoice_of(ticket)})
 
 
 @require_safe
@@ -128,6 +129,35 @@ def reprint(request, pk):
         messages.error(request, str(error))
         return redirect("staff_pos:ticket_detail", ticket.pk)
     return redirect(f"{reverse('staff_pos:receipt', args=[ticket.pk])}?duplicate={duplicate.number}")
+
+
+@store_staff_required(SALES_ROLES)
+def invoice(request, pk):
+    """The sale's invoice: the buyer's details asked for, then issued (or the one it has, shown)."""
+    ticket = _ticket(request, pk)
+    existing = invoicing.invoice_of(ticket)
+    if existing is not None:
+        return redirect("staff_sales:invoice_detail", existing.pk)
+    form = BuyerForm(request.POST or None, initial=_buyer_initial(ticket))
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = invoicing.invoice_ticket(user=request.user, ticket=ticket, buyer=form.cleaned_data)
+        except errors.PermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Invoice %(number)s issued.") % {"number": made.number})
+            return redirect("staff_sales:invoice_detail", made.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "backoffice/pos/invoice_form.html", {"ticket": ticket, "form": form}, status=status)
+
+
+def _buyer_initial(ticket: Ticket) -> dict:
+    customer = ticket.customer if ticket.customer_id else None
+    if customer is None:
+        return {}
+    return {"name": customer.get_full_name(), "email": customer.email}
 
 
 # --- sessions ------------------------------------------------------------------------------------
