@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from ashopy.pos import closures, selling, services
+from ashopy.pos import archive, closures, selling, services
 from ashopy.pos.models import ChainRecord
 from ashopy.pos.selling import RefundLine
 from tests.backoffice.sales.conftest import browser
@@ -161,13 +161,17 @@ def test_the_chain_check_names_the_first_mismatch(day, manager, till):
     assert 'data-testid="chain-broken"' in html and f"Record n°{sequence} does not match" in html
 
 
-def test_the_archive_download_is_a_signed_zip_and_is_logged(day, manager, till, store):
+def test_the_archive_download_is_a_signed_zip_and_is_logged(day, manager, till, store, tmp_path):
     year = datetime.now(DAKAR).year
     response = browser(manager).post(reverse("staff_pos:archive_download"), {"year": year})
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        assert {"tickets.csv", "manifest.json", "manifest.sig"} <= set(archive.namelist())
+    assert response["Content-Disposition"].startswith('attachment; filename="pos-archive-dakar-')
+    content = response.content
+    with zipfile.ZipFile(io.BytesIO(content)) as zipped:
+        assert {"tickets.csv", "manifest.json", "manifest.sig"} <= set(zipped.namelist())
+    saved = tmp_path / "archive.zip"
+    saved.write_bytes(content)
+    assert archive.verify_archive(saved) == []  # signed, every file's hash as the manifest says
     assert ChainRecord.objects.filter(till=till, kind="export").count() == 1
     assert browser(manager).post(reverse("staff_pos:archive_download"), {"year": "1"}).status_code == 302
     assert ChainRecord.objects.filter(till=till, kind="export").count() == 1

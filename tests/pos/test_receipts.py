@@ -108,3 +108,16 @@ def test_a_refund_receipt_names_the_sale_it_refunds(ticket, session, seller, sto
     html = browser(seller).get(reverse("staff_pos:receipt", args=[refund.pk])).content.decode()
     assert 'data-testid="reference">C1-000002<' in html and "C1-000001" in html
     assert receipts.receipt_context(refund.pk, store=store)["ticket"].total == Decimal(-5900)
+
+
+def test_bad_input_is_a_clear_4xx_or_ignored(ticket, seller, customer):
+    client = browser(seller)
+    url = reverse("staff_pos:receipt", args=[ticket.pk])
+    for value in ("abc", "-1", "99999999999999999999", "1.5"):
+        response = client.get(url, {"duplicate": value})
+        assert response.status_code == 200 and "DUPLICATA" not in response.content.decode()
+    assert client.get(reverse("staff_pos:receipt", args=[2_147_483_647])).status_code == 404
+    assert client.get(reverse("staff_pos:receipt_pdf", args=[ticket.pk + 1000])).status_code == 404
+    assert client.get(reverse("staff_pos:reprint", args=[ticket.pk])).status_code == 405  # a reprint is a POST
+    assert browser(customer).post(reverse("staff_pos:reprint", args=[ticket.pk])).status_code == 403
+    assert not Duplicate.objects.exists()

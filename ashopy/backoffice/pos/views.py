@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -261,8 +261,11 @@ def archive_download(request):
         messages.error(request, _("Choose a year between 2000 and 2999."))
         return redirect("staff_pos:chain_check")
     year = form.cleaned_data["year"]
-    directory = Path(tempfile.mkdtemp(prefix="pos-archive-"))
-    path = archive.export_archive(store=request.store, year=year, directory=directory)
+    with tempfile.TemporaryDirectory(prefix="pos-archive-") as directory:  # nothing left on the server's disk
+        path = archive.export_archive(store=request.store, year=year, directory=Path(directory))
+        content, name = path.read_bytes(), path.name
     logger.info("POS archive %s of store %s downloaded by user %s", year, request.store.slug, request.user.pk)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/zip")
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
