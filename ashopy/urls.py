@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/promotions/", include("ashopy.backoffice.promotions.urls")),
     path("staff/till/", include("ashopy.backoffice.till.urls")),
     path("staff/catalog/io/", include("ashopy.backoffice.catalog_io.urls")),
+    path("staff/pos/", include("ashopy.backoffice.pos.urls")),
 
     path("staff/catalog/", include("ashopy.backoffice.catalog.urls")),
     path("payments/", include("ashopy.payments.urls")),

@@ -78,3 +78,8 @@ class IdempotencyConflict(DomainError):
     code = "idempotency_key_reused"
     message = _("This idempotency key was used for another till.")
     status = 409
+
+
+class NotInvoiceable(DomainError):
+    code = "ticket_not_invoiceable"
+    message = _("Only a sale is invoiced; a refund of an invoiced sale makes its credit note.")

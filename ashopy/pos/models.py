@@ -338,3 +338,21 @@ class ChainRecord(AppendOnly):
 
     def __str__(self):
         return f"{self.till.code} #{self.sequence} ({self.kind})"
+
+
+class TicketInvoice(models.Model):
+    """The invoice a customer asked for on a sale (one per ticket), or the credit note a refund of an
+    invoiced sale made (on the refund ticket)."""
+
+    ticket = models.OneToOneField(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT,
+                                  related_name="invoice_link")
+    invoice = models.OneToOneField("sales.Invoice", verbose_name=_("invoice"), on_delete=models.PROTECT,
+                                   related_name="pos_ticket_link")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ticket invoice")
+        verbose_name_plural = _("ticket invoices")
+
+    def __str__(self):
+        return f"{self.ticket} → {self.invoice}"

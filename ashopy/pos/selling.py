@@ -36,7 +36,7 @@ from ashopy.pricing.purchase import PurchasePolicy, label
 from ashopy.pricing.resolver import tax_split
 from ashopy.stores.selectors import staff_role
 
-from . import chain
+from . import chain, invoicing
 from .errors import (
     DiscountTooHigh,
     EmptySale,
@@ -316,7 +316,9 @@ def record_refund(*, user, session: TillSession, ticket: Ticket, lines: Sequence
                     total_net=sum((line.net for line in refunded), ZERO),
                     total_tax=sum((line.tax for line in refunded), ZERO), total=total, vat=_vat(refunded),
                     created_at=chain.now_to_the_second())
-    return _save(ticket, refunded, [TicketPayment(method=method, amount=total)], original.reference)
+    ticket = _save(ticket, refunded, [TicketPayment(method=method, amount=total)], original.reference)
+    invoicing.credit_for_refund(user=user, refund=ticket, lines=refunded)  # when the sale was invoiced
+    return ticket
 
 
 def refundable(ticket: Ticket) -> dict[int, int]:

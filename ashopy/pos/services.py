@@ -38,6 +38,7 @@ from .models import (
     Duplicate,
     PaymentMethod,
     Ticket,
+    TicketInvoice,
     TicketLine,
     TicketPayment,
     Till,
@@ -209,6 +210,7 @@ def delete_store_pos(*, store: Store) -> None:
         ChainRecord.objects.filter(till__in=tills).delete()
         Closure.objects.filter(till__in=tills).delete()
         Duplicate.objects.filter(ticket__store=store).delete()
+        TicketInvoice.objects.filter(ticket__store=store).delete()
         TicketPayment.objects.filter(ticket__store=store).delete()
         TicketLine.objects.filter(ticket__store=store, refunded_line__isnull=False).delete()
         TicketLine.objects.filter(ticket__store=store).delete()
