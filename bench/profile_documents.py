@@ -5,10 +5,12 @@
 Builds the scratch database of bench/documents.py (`ashopy_docprofile`), invoices `--invoices` paid orders
 (half French Factur-X, half Senegalese) through `sales.services.invoice_order` after a few untimed ones,
 prints the CPU ms per invoice and the cProfile top (cumulative), then times `documents.render_pdf` and
-`documents.facturx_xml` alone on the issued invoices (CPU ms/doc, best of 3 passes). Never run by the tests.
+`documents.facturx_xml` alone on the issued invoices (CPU ms/doc, best of 3 passes), and last an A/B of the
+collector pause (`documents.collector_paused`, 4 interleaved passes, same invoices). Never run by the tests.
 """
 
 import argparse
+import contextlib
 import cProfile
 import pstats
 import shutil
@@ -80,6 +82,13 @@ def main() -> None:
                "render_pdf, Senegalese": cpu_ms_per_doc(documents.render_pdf,
                                                         [i for i in issued if i.currency != "EUR"]),
                "facturx_xml": cpu_ms_per_doc(documents.facturx_xml, french)})
+        paused, passes = documents.collector_paused, {"A collector running": [], "B paused in the render": []}
+        for _ in range(4):
+            for name, pause in zip(passes, (contextlib.nullcontext, paused), strict=True):
+                documents.collector_paused = pause
+                passes[name].append(cpu_ms_per_doc(documents.render_pdf, issued, passes=1))
+        documents.collector_paused = paused
+        print("render_pdf CPU ms/doc, A/B interleaved:", passes)
     finally:
         shutil.rmtree(media, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
