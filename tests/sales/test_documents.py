@@ -301,3 +301,55 @@ def test_a_missing_logo_does_not_stop_the_document(french_store, settings, tmp_p
     invoice = make_invoice(french_store, seller=FRENCH_SELLER | {"logo": "stores/gone.png"}, buyer=FRENCH_BUYER,
                            lines=FRENCH_LINES, number="FAC-2026-000021")
     assert "FAC-2026-000021" in text_of(render_pdf(invoice))
+
+
+def test_the_collector_is_paused_during_a_render_and_running_again_after(french_invoice, monkeypatch):
+    """render_pdf stops Python's cyclic collector while WeasyPrint works (a tenth of its CPU, see
+    docs/architecture.md) and starts it again after, even when the render fails."""
+    import gc
+
+    from ashopy.sales import documents
+
+    seen = []
+    write_pdf = documents.HTML.write_pdf
+    monkeypatch.setattr(documents.HTML, "write_pdf", lambda self, **options: seen.append(gc.isenabled())
+                        or write_pdf(self, **options))
+    assert gc.isenabled()
+    assert render_pdf(french_invoice).startswith(b"%PDF")
+    assert seen == [False] and gc.isenabled()
+
+    monkeypatch.setattr(documents.HTML, "write_pdf", lambda self, **options: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        render_pdf(french_invoice)
+    assert gc.isenabled()
+
+
+def test_nested_and_concurrent_pauses_start_the_collector_once_the_last_ends():
+    import gc
+    import threading
+
+    from ashopy.sales.documents import collector_paused
+
+    inner_started, outer_may_end = threading.Event(), threading.Event()
+
+    def other_render():
+        with collector_paused():
+            inner_started.set()
+            outer_may_end.wait(5)
+
+    with collector_paused():
+        thread = threading.Thread(target=other_render)
+        thread.start()
+        assert inner_started.wait(5)
+    assert not gc.isenabled()  # the other thread's render still runs
+    outer_may_end.set()
+    thread.join(5)
+    assert gc.isenabled()
+
+    gc.disable()  # a process that runs without the collector keeps it stopped
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
