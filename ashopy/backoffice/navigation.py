@@ -19,12 +19,12 @@ HOME = "staff_home:home"
 
 SECTIONS: tuple[tuple[Promise | None, tuple[tuple[str, Promise], ...]], ...] = (
     (None, ((HOME, _("Overview")),)),
-    (_("Sales"), (("staff_orders:order_list", _("Orders")), ("staff_till:till_list", _("Till")),
+    (_("Sales"), (("staff_orders:order_list", _("Orders")),
                   ("staff_orders:preorder_list", _("Pre-orders waiting")),
                   ("staff_sales:invoice_list", _("Invoices")),
                   ("staff_quotes:quote_list", _("Quotes")), ("staff_customers:customer_list", _("Customers")),
                   ("staff_accounting:index", _("Accounting")))),
-    (_("Point of sale"), (("staff_pos:ticket_list", _("Till tickets")), ("staff_pos:session_list", _("Till sessions")),
+    (_("Point of sale"), (("staff_till:till_list", _("Till")), ("staff_pos:ticket_list", _("Till tickets")), ("staff_pos:session_list", _("Till sessions")),
                           ("staff_pos:closure_list", _("Z reports")), ("staff_pos:chain_check", _("Chain check")))),
     (_("Catalogue"), (("staff_catalog:product_list", _("Products")), ("staff_catalog:category_list", _("Categories")),
                       ("staff_catalog:brand_list", _("Brands")),

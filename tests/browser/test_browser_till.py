@@ -151,7 +151,7 @@ def test_a_reload_offline_shows_the_till_from_the_service_worker(page, live_serv
     expect(page.locator("#till-catalogue-note")).to_contain_text("2")
     page.context.set_offline(True)
     page.reload()
-    expect(page.locator("[data-testid=till-net]")).to_have_text("Offline")
+    expect(page.locator("[data-testid=till-net]")).to_have_text("Hors ligne")
     scan(page, BARCODE)  # the catalogue from IndexedDB
     expect(page.locator("[data-testid=till-line]")).to_have_count(1)
     page.context.set_offline(False)

@@ -61,7 +61,7 @@ def sell_three_offline(page, live_server, till):
     page.route("**/api/**", lambda route: route.abort())
     for _ in range(3):
         cash_sale(page)
-    expect(page.locator("[data-testid=till-net]")).to_have_text("Offline")
+    expect(page.locator("[data-testid=till-net]")).to_have_text("Hors ligne")
     expect(page.locator("[data-testid=pending-sale]")).to_have_count(3)
     assert Ticket.objects.count() == 0
 
@@ -81,7 +81,7 @@ def test_three_cash_sales_offline_are_sent_once_when_the_network_returns(context
     sell_three_offline(page, live_server, counter)
     page.unroute("**/api/**")
     expect(page.locator("[data-testid=pending-sale]")).to_have_count(0, timeout=20_000)
-    expect(page.locator("[data-testid=till-net]")).to_have_text("Online")
+    expect(page.locator("[data-testid=till-net]")).to_have_text("En ligne")
     assert_three_sales(counter)
     page.locator("#till-sync").evaluate("button => button.click()")  # sent again: nothing more
     page.wait_for_timeout(500)

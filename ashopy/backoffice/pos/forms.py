@@ -19,7 +19,8 @@ class TicketSearchForm(forms.Form):
 
 
 class SessionFilterForm(forms.Form):
-    till = forms.ModelChoiceField(label=_("Till"), queryset=Till.objects.none(), required=False)
+    till = forms.ModelChoiceField(label=_("Till"), queryset=Till.objects.none(), required=False,
+                                  empty_label=_("All tills"))
     state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All"))])
 
     def __init__(self, *args, store, **kwargs):
