@@ -78,3 +78,42 @@ class IdempotencyConflict(DomainError):
     code = "idempotency_key_reused"
     message = _("This idempotency key was used for another till.")
     status = 409
+
+
+class ProviderNotOffered(DomainError):
+    code = "mobile_provider_not_configured"
+    message = _("This store does not take this mobile money service: ask an administrator to configure it.")
+    status = 409
+
+
+class MobilePaymentNotPaid(DomainError):
+    code = "mobile_payment_not_paid"
+    message = _("This mobile payment has not been confirmed by the provider.")
+    status = 409
+
+
+class MobilePaymentMismatch(DomainError):
+    code = "mobile_payment_mismatch"
+    message = _("This mobile payment belongs to another session, method or amount.")
+
+
+class MobilePaymentUsed(DomainError):
+    code = "mobile_payment_used"
+    message = _("This mobile payment already paid another ticket.")
+    status = 409
+
+
+class MobilePaymentRequired(DomainError):
+    code = "mobile_payment_required"
+    message = _("Wave and Orange Money are paid through a payment request the customer scans.")
+
+
+class MobilePaymentSucceeded(DomainError):
+    code = "mobile_payment_succeeded"
+    message = _("This mobile payment was already made: it can no longer be cancelled.")
+    status = 409
+
+
+class MobileRefundByCash(DomainError):
+    code = "mobile_refund_by_cash"
+    message = _("A mobile money sale is refunded in cash at the till.")

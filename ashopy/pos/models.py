@@ -338,3 +338,6 @@ class ChainRecord(AppendOnly):
 
     def __str__(self):
         return f"{self.till.code} #{self.sequence} ({self.kind})"
+
+
+from .tender_models import MobilePaymentRequest  # noqa: E402, F401  (mobile money at the till: its own module)

@@ -13,6 +13,11 @@ pro rata of the sold line (the last unit refunded takes what is left, so a line 
 adds up to the sale exactly), paid back in cash or by a method of the sale, the units put back
 on the till's shelf or not.
 
+Wave and Orange Money are paid through a mobile payment request (`mobile.py`): a tender names its
+request, which must have succeeded in the same session for the same amount and have paid no other
+ticket; a refund of such a sale is paid in cash (Orange Money's web payment API has no refund, Wave
+refunds whole sessions only).
+
 Store credit from a credit note is not a till payment yet: sales' credit notes do not keep a
 remaining balance to spend (they are settled as refunds), so that comes with its own change.
 """
@@ -36,12 +41,14 @@ from ashopy.pricing.purchase import PurchasePolicy, label
 from ashopy.pricing.resolver import tax_split
 from ashopy.stores.selectors import staff_role
 
-from . import chain
+from . import chain, mobile
 from .errors import (
     DiscountTooHigh,
     EmptySale,
     IdempotencyConflict,
     InvalidAmount,
+    MobilePaymentRequired,
+    MobileRefundByCash,
     NotSold,
     PaymentMismatch,
     ReasonRequired,
@@ -66,6 +73,7 @@ class SaleLine:
 class Tender:
     method: str
     amount: Decimal
+    mobile_payment: int | None = None  # wave / orange_money: the succeeded request (mobile.py) it is paid by
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,7 @@ def _record_sale(*, user, session, lines, payments, customer, discount_percent, 
     priced = _priced_lines(PurchasePolicy(store, customer), store, lines, cap, ticket_percent)
     total = sum((line.gross for line in priced), ZERO)
     paid = _payments(payments, total, store.currency)
+    requests = mobile.take(session=session, requests=_mobile_requests(payments, store.currency))
     number = _next_number(till)
     reservations.deduct(store=store, lines=inventory_lines, warehouse=till.warehouse, user=user,
                         reference=ticket_reference(till.code, number))
@@ -236,7 +245,27 @@ def _record_sale(*, user, session, lines, payments, customer, discount_percent, 
                     total_net=sum((line.net for line in priced), ZERO),
                     total_tax=sum((line.tax for line in priced), ZERO), total=total, vat=_vat(priced),
                     created_at=chain.now_to_the_second())
-    return _save(ticket, priced, paid)
+    _save(ticket, priced, paid)
+    mobile.use(requests, ticket)
+    return ticket
+
+
+MOBILE_METHODS = (PaymentMethod.WAVE, PaymentMethod.ORANGE_MONEY)
+
+
+def _mobile_requests(tenders: Sequence[Tender], currency: str) -> dict[int, tuple[str, Decimal]]:
+    """{request id: (method, amount)} of the mobile-money tenders: each names its own request."""
+    requests: dict[int, tuple[str, Decimal]] = {}
+    for tender in tenders:
+        if tender.method not in MOBILE_METHODS:
+            continue
+        pk = tender.mobile_payment
+        if isinstance(pk, bool) or not isinstance(pk, int):
+            raise MobilePaymentRequired()
+        if pk in requests:
+            raise MobilePaymentRequired()
+        requests[pk] = (tender.method, amount_of(tender.amount, currency))
+    return requests
 
 
 # --- refunds ------------------------------------------------------------------------------------
@@ -296,6 +325,8 @@ def record_refund(*, user, session: TillSession, ticket: Ticket, lines: Sequence
     except Ticket.DoesNotExist as error:
         raise NotFound() from error
     used = set(original.payments.values_list("method", flat=True))
+    if method in MOBILE_METHODS:
+        raise MobileRefundByCash()
     if method != PaymentMethod.CASH and method not in used:
         raise UnknownMethod()
     refunded = _refund_lines(original, lines, store.currency)

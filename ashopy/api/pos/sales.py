@@ -27,7 +27,9 @@ HEADER = "Idempotency-Key"
 FIELD_OF = {"payment_mismatch": "payments", "unknown_payment_method": "payments", "not_found": "lines",
             "not_sold": "lines", "insufficient_stock": "lines", "invalid_quantity": "lines",
             "reason_required": "discount_reason", "discount_too_high": "discount_percent",
-            "invalid_amount": "payments", "empty_sale": "lines"}
+            "invalid_amount": "payments", "empty_sale": "lines", "mobile_payment_required": "payments",
+            "mobile_payment_mismatch": "payments", "mobile_payment_not_paid": "payments",
+            "mobile_payment_used": "payments", "mobile_refund_by_cash": "method"}
 
 
 def idempotency_key(request) -> uuid.UUID:
@@ -114,7 +116,8 @@ def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
             raise ValidationError({"customer": [_("No such customer in this store.")]})
     lines = [selling.SaleLine(pk, line["quantity"], line["discount_percent"], line["discount_reason"])
              for pk, line in zip(variant_ids, data["lines"], strict=True)]
-    tenders = [selling.Tender(payment["method"], payment["amount"]) for payment in data["payments"]]
+    tenders = [selling.Tender(payment["method"], payment["amount"], payment.get("mobile_payment"))
+               for payment in data["payments"]]
     try:
         ticket = selling.record_sale(user=request.user, session=session, lines=lines, payments=tenders,
                                      customer=customer, discount_percent=data["discount_percent"],

@@ -239,6 +239,8 @@ class SaleLineInputSerializer(serializers.Serializer):
 class TenderInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(METHODS)
     amount = amount(min_value=0, help_text="For cash, what the customer handed over (the change is computed).")
+    mobile_payment = serializers.IntegerField(required=False, allow_null=True, **ID,
+                                              help_text="Wave / Orange Money: the succeeded mobile payment request.")
 
 
 class SaleInputSerializer(serializers.Serializer):

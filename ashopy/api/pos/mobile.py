@@ -1,0 +1,106 @@
+"""Mobile money at the till under /api/v1/pos/: ask Wave or Orange Money for an amount, show its link as a QR
+code the customer scans, follow the request until the provider's webhook confirms it, or cancel it. A sale then
+names the succeeded request in its payment entry ({"method": "wave", "amount": …, "mobile_payment": id}).
+`ashopy.pos.mobile` decides; another store's session or request is a 404."""
+
+import segno
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from ashopy.pos import mobile
+from ashopy.pos.tender_models import MobilePaymentRequest
+
+from ..errors import ErrorSerializer, error_responses
+from .serializers import amount
+from .views import ID_MAX, READ_ERRORS, SESSION_ID, WRITE_ERRORS, PosView
+
+REQUEST_ID = OpenApiParameter("request_id", int, OpenApiParameter.PATH, description="The mobile payment request's id.")
+
+
+class MobilePaymentInputSerializer(serializers.Serializer):
+    provider = serializers.ChoiceField(MobilePaymentRequest.Provider.choices)
+    amount = amount(min_value=0, help_text="In the store's currency (F CFA: whole francs).")
+
+
+class MobilePaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    provider = serializers.ChoiceField(MobilePaymentRequest.Provider.choices)
+    amount = amount()
+    currency = serializers.CharField()
+    state = serializers.ChoiceField(MobilePaymentRequest.State.choices,
+                                    help_text="A pending request past `expires_at` answers `expired`.")
+    payment_url = serializers.CharField(help_text="The provider's page the QR code leads to.")
+    qr_url = serializers.CharField(help_text="The QR code of `payment_url` as SVG.")
+    expires_at = serializers.DateTimeField()
+
+    def to_representation(self, request):
+        return super().to_representation({
+            "id": request.pk, "provider": request.provider, "amount": request.amount, "currency": request.currency,
+            "state": mobile.state(request), "payment_url": request.payment_url,
+            "qr_url": reverse("api:pos-mobile-payment-qr", kwargs={"request_id": request.pk}),
+            "expires_at": request.expires_at})
+
+
+def _urls(request, provider: str) -> dict[str, str]:
+    home = request.build_absolute_uri("/")
+    return {"success": home, "cancel": home,
+            "notify": request.build_absolute_uri(reverse("api:payment-webhook", kwargs={"provider": provider}))}
+
+
+class MobilePaymentView(PosView):
+    def mobile_request(self, request_id) -> MobilePaymentRequest:
+        found = (MobilePaymentRequest.objects.for_store(self.request.store).filter(pk=request_id).first()
+                 if request_id <= ID_MAX else None)
+        if found is None:
+            raise NotFound()
+        return found
+
+
+class CreateMobilePaymentView(MobilePaymentView):
+    @extend_schema(summary="Ask Wave or Orange Money for an amount: the link to show as a QR code", tags=["pos"],
+                   parameters=[SESSION_ID], request=MobilePaymentInputSerializer,
+                   responses={201: MobilePaymentSerializer, **WRITE_ERRORS,
+                              502: OpenApiResponse(ErrorSerializer, description="The provider refused or could "
+                                                                                "not be reached: nothing charged.")})
+    def post(self, request, session_id):
+        session = self.session(session_id)
+        data = self.valid(MobilePaymentInputSerializer, request.data)
+        created = mobile.create(user=request.user, session=session, provider=data["provider"], amount=data["amount"],
+                                urls=_urls(request, data["provider"]))
+        return Response(MobilePaymentSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class MobilePaymentDetailView(MobilePaymentView):
+    @extend_schema(summary="A mobile payment request as it stands (the till polls it)", tags=["pos"],
+                   parameters=[REQUEST_ID], responses={200: MobilePaymentSerializer, **READ_ERRORS})
+    def get(self, request, request_id):
+        return Response(MobilePaymentSerializer(self.mobile_request(request_id)).data)
+
+
+class MobilePaymentQrView(MobilePaymentView):
+    @extend_schema(summary="The QR code of a request's payment link, as SVG", tags=["pos"], parameters=[REQUEST_ID],
+                   responses={(200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.BINARY), **READ_ERRORS})
+    def get(self, request, request_id):
+        found = self.mobile_request(request_id)
+        if not found.payment_url:
+            raise NotFound(_("This request has no payment link."))
+        svg = segno.make(found.payment_url, error="m").svg_inline(scale=6, border=2, omitsize=True)
+        response = HttpResponse(svg, content_type="image/svg+xml")
+        response["Cache-Control"] = "private, max-age=600"
+        return response
+
+
+class CancelMobilePaymentView(MobilePaymentView):
+    @extend_schema(summary="Give up a mobile payment request (refused once it succeeded)", tags=["pos"],
+                   parameters=[REQUEST_ID], request=None,
+                   responses={200: MobilePaymentSerializer, **error_responses(401, 403, 404, 409)})
+    def post(self, request, request_id):
+        found = self.mobile_request(request_id)
+        cancelled = mobile.cancel(user=request.user, store=request.store, request_id=found.pk)
+        return Response(MobilePaymentSerializer(cancelled).data)
