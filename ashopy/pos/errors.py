@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ashopy.core.errors import DomainError
+from ashopy.core.errors import DomainError, NotFound
 
 
 class TillRefused(DomainError):
@@ -117,3 +117,13 @@ class MobilePaymentSucceeded(DomainError):
 class MobileRefundByCash(DomainError):
     code = "mobile_refund_by_cash"
     message = _("A mobile money sale is refunded in cash at the till.")
+
+
+class StoreCreditRequired(DomainError):
+    code = "store_credit_required"
+    message = _("Store credit is paid with the number of the credit note.")
+
+
+class MobilePaymentNotFound(NotFound):
+    code = "mobile_payment_not_found"
+    message = _("No such mobile payment request at this store.")

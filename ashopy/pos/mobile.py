@@ -25,6 +25,7 @@ from ashopy.payments.providers.base import Outcome, ProviderError
 
 from .errors import (
     MobilePaymentMismatch,
+    MobilePaymentNotFound,
     MobilePaymentNotPaid,
     MobilePaymentSucceeded,
     MobilePaymentUsed,
@@ -133,7 +134,7 @@ def take(*, session, requests: dict[int, tuple[str, Decimal]]) -> list[MobilePay
     for pk, (method, amount) in requests.items():
         request = found.get(pk)
         if request is None:
-            raise NotFound()
+            raise MobilePaymentNotFound()
         if request.session_id != session.pk or request.provider != method or request.amount != amount:
             raise MobilePaymentMismatch()
         if request.state != MobilePaymentRequest.State.SUCCEEDED:

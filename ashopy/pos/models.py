@@ -46,6 +46,7 @@ class PaymentMethod(models.TextChoices):
     CARD = "card", _("Card")
     WAVE = "wave", _("Wave")
     ORANGE_MONEY = "orange_money", _("Orange Money")
+    STORE_CREDIT = "store_credit", _("Store credit")
 
 
 def ticket_reference(till_code: str, number: int) -> str:

@@ -18,8 +18,9 @@ request, which must have succeeded in the same session for the same amount and h
 ticket; a refund of such a sale is paid in cash (Orange Money's web payment API has no refund, Wave
 refunds whole sessions only).
 
-Store credit from a credit note is not a till payment yet: sales' credit notes do not keep a
-remaining balance to spend (they are settled as refunds), so that comes with its own change.
+Store credit: a tender names a credit note issued as store credit (`sales.store_credit`); the sale takes
+its amount from the credit's balance under the credit's row lock, in the sale's transaction — never more
+than remains, even with two tills spending it at once. Like card, it gives no change.
 """
 
 from collections import defaultdict
@@ -39,6 +40,7 @@ from ashopy.inventory import reservations
 from ashopy.inventory import services as inventory
 from ashopy.pricing.purchase import PurchasePolicy, label
 from ashopy.pricing.resolver import tax_split
+from ashopy.sales import store_credit
 from ashopy.stores.selectors import staff_role
 
 from . import chain, mobile
@@ -53,6 +55,7 @@ from .errors import (
     PaymentMismatch,
     ReasonRequired,
     RefundRefused,
+    StoreCreditRequired,
     UnknownMethod,
 )
 from .models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPayment, TillSession, ticket_reference
@@ -74,6 +77,7 @@ class Tender:
     method: str
     amount: Decimal
     mobile_payment: int | None = None  # wave / orange_money: the succeeded request (mobile.py) it is paid by
+    credit_note: str | None = None  # store_credit: the number of the credit note issued as store credit
 
 
 @dataclass(frozen=True)
@@ -247,7 +251,21 @@ def _record_sale(*, user, session, lines, payments, customer, discount_percent, 
                     created_at=chain.now_to_the_second())
     _save(ticket, priced, paid)
     mobile.use(requests, ticket)
+    for number, amount in _credits(payments, store.currency).items():
+        store_credit.spend(store=store, number=number, amount=amount, reference=ticket.reference)
     return ticket
+
+
+def _credits(tenders: Sequence[Tender], currency: str) -> dict[str, Decimal]:
+    """{credit note number: amount} of the store-credit tenders (sorted: locks taken in one order)."""
+    spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for tender in tenders:
+        if tender.method != PaymentMethod.STORE_CREDIT:
+            continue
+        if not isinstance(tender.credit_note, str) or not tender.credit_note.strip():
+            raise StoreCreditRequired()
+        spent[tender.credit_note.strip()] += amount_of(tender.amount, currency)
+    return dict(sorted(spent.items()))
 
 
 MOBILE_METHODS = (PaymentMethod.WAVE, PaymentMethod.ORANGE_MONEY)
@@ -327,6 +345,8 @@ def record_refund(*, user, session: TillSession, ticket: Ticket, lines: Sequence
     used = set(original.payments.values_list("method", flat=True))
     if method in MOBILE_METHODS:
         raise MobileRefundByCash()
+    if method == PaymentMethod.STORE_CREDIT:
+        raise UnknownMethod()
     if method != PaymentMethod.CASH and method not in used:
         raise UnknownMethod()
     refunded = _refund_lines(original, lines, store.currency)

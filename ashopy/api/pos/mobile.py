@@ -1,7 +1,10 @@
 """Mobile money at the till under /api/v1/pos/: ask Wave or Orange Money for an amount, show its link as a QR
 code the customer scans, follow the request until the provider's webhook confirms it, or cancel it. A sale then
 names the succeeded request in its payment entry ({"method": "wave", "amount": …, "mobile_payment": id}).
-`ashopy.pos.mobile` decides; another store's session or request is a 404."""
+`ashopy.pos.mobile` decides; another store's session or request is a 404.
+
+Store credit: the till reads a credit note's remaining balance by its number, then pays with
+{"method": "store_credit", "amount": …, "credit_note": number} (the sale spends it under a row lock)."""
 
 import segno
 from django.http import HttpResponse
@@ -13,8 +16,10 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from ashopy.core.errors import NotFound as DomainNotFound
 from ashopy.pos import mobile
 from ashopy.pos.tender_models import MobilePaymentRequest
+from ashopy.sales import store_credit
 
 from ..errors import ErrorSerializer, error_responses
 from .serializers import amount
@@ -104,3 +109,27 @@ class CancelMobilePaymentView(MobilePaymentView):
         found = self.mobile_request(request_id)
         cancelled = mobile.cancel(user=request.user, store=request.store, request_id=found.pk)
         return Response(MobilePaymentSerializer(cancelled).data)
+
+
+class StoreCreditFilterSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=30, help_text="The credit note's number, e.g. AV-2026-000012.")
+
+
+class StoreCreditSerializer(serializers.Serializer):
+    number = serializers.CharField(source="credit_note.number")
+    currency = serializers.CharField()
+    remaining = amount()
+    customer = serializers.IntegerField(source="credit_note.customer_id", allow_null=True)
+
+
+class StoreCreditView(PosView):
+    @extend_schema(summary="What remains of a credit note issued as store credit, by its number", tags=["pos"],
+                   parameters=[StoreCreditFilterSerializer],
+                   responses={200: StoreCreditSerializer, **error_responses(400, 401, 403, 404)})
+    def get(self, request):
+        number = self.valid(StoreCreditFilterSerializer, request.query_params)["number"]
+        try:
+            credit = store_credit.find(store=request.store, number=number)
+        except DomainNotFound as error:
+            raise NotFound() from error
+        return Response(StoreCreditSerializer(credit).data)

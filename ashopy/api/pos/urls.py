@@ -22,5 +22,6 @@ urlpatterns = [
     path("mobile-payments/<int:request_id>/qr.svg", mobile.MobilePaymentQrView.as_view(), name="pos-mobile-payment-qr"),
     path("mobile-payments/<int:request_id>/cancel/", mobile.CancelMobilePaymentView.as_view(),
          name="pos-mobile-payment-cancel"),
+    path("store-credits/", mobile.StoreCreditView.as_view(), name="pos-store-credits"),
     path("chain/verify/", views.ChainCheckView.as_view(), name="pos-chain-verify"),
 ]
