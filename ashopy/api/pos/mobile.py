@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from ashopy.core.errors import NotFound as DomainNotFound
+from ashopy.core.money import quantum
 from ashopy.pos import mobile
 from ashopy.pos.tender_models import MobilePaymentRequest
 from ashopy.sales import store_credit
@@ -33,10 +34,15 @@ class MobilePaymentInputSerializer(serializers.Serializer):
     amount = amount(min_value=0, help_text="In the store's currency (F CFA: whole francs).")
 
 
+def in_currency(value, currency: str) -> str:
+    """An amount with the currency's decimals, as the till shows it: "5000" F CFA, "12.50" €."""
+    return format(value.quantize(quantum(currency)), "f")
+
+
 class MobilePaymentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     provider = serializers.ChoiceField(MobilePaymentRequest.Provider.choices)
-    amount = amount()
+    amount = serializers.CharField(help_text="With the currency's decimals (F CFA: none).")
     currency = serializers.CharField()
     state = serializers.ChoiceField(MobilePaymentRequest.State.choices,
                                     help_text="A pending request past `expires_at` answers `expired`.")
@@ -46,7 +52,8 @@ class MobilePaymentSerializer(serializers.Serializer):
 
     def to_representation(self, request):
         return super().to_representation({
-            "id": request.pk, "provider": request.provider, "amount": request.amount, "currency": request.currency,
+            "id": request.pk, "provider": request.provider, "amount": in_currency(request.amount, request.currency),
+            "currency": request.currency,
             "state": mobile.state(request), "payment_url": request.payment_url,
             "qr_url": reverse("api:pos-mobile-payment-qr", kwargs={"request_id": request.pk}),
             "expires_at": request.expires_at})
@@ -118,8 +125,13 @@ class StoreCreditFilterSerializer(serializers.Serializer):
 class StoreCreditSerializer(serializers.Serializer):
     number = serializers.CharField(source="credit_note.number")
     currency = serializers.CharField()
-    remaining = amount()
+    remaining = serializers.CharField(help_text="With the currency's decimals (F CFA: none).")
     customer = serializers.IntegerField(source="credit_note.customer_id", allow_null=True)
+
+    def to_representation(self, credit):
+        data = super().to_representation(credit)
+        data["remaining"] = in_currency(credit.remaining, credit.currency)
+        return data
 
 
 class StoreCreditView(PosView):
