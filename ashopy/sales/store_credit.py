@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from ashopy.core.money import format_money
+
 from .credit_models import StoreCredit, StoreCreditUse
 from .errors import StoreCreditNotFound, StoreCreditTooSmall
 from .models import Invoice
@@ -34,7 +36,7 @@ def spend(*, store, number: str, amount: Decimal, reference: str) -> StoreCredit
     if credit is None:
         raise StoreCreditNotFound()
     if amount <= 0 or amount > credit.remaining:
-        raise StoreCreditTooSmall(remaining=credit.remaining)
+        raise StoreCreditTooSmall(remaining=format_money(credit.remaining, credit.currency))
     credit.remaining -= amount
     credit.save(update_fields=["remaining", "updated_at"])
     StoreCreditUse.objects.create(credit=credit, amount=amount, reference=reference[:40])

@@ -201,3 +201,22 @@ def test_the_schema_documents_the_tender_endpoints(store):
     tender = schema["components"]["schemas"]["TenderInputRequest"]["properties"]
     assert {"mobile_payment", "credit_note"} <= set(tender)
     assert "store_credit" in schema["components"]["schemas"]["MethodEnum"]["enum"]
+
+
+def test_staff_issue_a_credit_note_as_store_credit_through_the_api(store, manager, customer, seller):
+    complete_profile(store)
+    product = factories.product(store, price="50000", stock=10).variants.get()
+    order = factories.placed_order(store, product, factories.shipping_method(store, price="2000"), user=customer,
+                                   quantity=1, paid=True)
+    invoice = sales.invoice_order(order=order)
+    path = f"/api/v1/staff/invoices/{invoice.pk}/credit-notes/"
+    both = client_for(manager).post(path, {"reason": "Retour", "amount": "8000", "refund": True,
+                                           "as_store_credit": True}, format="json")
+    is_error(both, 400, "refund_or_store_credit")
+
+    made = client_for(manager).post(path, {"reason": "Retour", "amount": "8000", "as_store_credit": True},
+                                    format="json")
+
+    assert made.status_code == 201, made.content
+    number = made.json()["credit_note"]["number"]
+    assert client_for(seller).get(f"{POS}store-credits/", {"number": number}).json()["remaining"] == "8000"
