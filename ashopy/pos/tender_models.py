@@ -37,7 +37,8 @@ class MobilePaymentRequest(models.Model):
     amount = models.DecimalField(_("amount"), **AMOUNT)
     currency = models.CharField(_("currency"), max_length=3)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    payment = models.OneToOneField(Payment, verbose_name=_("payment"), on_delete=models.PROTECT,
+    # CASCADE: payments are deleted only by a demo rebuild (demo.commerce), which takes their requests along.
+    payment = models.OneToOneField(Payment, verbose_name=_("payment"), on_delete=models.CASCADE,
                                    related_name="till_request")
     provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True)
     payment_url = models.URLField(_("payment page link"), max_length=2000, blank=True)

@@ -275,3 +275,14 @@ def test_a_customer_cannot_ask(wave, session, customer):
     with pytest.raises(Exception) as refused:
         ask(session, customer)
     assert refused.value.code == "permission_denied"
+
+
+def test_a_demo_rebuild_deletes_the_till_requests_too(client, wave, session, seller, variant):
+    request = ask(session, seller)
+    paid_by_wave(client, wave, request)
+    sell(session, seller, variant, Tender("wave", Decimal(5900), request.pk))
+
+    services.delete_store_pos(store=session.till.store)
+
+    assert not MobilePaymentRequest.objects.exists() and not Ticket.objects.exists()
+    assert Payment.objects.filter(pk=request.payment_id).delete()[0] == 1  # demo.commerce's part

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cashier')),
-                ('payment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='till_request', to='payments.payment', verbose_name='payment')),
+                ('payment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='till_request', to='payments.payment', verbose_name='payment')),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mobile_payment_requests', to='pos.tillsession', verbose_name='session')),
                 ('store', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mobile_payment_requests', to='stores.store', verbose_name='store')),
                 ('ticket', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='mobile_payment', to='pos.ticket', verbose_name='ticket')),
