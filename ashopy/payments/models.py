@@ -11,7 +11,7 @@ from ashopy.stores.models import Store, StoreOwnedQuerySet
 
 
 class Payment(models.Model):
-    """One attempt to pay one order with one provider."""
+    """One attempt to pay one order (or, without an order, one till request) with one provider."""
 
     class Status(models.TextChoices):
         CREATED = "created", _("Created")
@@ -25,7 +25,9 @@ class Payment(models.Model):
     OPEN = (Status.CREATED, Status.PENDING)
 
     store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="payments")
-    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="payments")
+    # None: a payment that belongs to no order (a till's mobile-money request, see `services.on_detached_outcome`).
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="payments",
+                              null=True, blank=True)
     provider = models.CharField(_("provider"), max_length=30)
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     amount = models.DecimalField(_("amount"), **AMOUNT)

@@ -8,6 +8,7 @@ row and changes nothing.
 
 import hmac
 import uuid
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -115,6 +116,60 @@ def start(*, payment: Payment, provider: Provider, urls: dict[str, str], descrip
         payment_id=payment.pk, reference=payment.reference, amount=payment.amount, currency=payment.currency,
         order_number=order.number, description=description or order.number, customer_email=order.email,
         success_url=urls["success"], cancel_url=urls["cancel"], notify_url=urls["notify"], language=order.language)
+    return _start(payment, provider, request)
+
+
+# --- payments that belong to no order (a till's mobile-money request) ----------------------------
+
+_detached_handlers: list[Callable[[Payment], None]] = []
+
+
+def on_detached_outcome(handler: Callable[[Payment], None]) -> Callable[[Payment], None]:
+    """Register `handler`, called with an order-less payment whose status a notification (or a
+    cancellation) just changed, in the same transaction and under the payment's row lock: an app
+    above this one (the till) moves what it built on the payment. Called once per change, never
+    for a replay."""
+    if handler not in _detached_handlers:
+        _detached_handlers.append(handler)
+    return handler
+
+
+def create_detached(*, store, provider: Provider, amount: Decimal, currency: str, data: dict | None = None) -> Payment:
+    """A new attempt that belongs to no order (the caller's transaction)."""
+    return Payment.objects.create(store=store, order=None, provider=provider.code,
+                                  reference=f"PAY-{uuid.uuid4().hex[:20]}", amount=amount, currency=currency,
+                                  data=dict(data or {}))
+
+
+def start_detached(*, payment: Payment, provider: Provider, urls: dict[str, str], description: str,
+                   language: str = "fr") -> Payment:
+    """`start` for an order-less payment: the provider's page for `description`. Outside any transaction."""
+    request = PaymentRequest(
+        payment_id=payment.pk, reference=payment.reference, amount=payment.amount, currency=payment.currency,
+        order_number=payment.reference, description=description, customer_email="",
+        success_url=urls["success"], cancel_url=urls["cancel"], notify_url=urls["notify"], language=language)
+    return _start(payment, provider, request)
+
+
+def _apply_detached(payment: Payment, outcome: str) -> Payment:
+    """The order-less side of `apply_outcome`: the status moves (succeeded once; an open attempt may
+    fail, be cancelled or expire), and the registered handlers hear of it."""
+    status = {Outcome.SUCCEEDED: Payment.Status.SUCCEEDED, Outcome.FAILED: Payment.Status.FAILED,
+              Outcome.CANCELLED: Payment.Status.CANCELLED, Outcome.EXPIRED: Payment.Status.EXPIRED}.get(outcome)
+    moves = status is not None and (
+        (status == Payment.Status.SUCCEEDED and payment.status != Payment.Status.SUCCEEDED)
+        or (status != Payment.Status.SUCCEEDED and payment.status in Payment.OPEN))
+    if not moves:
+        payment.save(update_fields=["data", "updated_at"])
+        return payment
+    payment.status = status
+    payment.save(update_fields=["status", "data", "updated_at"])
+    for handler in _detached_handlers:
+        handler(payment)
+    return payment
+
+
+def _start(payment: Payment, provider: Provider, request: PaymentRequest) -> Payment:
     try:
         started = provider.start(request)
     except ProviderError:
@@ -181,6 +236,8 @@ def apply_outcome(*, payment: Payment, outcome: str, data=None) -> Payment:
     """Move the attempt and its order (the caller holds the transaction and the payment row)."""
     if data:
         payment.data = {**payment.data, **dict(data)}
+    if payment.order_id is None:
+        return _apply_detached(payment, outcome)
     order = Order(pk=payment.order_id)  # a reference: the orders services lock and read the row
     if outcome == Outcome.SUCCEEDED and payment.status != Payment.Status.SUCCEEDED:
         payment.status = Payment.Status.SUCCEEDED

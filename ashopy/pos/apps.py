@@ -6,3 +6,6 @@ class PosConfig(AppConfig):
     name = "ashopy.pos"
     label = "pos"
     verbose_name = _("Point of sale")
+
+    def ready(self):
+        from . import mobile  # noqa: F401  (registers the till's mobile-money requests with the payments app)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ashopy.core.errors import DomainError
+from ashopy.core.errors import DomainError, NotFound
 
 
 class TillRefused(DomainError):
@@ -83,3 +83,52 @@ class IdempotencyConflict(DomainError):
 class NotInvoiceable(DomainError):
     code = "ticket_not_invoiceable"
     message = _("Only a sale is invoiced; a refund of an invoiced sale makes its credit note.")
+
+
+class ProviderNotOffered(DomainError):
+    code = "mobile_provider_not_configured"
+    message = _("This store does not take this mobile money service: ask an administrator to configure it.")
+    status = 409
+
+
+class MobilePaymentNotPaid(DomainError):
+    code = "mobile_payment_not_paid"
+    message = _("This mobile payment has not been confirmed by the provider.")
+    status = 409
+
+
+class MobilePaymentMismatch(DomainError):
+    code = "mobile_payment_mismatch"
+    message = _("This mobile payment belongs to another session, method or amount.")
+
+
+class MobilePaymentUsed(DomainError):
+    code = "mobile_payment_used"
+    message = _("This mobile payment already paid another ticket.")
+    status = 409
+
+
+class MobilePaymentRequired(DomainError):
+    code = "mobile_payment_required"
+    message = _("Wave and Orange Money are paid through a payment request the customer scans.")
+
+
+class MobilePaymentSucceeded(DomainError):
+    code = "mobile_payment_succeeded"
+    message = _("This mobile payment was already made: it can no longer be cancelled.")
+    status = 409
+
+
+class MobileRefundByCash(DomainError):
+    code = "mobile_refund_by_cash"
+    message = _("A mobile money sale is refunded in cash at the till.")
+
+
+class StoreCreditRequired(DomainError):
+    code = "store_credit_required"
+    message = _("Store credit is paid with the number of the credit note.")
+
+
+class MobilePaymentNotFound(NotFound):
+    code = "mobile_payment_not_found"
+    message = _("No such mobile payment request at this store.")

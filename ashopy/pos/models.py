@@ -46,6 +46,7 @@ class PaymentMethod(models.TextChoices):
     CARD = "card", _("Card")
     WAVE = "wave", _("Wave")
     ORANGE_MONEY = "orange_money", _("Orange Money")
+    STORE_CREDIT = "store_credit", _("Store credit")
 
 
 def ticket_reference(till_code: str, number: int) -> str:
@@ -356,3 +357,6 @@ class TicketInvoice(models.Model):
 
     def __str__(self):
         return f"{self.ticket} → {self.invoice}"
+
+
+from .tender_models import MobilePaymentRequest  # noqa: E402, F401  (mobile money at the till: its own module)

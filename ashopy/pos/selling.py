@@ -13,8 +13,14 @@ pro rata of the sold line (the last unit refunded takes what is left, so a line 
 adds up to the sale exactly), paid back in cash or by a method of the sale, the units put back
 on the till's shelf or not.
 
-Store credit from a credit note is not a till payment yet: sales' credit notes do not keep a
-remaining balance to spend (they are settled as refunds), so that comes with its own change.
+Wave and Orange Money are paid through a mobile payment request (`mobile.py`): a tender names its
+request, which must have succeeded in the same session for the same amount and have paid no other
+ticket; a refund of such a sale is paid in cash (Orange Money's web payment API has no refund, Wave
+refunds whole sessions only).
+
+Store credit: a tender names a credit note issued as store credit (`sales.store_credit`); the sale takes
+its amount from the credit's balance under the credit's row lock, in the sale's transaction — never more
+than remains, even with two tills spending it at once. Like card, it gives no change.
 """
 
 from collections import defaultdict
@@ -34,18 +40,22 @@ from ashopy.inventory import reservations
 from ashopy.inventory import services as inventory
 from ashopy.pricing.purchase import PurchasePolicy, label
 from ashopy.pricing.resolver import tax_split
+from ashopy.sales import store_credit
 from ashopy.stores.selectors import staff_role
 
-from . import chain, invoicing
+from . import chain, invoicing, mobile
 from .errors import (
     DiscountTooHigh,
     EmptySale,
     IdempotencyConflict,
     InvalidAmount,
+    MobilePaymentRequired,
+    MobileRefundByCash,
     NotSold,
     PaymentMismatch,
     ReasonRequired,
     RefundRefused,
+    StoreCreditRequired,
     UnknownMethod,
 )
 from .models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPayment, TillSession, ticket_reference
@@ -66,6 +76,8 @@ class SaleLine:
 class Tender:
     method: str
     amount: Decimal
+    mobile_payment: int | None = None  # wave / orange_money: the succeeded request (mobile.py) it is paid by
+    credit_note: str | None = None  # store_credit: the number of the credit note issued as store credit
 
 
 @dataclass(frozen=True)
@@ -228,6 +240,7 @@ def _record_sale(*, user, session, lines, payments, customer, discount_percent, 
     priced = _priced_lines(PurchasePolicy(store, customer), store, lines, cap, ticket_percent)
     total = sum((line.gross for line in priced), ZERO)
     paid = _payments(payments, total, store.currency)
+    requests = mobile.take(session=session, requests=_mobile_requests(payments, store.currency))
     number = _next_number(till)
     reservations.deduct(store=store, lines=inventory_lines, warehouse=till.warehouse, user=user,
                         reference=ticket_reference(till.code, number))
@@ -239,7 +252,41 @@ def _record_sale(*, user, session, lines, payments, customer, discount_percent, 
                     total_net=sum((line.net for line in priced), ZERO),
                     total_tax=sum((line.tax for line in priced), ZERO), total=total, vat=_vat(priced),
                     created_at=chain.now_to_the_second())
-    return _save(ticket, priced, paid)
+    _save(ticket, priced, paid)
+    mobile.use(requests, ticket)
+    for number, amount in _credits(payments, store.currency).items():
+        store_credit.spend(store=store, number=number, amount=amount, reference=ticket.reference)
+    return ticket
+
+
+def _credits(tenders: Sequence[Tender], currency: str) -> dict[str, Decimal]:
+    """{credit note number: amount} of the store-credit tenders (sorted: locks taken in one order)."""
+    spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for tender in tenders:
+        if tender.method != PaymentMethod.STORE_CREDIT:
+            continue
+        if not isinstance(tender.credit_note, str) or not tender.credit_note.strip():
+            raise StoreCreditRequired()
+        spent[tender.credit_note.strip()] += amount_of(tender.amount, currency)
+    return dict(sorted(spent.items()))
+
+
+MOBILE_METHODS = (PaymentMethod.WAVE, PaymentMethod.ORANGE_MONEY)
+
+
+def _mobile_requests(tenders: Sequence[Tender], currency: str) -> dict[int, tuple[str, Decimal]]:
+    """{request id: (method, amount)} of the mobile-money tenders: each names its own request."""
+    requests: dict[int, tuple[str, Decimal]] = {}
+    for tender in tenders:
+        if tender.method not in MOBILE_METHODS:
+            continue
+        pk = tender.mobile_payment
+        if isinstance(pk, bool) or not isinstance(pk, int):
+            raise MobilePaymentRequired()
+        if pk in requests:
+            raise MobilePaymentRequired()
+        requests[pk] = (tender.method, amount_of(tender.amount, currency))
+    return requests
 
 
 # --- refunds ------------------------------------------------------------------------------------
@@ -299,6 +346,10 @@ def record_refund(*, user, session: TillSession, ticket: Ticket, lines: Sequence
     except Ticket.DoesNotExist as error:
         raise NotFound() from error
     used = set(original.payments.values_list("method", flat=True))
+    if method in MOBILE_METHODS:
+        raise MobileRefundByCash()
+    if method == PaymentMethod.STORE_CREDIT:
+        raise UnknownMethod()
     if method != PaymentMethod.CASH and method not in used:
         raise UnknownMethod()
     refunded = _refund_lines(original, lines, store.currency)

@@ -45,6 +45,7 @@ from .models import (
     TillSession,
     ticket_reference,
 )
+from .tender_models import MobilePaymentRequest
 
 SESSION_MAX_AGE = timedelta(hours=24)
 MAX_AMOUNT = Decimal("999999999999")
@@ -207,6 +208,7 @@ def delete_store_pos(*, store: Store) -> None:
     The records are append-only; their triggers are suspended inside this transaction only."""
     tills = Till.objects.filter(store=store)
     with triggers.suspended(connection):
+        MobilePaymentRequest.objects.filter(store=store).delete()
         ChainRecord.objects.filter(till__in=tills).delete()
         Closure.objects.filter(till__in=tills).delete()
         Duplicate.objects.filter(ticket__store=store).delete()

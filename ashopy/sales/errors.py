@@ -189,3 +189,19 @@ class MailNotSent(DomainError):
     code = "mail_not_sent"
     message = _("The e-mail could not be sent. Try again later.")
     status = 502
+
+
+class StoreCreditTooSmall(DomainError):
+    code = "store_credit_too_small"
+    message = _("This store credit has {remaining} left: pay the rest another way.")
+    status = 409
+
+
+class RefundOrStoreCredit(DomainError):
+    code = "refund_or_store_credit"
+    message = _("A credit note is either refunded or kept as store credit, not both.")
+
+
+class StoreCreditNotFound(NotFound):
+    code = "store_credit_not_found"
+    message = _("No store credit with this credit note number.")

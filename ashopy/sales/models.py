@@ -304,7 +304,8 @@ class InvoiceEvent(models.Model):
 
 
 # The quotes live in their own module; imported here so that Django finds their models.
+from .credit_models import StoreCredit, StoreCreditUse  # noqa: E402  (store credit: its own module)
 from .quote_models import Quote, QuoteAcceptance, QuoteEvent, QuoteLine  # noqa: E402
 
 __all__ = ["Invoice", "InvoiceEvent", "InvoiceLine", "InvoicePayment", "Quote", "QuoteAcceptance", "QuoteEvent",
-           "QuoteLine", "SellerProfile"]
+           "QuoteLine", "SellerProfile", "StoreCredit", "StoreCreditUse"]

@@ -27,7 +27,7 @@ from ashopy.payments import services as payments
 from ashopy.payments.providers import label_of
 from ashopy.stores.models import Store
 
-from . import documents, rules
+from . import documents, rules, store_credit
 from .errors import (
     AlreadyIssued,
     CreditTooLarge,
@@ -38,6 +38,7 @@ from .errors import (
     NotIssued,
     PaymentOnDraft,
     PaymentTooLarge,
+    RefundOrStoreCredit,
 )
 from .legal import FRANCE, missing_mentions
 from .models import Invoice, InvoiceEvent, InvoiceLine, InvoicePayment, SellerProfile
@@ -404,12 +405,16 @@ def _amount_parts(invoice: Invoice, amount: Decimal, reason: str) -> list[Invoic
 
 
 def credit(*, invoice: Invoice, user, reason: str, quantities: dict[int, Decimal] | None = None,
-           amount: Decimal | None = None, refund: bool = False, restock_to: Warehouse | None = None) -> Invoice:
+           amount: Decimal | None = None, refund: bool = False, restock_to: Warehouse | None = None,
+           as_store_credit: bool = False) -> Invoice:
     """A credit note on an issued invoice: chosen lines and quantities (`quantities`, {line id: quantity}),
     or an amount incl. tax; never more than what remains on the invoice, even when two are made at once
     (the invoice's row is locked). Optionally the units go back to `restock_to` and the money back through
-    the order's payments (or, for an offline payment, staff record the refund on the credit note)."""
+    the order's payments (or, for an offline payment, staff record the refund on the credit note) — or,
+    `as_store_credit`, kept as a balance the customer spends later (`store_credit.py`)."""
     rules.authorize(user=user, store=invoice.store, action="credit")
+    if refund and as_store_credit:
+        raise RefundOrStoreCredit()
     if not quantities and not amount:
         raise NothingToCredit()
     with transaction.atomic():
@@ -442,6 +447,8 @@ def credit(*, invoice: Invoice, user, reason: str, quantities: dict[int, Decimal
         if restock_to is not None:
             _restock(note, lines, restock_to, user)
         note = _issue_locked(note, user)
+        if as_store_credit:
+            store_credit.grant(note)
     note = ensure_pdf(note)  # rendered once the invoice and the counter are no longer locked
     if refund and invoice.order_id:
         payments.refund(order=invoice.order, user=user, amount=note.total)

@@ -19,15 +19,19 @@ from ashopy.catalog.models import Variant
 from ashopy.core.errors import DomainError
 from ashopy.core.errors import NotFound as DomainNotFound
 from ashopy.pos import selling
-from ashopy.pos.errors import IdempotencyConflict, SessionClosed
+from ashopy.pos.errors import IdempotencyConflict, MobilePaymentNotFound, SessionClosed
 from ashopy.pos.models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPayment, Till, TillSession
+from ashopy.sales.errors import StoreCreditNotFound
 
 HEADER = "Idempotency-Key"
 # Which input field a service's refusal is about, so that the till can show it next to that field.
 FIELD_OF = {"payment_mismatch": "payments", "unknown_payment_method": "payments", "not_found": "lines",
             "not_sold": "lines", "insufficient_stock": "lines", "invalid_quantity": "lines",
             "reason_required": "discount_reason", "discount_too_high": "discount_percent",
-            "invalid_amount": "payments", "empty_sale": "lines"}
+            "invalid_amount": "payments", "empty_sale": "lines", "mobile_payment_required": "payments",
+            "mobile_payment_mismatch": "payments", "mobile_payment_not_paid": "payments",
+            "mobile_payment_used": "payments", "mobile_refund_by_cash": "method",
+            "store_credit_required": "payments", "store_credit_too_small": "payments"}
 
 
 def idempotency_key(request) -> uuid.UUID:
@@ -114,11 +118,16 @@ def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
             raise ValidationError({"customer": [_("No such customer in this store.")]})
     lines = [selling.SaleLine(pk, line["quantity"], line["discount_percent"], line["discount_reason"])
              for pk, line in zip(variant_ids, data["lines"], strict=True)]
-    tenders = [selling.Tender(payment["method"], payment["amount"]) for payment in data["payments"]]
+    tenders = [selling.Tender(payment["method"], payment["amount"], payment.get("mobile_payment"),
+                              payment.get("credit_note")) for payment in data["payments"]]
     try:
         ticket = selling.record_sale(user=request.user, session=session, lines=lines, payments=tenders,
                                      customer=customer, discount_percent=data["discount_percent"],
                                      discount_reason=data["discount_reason"], idempotency_key=key)
+    except StoreCreditNotFound:  # another store's (or no) credit note: 404, like every other store's object
+        raise
+    except MobilePaymentNotFound as error:
+        raise ValidationError({"payments": [str(error)]}) from error
     except DomainNotFound as error:  # a variant that is not the store's: bad input, not a missing address
         raise ValidationError({"lines": [_("No such product in this store.")]}) from error
     except DomainError as error:

@@ -239,6 +239,11 @@ class SaleLineInputSerializer(serializers.Serializer):
 class TenderInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(METHODS)
     amount = amount(min_value=0, help_text="For cash, what the customer handed over (the change is computed).")
+    mobile_payment = serializers.IntegerField(required=False, allow_null=True, **ID,
+                                              help_text="Wave / Orange Money: the succeeded mobile payment request.")
+    credit_note = serializers.CharField(required=False, allow_null=True, max_length=30,
+                                        validators=[no_null_characters],
+                                        help_text="Store credit: the number of the credit note it is taken from.")
 
 
 class SaleInputSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import mobile, views
 
 urlpatterns = [
     path("tills/", views.TillListView.as_view(), name="pos-tills"),
@@ -16,5 +16,12 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/duplicate/", views.DuplicateView.as_view(), name="pos-ticket-duplicate"),
     path("tickets/<int:ticket_id>/refund/", views.RefundView.as_view(), name="pos-ticket-refund"),
     path("closures/", views.ClosureListView.as_view(), name="pos-closures"),
+    path("sessions/<int:session_id>/mobile-payments/", mobile.CreateMobilePaymentView.as_view(),
+         name="pos-mobile-payments"),
+    path("mobile-payments/<int:request_id>/", mobile.MobilePaymentDetailView.as_view(), name="pos-mobile-payment"),
+    path("mobile-payments/<int:request_id>/qr.svg", mobile.MobilePaymentQrView.as_view(), name="pos-mobile-payment-qr"),
+    path("mobile-payments/<int:request_id>/cancel/", mobile.CancelMobilePaymentView.as_view(),
+         name="pos-mobile-payment-cancel"),
+    path("store-credits/", mobile.StoreCreditView.as_view(), name="pos-store-credits"),
     path("chain/verify/", views.ChainCheckView.as_view(), name="pos-chain-verify"),
 ]

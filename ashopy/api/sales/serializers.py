@@ -274,6 +274,9 @@ class CreditInputSerializer(serializers.Serializer):
                                       help_text="Quantities of the invoice's lines to credit …")
     amount = amount_field(required=False, help_text="… or an amount incl. tax, spread over the VAT rates.")
     refund = serializers.BooleanField(default=False, help_text="Refund through the order's original payment.")
+    as_store_credit = serializers.BooleanField(
+        default=False, help_text="Keep the amount as store credit the customer spends at the till, instead of a "
+                                 "refund (not with `refund`).")
     restock_warehouse = StoreRelatedField(queryset=Warehouse.objects.filter(is_active=True), required=False,
                                           allow_null=True, help_text="Put the credited units back in this "
                                                                      "warehouse (lines only).")

@@ -334,7 +334,8 @@ class StaffCreditNotesView(StaffSalesAPI, APIView):
         try:
             note = services.credit(invoice=invoice, user=request.user, reason=data["reason"],
                                    quantities=serializer.quantities(), amount=data.get("amount"),
-                                   refund=data["refund"], restock_to=data.get("restock_warehouse"))
+                                   refund=data["refund"], restock_to=data.get("restock_warehouse"),
+                                   as_store_credit=data["as_store_credit"])
         except NotRefundable:
             note = list(self.invoice(pk).credit_notes.all())[-1]  # issued before the refund was tried
             refunded, warning = False, _("The payment could not be refunded through its provider: refund it by "
