@@ -201,6 +201,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # base64 32-byte private seed or a PEM private key. DEBUG derives a demo key from SECRET_KEY when none is set;
 # without DEBUG, signing refuses to start without one (pos/signing.py).
 POS_SIGNING_KEYS = env.json("POS_SIGNING_KEYS", default={})
+# Seconds the till waits for a Wave or Orange Money payment (pos/mobile.py).
+POS_MOBILE_PAYMENT_TIMEOUT = env.int("POS_MOBILE_PAYMENT_TIMEOUT", default=600)
 
 CELERY_BEAT_SCHEDULE = {
     "expire-reservations": {"task": "ashopy.inventory.tasks.expire_reservations", "schedule": 60.0},
