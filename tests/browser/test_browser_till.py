@@ -183,3 +183,12 @@ def test_line_and_ticket_discounts_within_the_roles_limit(page, live_server, cou
     assert (line.discount, line.discount_reason) == (Decimal(590), "Fin de série")
     assert ticket.discount_reason == "Client fidèle"
     assert str(int(ticket.total)) == shown  # the page computed what the server recorded
+
+
+def test_search_ignores_case_and_accents(page, live_server, counter, seller):  # noqa: F811
+    log_in(page, live_server, seller.email)
+    page.goto(f"{live_server.url}/staff/till/{counter.pk}/")
+    expect(page.locator("#till-catalogue-note")).to_contain_text("2")
+    page.locator("[data-testid=till-scan]").fill("CLE usb")
+    expect(page.locator("#till-results")).to_contain_text("Clé USB 32 Go")
+    expect(page.locator("#till-results")).not_to_contain_text("Lampe solaire")

@@ -12,6 +12,8 @@
   const config = JSON.parse(document.getElementById("till-config").textContent);
   const T = config.text;
   const lang = document.documentElement.lang || "fr";
+  // Search ignores case and accents: « cle » finds « Clé USB ».
+  const folded = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase(lang);
   const till = config.till;
   const $ = (selector, scope = root) => scope.querySelector(selector);
   const $$ = (selector, scope = root) => Array.from(scope.querySelectorAll(selector));
@@ -203,7 +205,7 @@
       priceMinor: toMinor(variant.price),
       grossMinor: toMinor(variant.gross),
       rate: Number(variant.vat_rate),
-      search: `${variant.label} ${variant.sku} ${variant.barcode}`.toLocaleLowerCase(lang),
+      search: folded(`${variant.label} ${variant.sku} ${variant.barcode}`),
     }));
     state.includesTax = data.prices_include_tax;
     state.byCode = new Map();
@@ -391,7 +393,7 @@
     render();
   };
   const matches = (text) => {
-    const words = text.toLocaleLowerCase(lang).split(/\s+/).filter(Boolean);
+    const words = folded(text).split(/\s+/).filter(Boolean);
     if (!words.length) return [];
     return state.catalogue.filter((variant) => words.every((word) => variant.search.includes(word))).slice(0, 12);
   };
