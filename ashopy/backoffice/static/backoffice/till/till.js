@@ -862,7 +862,7 @@
   $$("[data-close-dialog]").forEach((element) => element.addEventListener("click", () => element.closest("dialog").close()));
 
   // --- start -----------------------------------------------------------------------------------
-  if (!config.mobile_money) { hideMethod("wave"); hideMethod("orange_money"); }
+  ["wave", "orange_money"].filter((method) => !config.mobile_money.includes(method)).forEach(hideMethod);
   if (!config.store_credit) hideMethod("store_credit");
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(config.urls.worker).catch(() => {});
   window.addEventListener("online", () => syncNow());
