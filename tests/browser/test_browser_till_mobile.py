@@ -3,6 +3,7 @@ server with its signed webhooks: F3 shows the request's QR code (SVG drawn by th
 webhook confirms it and the sale is recorded with it; a pending request cancelled from the till leaves no
 ticket; F5 takes part of the total from a credit note issued as store credit, cash pays the rest."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -139,3 +140,28 @@ def test_part_in_store_credit_the_rest_in_cash(page, live_server, counter, selle
     assert (payments["cash"].amount, payments["cash"].change_given) == (Decimal(1900), Decimal(100))
     assert StoreCredit.objects.get(credit_note=credit_note).remaining == Decimal(8000)
     watch.assert_clean()
+
+
+def test_a_payment_made_just_before_the_cancel_stays_with_the_sale(page, live_server, counter, seller, wave,  # noqa: F811
+                                                                  client):
+    """The customer pays as the cashier presses « Cancel », before the till's next poll: the API refuses the
+    cancel (409, already paid) and the till takes the payment instead of dropping it."""
+    page.clock.install()
+    open_till(page, live_server, counter, seller)
+    scan(page, BARCODE)
+    page.keyboard.press("F3")
+    expect(page.locator("#till-mobile-qr")).to_be_visible()
+    page.clock.pause_at(datetime.now(UTC) + timedelta(seconds=1))  # no poll from now on
+    request = MobilePaymentRequest.objects.get()
+    body, headers = wave.signed_event("checkout.session.completed", wave.complete(request.provider_reference))
+    assert post(client, "wave", body, headers).status_code == 200
+
+    page.locator("#till-mobile-cancel").click()
+
+    expect(page.locator("#till-mobile-dialog")).not_to_be_visible()
+    expect(page.locator("#till-message")).to_be_visible()
+    expect(page.locator("[data-testid=tender-wave] input")).to_have_value("5900")
+    page.locator("[data-testid=till-validate]").click()
+    expect(page.locator("[data-testid=done-reference]")).to_have_text("C1-000001")
+    request.refresh_from_db()
+    assert request.state == "succeeded" and request.ticket == Ticket.objects.get()

@@ -605,9 +605,14 @@
     if (current) {
       try {
         const answer = await api("POST", `mobile-payments/${current.id}/cancel/`);
-        if (answer.ok && answer.data.state === "succeeded") {
-          addTender(answer.data.provider, toMinor(answer.data.amount), { mobile_payment: answer.data.id, locked: true });
+        let paid = answer.ok && answer.data.state === "succeeded" ? answer.data : null;
+        if (answer.status === 409 && answer.data && answer.data.code === "mobile_payment_succeeded") {
+          // The customer paid just before the cancel: the money is taken, the sale keeps it.
+          const again = await api("GET", `mobile-payments/${current.id}/`);
+          if (again.ok && again.data.state === "succeeded") paid = again.data;
+          message(errorText(answer.data), "warning");
         }
+        if (paid) addTender(paid.provider, toMinor(paid.amount), { mobile_payment: paid.id, locked: true });
       } catch (error) { /* the request expires at the provider */ }
     }
     mobileDialog.close();
