@@ -65,7 +65,7 @@ def test_scan_then_split_card_and_cash_with_change(page, live_server, counter, s
     expect(scan_field).to_have_value("")
     scan(page, BARCODE)  # the same item again: one line, two units
     expect(page.locator("[data-testid=line-quantity]")).to_have_value("2")
-    expect(page.locator("[data-testid=pay-wave]")).to_be_hidden()  # no mobile-money API in this build
+    expect(page.locator("[data-testid=pay-wave]")).to_be_hidden()  # Wave is not configured for this store
     page.set_viewport_size({"width": 1280, "height": 800})
     page.screenshot(path=str(SCREENSHOTS / "till.png"))
 

@@ -6,6 +6,8 @@ names the succeeded request in its payment entry ({"method": "wave", "amount": â
 Store credit: the till reads a credit note's remaining balance by its number, then pays with
 {"method": "store_credit", "amount": â€¦, "credit_note": number} (the sale spends it under a row lock)."""
 
+import io
+
 import segno
 from django.http import HttpResponse
 from django.urls import reverse
@@ -102,8 +104,11 @@ class MobilePaymentQrView(MobilePaymentView):
         found = self.mobile_request(request_id)
         if not found.payment_url:
             raise NotFound(_("This request has no payment link."))
-        svg = segno.make(found.payment_url, error="m").svg_inline(scale=6, border=2, omitsize=True)
-        response = HttpResponse(svg, content_type="image/svg+xml")
+        # A standalone SVG document (the till shows it in an <img>): with its namespace, unlike svg_inline's.
+        svg = io.BytesIO()
+        segno.make(found.payment_url, error="m").save(svg, kind="svg", scale=6, border=2, omitsize=True,
+                                                      xmldecl=False, nl=False)
+        response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
         response["Cache-Control"] = "private, max-age=600"
         return response
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from ashopy.payments.providers import get as provider_of
 from ashopy.pos.denominations import COINS, NOTES
 from ashopy.pos.models import PaymentMethod, Till, TillSession
 from ashopy.pos.services import MAX_DISCOUNT_PERCENT, SESSION_MAX_AGE
@@ -33,9 +34,11 @@ from .catalogue import exponent, till_catalogue
 ID_MAX = 2**63 - 1
 WORKER = Path(__file__).resolve().parent / "worker.js"
 # Addresses of the mobile-money and store-credit endpoints (contract with the tender API): the page
-# offers those payment methods only when the API answers them.
+# offers those payment methods only when the API answers them, and each mobile-money service only when the
+# store is configured for it (the API refuses the others).
 MOBILE_PROBE = "/api/v1/pos/mobile-payments/1/"
 CREDIT_PROBE = "/api/v1/pos/store-credits/"
+MOBILE_METHODS = ("wave", "orange_money")
 
 
 # What till.js says, translated here (French typography: a no-break space before « : ; ? ! »).
@@ -133,7 +136,8 @@ def till_page(request, till_id):
         "coins": list(COINS.get(store.currency, ())), "notes": list(NOTES.get(store.currency, ())),
         "max_discount": str(MAX_DISCOUNT_PERCENT.get(request.staff_role, 0)),
         "methods": methods,
-        "mobile_money": endpoint_exists(MOBILE_PROBE),
+        "mobile_money": [code for code in MOBILE_METHODS if provider_of(store, code) is not None]
+        if endpoint_exists(MOBILE_PROBE) else [],
         "store_credit": endpoint_exists(CREDIT_PROBE),
         "exponent": exponent(store.currency),
         "csrf": get_token(request),

@@ -607,9 +607,14 @@
     if (current) {
       try {
         const answer = await api("POST", `mobile-payments/${current.id}/cancel/`);
-        if (answer.ok && answer.data.state === "succeeded") {
-          addTender(answer.data.provider, toMinor(answer.data.amount), { mobile_payment: answer.data.id, locked: true });
+        let paid = answer.ok && answer.data.state === "succeeded" ? answer.data : null;
+        if (answer.status === 409 && answer.data && answer.data.code === "mobile_payment_succeeded") {
+          // The customer paid just before the cancel: the money is taken, the sale keeps it.
+          const again = await api("GET", `mobile-payments/${current.id}/`);
+          if (again.ok && again.data.state === "succeeded") paid = again.data;
+          message(errorText(answer.data), "warning");
         }
+        if (paid) addTender(paid.provider, toMinor(paid.amount), { mobile_payment: paid.id, locked: true });
       } catch (error) { /* the request expires at the provider */ }
     }
     mobileDialog.close();
@@ -864,7 +869,7 @@
   $$("[data-close-dialog]").forEach((element) => element.addEventListener("click", () => element.closest("dialog").close()));
 
   // --- start -----------------------------------------------------------------------------------
-  if (!config.mobile_money) { hideMethod("wave"); hideMethod("orange_money"); }
+  ["wave", "orange_money"].filter((method) => !config.mobile_money.includes(method)).forEach(hideMethod);
   if (!config.store_credit) hideMethod("store_credit");
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(config.urls.worker).catch(() => {});
   window.addEventListener("online", () => syncNow());
