@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -33,11 +33,8 @@ from .catalogue import exponent, till_catalogue
 
 ID_MAX = 2**63 - 1
 WORKER = Path(__file__).resolve().parent / "worker.js"
-# Addresses of the mobile-money and store-credit endpoints (contract with the tender API): the page
-# offers those payment methods only when the API answers them, and each mobile-money service only when the
-# store is configured for it (the API refuses the others).
-MOBILE_PROBE = "/api/v1/pos/mobile-payments/1/"
-CREDIT_PROBE = "/api/v1/pos/store-credits/"
+# The page offers each mobile-money service only when the store is configured for it (the API refuses
+# the others).
 MOBILE_METHODS = ("wave", "orange_money")
 
 
@@ -88,15 +85,6 @@ TEXT = {
 }
 
 
-def endpoint_exists(path: str) -> bool:
-    """Whether the API routes `path` to a view of its own rather than to its catch-all 404."""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return False
-    return match.func.__module__ != "ashopy.api.urls"
-
-
 def _open_sessions():
     return Prefetch("sessions", TillSession.objects.filter(state=TillSession.State.OPEN).select_related("cashier"),
                     to_attr="open_sessions")
@@ -136,9 +124,8 @@ def till_page(request, till_id):
         "coins": list(COINS.get(store.currency, ())), "notes": list(NOTES.get(store.currency, ())),
         "max_discount": str(MAX_DISCOUNT_PERCENT.get(request.staff_role, 0)),
         "methods": methods,
-        "mobile_money": [code for code in MOBILE_METHODS if provider_of(store, code) is not None]
-        if endpoint_exists(MOBILE_PROBE) else [],
-        "store_credit": endpoint_exists(CREDIT_PROBE),
+        "mobile_money": [code for code in MOBILE_METHODS if provider_of(store, code) is not None],
+        "store_credit": True,
         "exponent": exponent(store.currency),
         "csrf": get_token(request),
         "text": {key: str(value) for key, value in TEXT.items()},
