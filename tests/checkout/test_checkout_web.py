@@ -67,16 +67,16 @@ def test_bad_input_changes_nothing(client, shop, other_store):
 def test_french_messages(client, shop):
     variant, _method = shop
     response = client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 9}, follow=True)
-    assert "Impossible d'ajouter plus de « Lampe » au panier. Stock insuffisant." in _messages(response)
+    assert "Impossible d'ajouter plus de «\u00a0Lampe\u00a0» au panier. Stock insuffisant." in _messages(response)
     line = CartLine.objects.get()
     response = client.post(reverse("cart:update", args=[line.pk]), {"quantity": 1}, follow=True)
-    assert "Quantité mise à jour pour « Lampe »." in _messages(response)
+    assert "Quantité mise à jour pour «\u00a0Lampe\u00a0»." in _messages(response)
     Stock.objects.filter(variant=variant).update(on_hand=2)
     response = client.post(reverse("cart:update", args=[line.pk]), {"quantity": 3}, follow=True)
-    assert "Quantité de « Lampe » ajustée à 2 (stock limité)." in _messages(response)
+    assert "Quantité de «\u00a0Lampe\u00a0» ajustée à 2 (stock limité)." in _messages(response)
     Stock.objects.filter(variant=variant).update(on_hand=0)
     response = client.get(reverse("cart:detail"))
-    assert "« Lampe » retiré du panier (rupture de stock)." in _messages(response)
+    assert "«\u00a0Lampe\u00a0» retiré du panier (rupture de stock)." in _messages(response)
     assert not CartLine.objects.exists()
 
 
