@@ -235,7 +235,8 @@ def _random_codes(prefix: str, count: int, taken: set[str]) -> list[str]:
 
 @transaction.atomic
 def generate_codes(*, store: Store, user, prefix: str, count: int, **settings: Any) -> list[PromoCode]:
-    """`count` new single-use codes `PREFIX-XXXXXXXXXX` sharing `settings`, their batch named by the prefix.
+    """`count` new single-use codes (the prefix, a hyphen and `RANDOM_LENGTH`
+    characters of `CODE_ALPHABET`) sharing `settings`, their batch named by the prefix.
 
     A prefix used again adds codes to its batch (the batch's CSV lists them all).
     """

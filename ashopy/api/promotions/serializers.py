@@ -115,7 +115,9 @@ class PromoCodeInputSerializer(CodeSettingsSerializer):
 
 
 class BatchInputSerializer(CodeSettingsSerializer):
-    prefix = serializers.CharField(max_length=staff.MAX_PREFIX, help_text="Each code reads PREFIX-XXXXXXXXXX.")
+    prefix = serializers.CharField(
+        max_length=staff.MAX_PREFIX,
+        help_text="Each code is the prefix, a hyphen and 10 random characters (e.g. NOEL-7KQ2MZ9WHT).")
     count = serializers.IntegerField(min_value=1, max_value=staff.MAX_BATCH)
 
 

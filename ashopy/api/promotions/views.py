@@ -170,7 +170,8 @@ class PromoCodeUsageView(PromoCodeView):
 class PromoCodeBatchView(StaffPromotionsView):
     @extend_schema(summary="Generate a batch of single-use codes", tags=["promotions"], request=BatchInputSerializer,
                    responses={201: BatchSerializer, **error_responses(400, 401, 403)},
-                   description="`count` codes PREFIX-XXXXXXXXXX (random part without 0, O, 1 or I), each usable "
+                   description="`count` codes made of the prefix, a hyphen and 10 random characters "
+                               "without 0, O, 1 or I (e.g. NOEL-7KQ2MZ9WHT), each usable "
                                "once, sharing the other settings. A prefix used again adds to its batch.")
     def post(self, request):
         data = dict(self.valid(BatchInputSerializer, request.data))

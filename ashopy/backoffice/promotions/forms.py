@@ -161,6 +161,7 @@ class CodeForm(CodeSettingsForm):
 
 class BatchForm(CodeSettingsForm):
     prefix = forms.CharField(label=_("Prefix"), max_length=staff.MAX_PREFIX,
-                             help_text=_("Each code reads PREFIX-XXXXXXXXXX."))
+                             help_text=_("Each code is the prefix, a hyphen and 10 random characters "
+                                         "(e.g. NOEL-7KQ2MZ9WHT)."))
     count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=staff.MAX_BATCH, initial=50)
     field_order = ("prefix", "count", *CODE_FIELDS)
