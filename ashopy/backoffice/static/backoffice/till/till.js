@@ -556,12 +556,6 @@
       $("#till-mobile-state").textContent = T.mobile_needs_network;
       return;
     }
-    if (answer.status === 404 && answer.data && answer.data.code === "not_found" && !answer.data.fields?.length && /endpoint/i.test(answer.data.detail || "")) {
-      hideMethod("wave"); hideMethod("orange_money");
-      mobileDialog.close();
-      message(T.mobile_unavailable, "warning");
-      return;
-    }
     if (answer.status !== 201) { $("#till-mobile-state").textContent = errorText(answer.data); return; }
     showMobile(answer.data);
     mobile = { id: answer.data.id, data: answer.data };
@@ -640,12 +634,6 @@
     let answer;
     try { answer = await api("GET", `store-credits/?number=${encodeURIComponent(number)}`); } catch (error) {
       $("#till-credit-error").textContent = T.mobile_needs_network;
-      return;
-    }
-    if (answer.status === 404 && /endpoint/i.test((answer.data && answer.data.detail) || "")) {
-      hideMethod("store_credit");
-      creditDialog.close();
-      message(T.credit_unavailable, "warning");
       return;
     }
     if (!answer.ok) { $("#till-credit-error").textContent = answer.status === 404 ? T.credit_unknown : errorText(answer.data); return; }
@@ -870,7 +858,6 @@
 
   // --- start -----------------------------------------------------------------------------------
   ["wave", "orange_money"].filter((method) => !config.mobile_money.includes(method)).forEach(hideMethod);
-  if (!config.store_credit) hideMethod("store_credit");
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(config.urls.worker).catch(() => {});
   window.addEventListener("online", () => syncNow());
   window.addEventListener("offline", () => setOnline(false));
