@@ -62,8 +62,19 @@ def test_the_open_session_is_given_to_the_page(client, store, till, seller):
     session = services.open_session(user=seller, till=till, opening_float={"1000": 2})
     client.force_login(seller)
     config = client.get(f"/staff/till/{till.pk}/").context["config"]
-    assert config["session"]["id"] == session.pk and config["session"]["cashier"] == seller.email
+    assert config["session"]["id"] == session.pk and config["session"]["cashier"] == str(seller)
     assert config["session"]["too_old"] is False
+
+
+def test_the_till_has_a_cashiers_header_not_the_shops(client, store, till, seller):
+    """Who is at the till, the way back to the back office, language and log out; no shop search, cart or footer."""
+    seller.first_name, seller.last_name = "Aminata", "Fall"
+    seller.save(update_fields=["first_name", "last_name"])
+    client.force_login(seller)
+    html = client.get(f"/staff/till/{till.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'data-testid="till-header"' in html and "Aminata Fall" in html
+    assert 'href="/staff/"' in html and 'id="language-switch"' in html
+    assert 'id="site-search"' not in html and 'data-testid="cart-link"' not in html and "<footer" not in html
 
 
 def test_customers_and_anonymous_visitors_are_refused(client, store, till, customer):

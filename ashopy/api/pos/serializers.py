@@ -26,10 +26,11 @@ def amount(**kwargs) -> serializers.DecimalField:
 
 class OpenSessionSerializer(serializers.ModelSerializer):
     cashier = serializers.EmailField(source="cashier.email", read_only=True)
+    cashier_name = serializers.CharField(source="cashier", read_only=True, help_text="Full name, else e-mail.")
 
     class Meta:
         model = TillSession
-        fields = ["id", "cashier", "opened_at", "opening_total"]
+        fields = ["id", "cashier", "cashier_name", "opened_at", "opening_total"]
         read_only_fields = fields
 
 
@@ -49,6 +50,7 @@ class TillSerializer(serializers.Serializer):
 class SessionSerializer(serializers.ModelSerializer):
     till = serializers.CharField(source="till.code", read_only=True)
     cashier = serializers.EmailField(source="cashier.email", read_only=True)
+    cashier_name = serializers.CharField(source="cashier", read_only=True, help_text="Full name, else e-mail.")
     closed_by = serializers.EmailField(source="closed_by.email", default=None, read_only=True)
     opening_float = serializers.DictField(child=serializers.IntegerField(), read_only=True,
                                           help_text="Count per denomination.")
@@ -61,8 +63,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TillSession
-        fields = ["id", "till", "cashier", "state", "opened_at", "opening_float", "opening_total", "counted",
-                  "expected", "differences", "note", "closed_at", "closed_by"]
+        fields = ["id", "till", "cashier", "cashier_name", "state", "opened_at", "opening_float", "opening_total",
+                  "counted", "expected", "differences", "note", "closed_at", "closed_by"]
         read_only_fields = fields
 
 

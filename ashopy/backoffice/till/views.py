@@ -116,7 +116,7 @@ def till_page(request, till_id):
     config = {
         "till": {"id": till.pk, "code": till.code, "name": till.name},
         "session": None if session is None else {
-            "id": session.pk, "opened_at": session.opened_at.isoformat(), "cashier": session.cashier.email,
+            "id": session.pk, "opened_at": session.opened_at.isoformat(), "cashier": str(session.cashier),
             "too_old": timezone.now() - session.opened_at > SESSION_MAX_AGE},
         "currency": store.currency,
         "coins": list(COINS.get(store.currency, ())), "notes": list(NOTES.get(store.currency, ())),

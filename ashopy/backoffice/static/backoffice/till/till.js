@@ -775,7 +775,7 @@
     try {
       const answer = await api("POST", `tills/${till.id}/sessions/`, { opening_float: counts });
       if (answer.status !== 201) { error.textContent = errorText(answer.data); return; }
-      state.session = { id: answer.data.id, cashier: answer.data.cashier, opened_at: answer.data.opened_at };
+      state.session = { id: answer.data.id, cashier: answer.data.cashier_name || answer.data.cashier, opened_at: answer.data.opened_at };
       error.textContent = "";
       showSession();
       render();
