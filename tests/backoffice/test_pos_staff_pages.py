@@ -70,6 +70,11 @@ def test_roles(day, customer, seller, manager, store_admin):
     assert browser(seller).post(reverse("staff_pos:archive_download"), {"year": 2026}).status_code == 403
 
 
+def test_the_sections_address_leads_to_the_tickets(day, seller):
+    answer = browser(seller).get("/staff/pos/")
+    assert answer.status_code == 302 and answer["Location"] == reverse("staff_pos:ticket_list")
+
+
 def test_the_menu_follows_the_role(day, seller, manager):
     seller_menu = browser(seller).get(reverse("staff_home:home")).content.decode()
     assert reverse("staff_pos:ticket_list") in seller_menu

@@ -1,11 +1,13 @@
 """Back-office pages of the point of sale, mounted at /staff/pos/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "staff_pos"
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="staff_pos:ticket_list"), name="index"),
     path("tickets/", views.ticket_list, name="ticket_list"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/receipt/", views.receipt, name="receipt"),
