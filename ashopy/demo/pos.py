@@ -1,12 +1,19 @@
 """The demo's tills: one per store, in its shop, with a session opened by the store's salesperson and
-a float counted in the store's coins and notes, so the till can sell at once.
+a float counted in the store's coins and notes, so the till can sell at once; three cash sales
+already made, so that the ticket search, the receipts and the chain check have something to show.
 
 The demo signs its records with a key derived from SECRET_KEY while DEBUG is on and no
 `POS_SIGNING_KEYS` is set (pos/signing.py); production refuses to sign without a configured key.
 """
 
+from decimal import ROUND_CEILING, Decimal
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import F
+
 from ashopy.accounts.models import User
-from ashopy.inventory.models import Warehouse
+from ashopy.inventory.models import Stock, Warehouse
+from ashopy.pos import selling, signing
 from ashopy.pos import services as pos
 from ashopy.stores.models import Store
 
@@ -23,4 +30,32 @@ def open_tills(store: Store) -> None:
     code, name, email, opening_float = TILLS[store.slug]
     shop = Warehouse.objects.filter(store=store, kind=Warehouse.Kind.SHOP).order_by("priority", "id").first()
     till = pos.save_till(user=None, store=store, code=code, name=name, warehouse=shop)
-    pos.open_session(user=User.objects.get(email=email), till=till, opening_float=opening_float)
+    cashier = User.objects.get(email=email)
+    session = pos.open_session(user=cashier, till=till, opening_float=opening_float)
+    _sample_sales(session, cashier)
+
+
+# Each sample sale: (which in-stock variants of the till's shop, by rank; how many of each).
+SAMPLE_SALES = (((0, 1),), ((1, 2), (2, 1)), ((3, 1),))
+
+
+def _sample_sales(session, cashier) -> None:
+    """Three cash sales of what the till's shop has in stock (up to four products, at least five units of
+    each), the customer handing a round banknote (the till gives the change)."""
+    store, warehouse = session.till.store, session.till.warehouse
+    try:
+        signing.private_key(store)
+    except ImproperlyConfigured:
+        return  # DEBUG off and no POS_SIGNING_KEYS: the till opens, and sells once a key is configured
+    in_stock = list(Stock.objects.filter(warehouse=warehouse, on_hand__gte=F("reserved") + 5, variant__active=True,
+                                         variant__product__status="published")
+                    .order_by("variant_id").select_related("variant")[:4])
+    if not in_stock:
+        return
+    note = Decimal("10000") if store.currency == "XOF" else Decimal("50")
+    for sale in SAMPLE_SALES:
+        picked = [(in_stock[rank % len(in_stock)].variant, quantity) for rank, quantity in sale]
+        lines = [selling.SaleLine(variant.pk, quantity) for variant, quantity in picked]
+        estimate = sum(variant.price * quantity for variant, quantity in picked) * Decimal("1.25")
+        tendered = (estimate / note).to_integral_value(rounding=ROUND_CEILING) * note
+        selling.record_sale(user=cashier, session=session, lines=lines, payments=[selling.Tender("cash", tendered)])

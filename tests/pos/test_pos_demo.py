@@ -23,19 +23,24 @@ def _media(settings, tmp_path):
 
 
 def test_each_demo_store_has_an_open_till_that_sells_and_signs(settings):
-    call_command("load_demo", products=6, stdout=io.StringIO())
     settings.DEBUG, settings.POS_SIGNING_KEYS = True, {}
+    call_command("load_demo", products=6, stdout=io.StringIO())
     for store in Store.objects.filter(slug__in=["dakar", "paris"]):
         till = Till.objects.get(store=store)
         session = TillSession.objects.get(till=till, state="open")
         assert till.warehouse.kind == "shop" and session.opening_total > 0
+        samples = list(Ticket.objects.filter(till=till).order_by("number"))
+        assert [ticket.number for ticket in samples] == [1, 2, 3]  # the sample sales, paid in cash with change
+        assert all(ticket.payments.get().change_given >= 0 and ticket.total > 0 for ticket in samples)
         stock = till.warehouse.stocks.filter(on_hand__gt=F("reserved"), variant__active=True,
                                              variant__product__status="published").order_by("id").first()
         variant = stock.variant
         assert sell(session, session.cashier, variant).total > 0
         assert verify_till(till).ok
     call_command("load_demo", products=6, reset=True, stdout=io.StringIO())
-    assert Ticket.objects.count() == ChainRecord.objects.count() == 0
+    # The tills start over: the sample sales again, numbered from 1, the chain as long as they are.
+    assert sorted(Ticket.objects.values_list("number", flat=True)) == [1, 1, 2, 2, 3, 3]
+    assert ChainRecord.objects.count() == 6
     assert TillSession.objects.filter(state="open").count() == 2
 
 
