@@ -67,7 +67,7 @@ def test_bad_input_changes_nothing(client, shop, other_store):
 def test_french_messages(client, shop):
     variant, _method = shop
     response = client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 9}, follow=True)
-    assert "Impossible d'ajouter plus de «\u00a0Lampe\u00a0» au panier. Stock insuffisant." in _messages(response)
+    assert "Impossible d’ajouter plus de «\u00a0Lampe\u00a0» au panier. Stock insuffisant." in _messages(response)
     line = CartLine.objects.get()
     response = client.post(reverse("cart:update", args=[line.pk]), {"quantity": 1}, follow=True)
     assert "Quantité mise à jour pour «\u00a0Lampe\u00a0»." in _messages(response)

@@ -42,3 +42,14 @@ def test_french_typography_keeps_its_spaces_unbreakable():
             if string and breakable.search(string):
                 wrong.append(string)
     assert wrong == []
+
+
+def test_french_apostrophes_are_typographic():
+    """« l’adresse », not « l'adresse »: one apostrophe across the whole catalogue."""
+    with open(LOCALE / "django.po", "rb") as po_file:
+        catalog = read_po(po_file)
+    straight = re.compile(r"(?<=\w)'(?=\w)")
+    wrong = [string for message in catalog
+             for string in (message.string if isinstance(message.string, tuple) else (message.string,))
+             if string and straight.search(string)]
+    assert wrong == []
