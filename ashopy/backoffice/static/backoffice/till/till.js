@@ -557,6 +557,7 @@
       return;
     }
     if (answer.status !== 201) { $("#till-mobile-state").textContent = errorText(answer.data); return; }
+    if (!mobileDialog.open) { cancelMobile({ id: answer.data.id }); return; } // closed while it was being made
     showMobile(answer.data);
     mobile = { id: answer.data.id, data: answer.data };
     mobile.timer = setInterval(pollMobile, 2000);
@@ -595,24 +596,35 @@
       $("#till-mobile-state").textContent = T[`mobile_${done}`] || done;
     }
   };
-  $("#till-mobile-cancel").addEventListener("click", async () => {
+  // Cancel the request through the API (and at the provider); a payment that raced the cancel and
+  // succeeded stays with the sale.
+  const cancelMobile = async (current) => {
+    if (!current) return;
+    try {
+      const answer = await api("POST", `mobile-payments/${current.id}/cancel/`);
+      let paid = answer.ok && answer.data.state === "succeeded" ? answer.data : null;
+      if (answer.status === 409 && answer.data && answer.data.code === "mobile_payment_succeeded") {
+        // The customer paid just before the cancel: the money is taken, the sale keeps it.
+        const again = await api("GET", `mobile-payments/${current.id}/`);
+        if (again.ok && again.data.state === "succeeded") paid = again.data;
+        message(errorText(answer.data), "warning");
+      }
+      if (paid) addTender(paid.provider, toMinor(paid.amount), { mobile_payment: paid.id, locked: true });
+    } catch (error) { /* the request expires at the provider */ }
+  };
+  const cancelAndClose = async () => {
     const current = mobile;
     stopMobile();
-    if (current) {
-      try {
-        const answer = await api("POST", `mobile-payments/${current.id}/cancel/`);
-        let paid = answer.ok && answer.data.state === "succeeded" ? answer.data : null;
-        if (answer.status === 409 && answer.data && answer.data.code === "mobile_payment_succeeded") {
-          // The customer paid just before the cancel: the money is taken, the sale keeps it.
-          const again = await api("GET", `mobile-payments/${current.id}/`);
-          if (again.ok && again.data.state === "succeeded") paid = again.data;
-          message(errorText(answer.data), "warning");
-        }
-        if (paid) addTender(paid.provider, toMinor(paid.amount), { mobile_payment: paid.id, locked: true });
-      } catch (error) { /* the request expires at the provider */ }
-    }
+    await cancelMobile(current);
     mobileDialog.close();
     focusScan();
+  };
+  $("#till-mobile-cancel").addEventListener("click", cancelAndClose);
+  // Escape (the dialog's cancel event) does what the Cancel button does. The request is taken before the
+  // dialog's close handler forgets it, in case the browser closes the dialog anyway.
+  mobileDialog.addEventListener("cancel", (event) => {
+    event.preventDefault();
+    cancelAndClose();
   });
 
   // Store credit from a credit note: its number, what remains on it.
