@@ -201,6 +201,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # base64 32-byte private seed or a PEM private key. DEBUG derives a demo key from SECRET_KEY when none is set;
 # without DEBUG, signing refuses to start without one (pos/signing.py).
 POS_SIGNING_KEYS = env.json("POS_SIGNING_KEYS", default={})
+# The public halves of keys a store signed with before its current one (key rotation), so that its older
+# records still verify: JSON by store slug or "*", each a PEM public key or base64 raw 32 bytes, or a list.
+POS_RETIRED_KEYS = env.json("POS_RETIRED_KEYS", default={})
 # Seconds the till waits for a Wave or Orange Money payment (pos/mobile.py).
 POS_MOBILE_PAYMENT_TIMEOUT = env.int("POS_MOBILE_PAYMENT_TIMEOUT", default=600)
 

@@ -1,7 +1,9 @@
 """A store's yearly till archive (the « archivage » of the anti-fraud rules): a zip of CSV files —
-tickets, lines, payments, closures and the chain — with the store's public key and a manifest
-that gives each file's SHA-256, signed with the store's Ed25519 key. Writing one is logged as a
-chain record on each of the store's tills; `verify_archive` checks a zip as an auditor would.
+tickets, lines, payments, closures and the chain — with the store's public key, every public key
+its records were signed with (`public_keys/<key id>.pem`: the current one and the retired ones, after
+a key rotation) and a manifest that gives each file's SHA-256, signed with the store's Ed25519 key.
+Writing one is logged as a chain record on each of the store's tills; `verify_archive` checks a zip as
+an auditor would: the manifest, the files' hashes and every record's signature with the key it names.
 """
 
 import csv
@@ -14,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives import serialization
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from ashopy.stores.models import Store
@@ -22,6 +25,7 @@ from . import chain, signing
 from .models import ChainRecord, Closure, Ticket, TicketLine, TicketPayment, Till
 
 MANIFEST, SIGNATURE, PUBLIC_KEY = "manifest.json", "manifest.sig", "public_key.pem"
+KEYS = "public_keys/"
 
 
 def _csv(header: list[str], rows) -> bytes:
@@ -41,10 +45,12 @@ def _files(store: Store, start: datetime, end: datetime) -> dict[str, bytes]:
     closures = Closure.objects.filter(till__store=store, period_start__gte=start.date(), period_start__lt=end.date())
     return {
         "tickets.csv": _csv(["id", "till", "number", "kind", "refunds", "created_at", "cashier", "customer", "currency",
-                             "total_net", "total_tax", "total", "total_discount", "vat"],
+                             "total_net", "total_tax", "total", "total_discount", "vat", "made_offline_at"],
                             ([t.pk, t.till.code, t.number, t.kind, t.refunds_id or "", chain.moment(t.created_at),
                               t.cashier_id, t.customer_id or "", t.currency, t.total_net, t.total_tax, t.total,
-                              t.total_discount, json.dumps(t.vat, sort_keys=True)] for t in tickets.order_by("id"))),
+                              t.total_discount, json.dumps(t.vat, sort_keys=True),
+                              chain.moment(t.made_offline_at) or ""]
+                             for t in tickets.order_by("id"))),
         "lines.csv": _csv(["id", "ticket", "sku", "label", "quantity", "unit_price", "discount", "discount_reason",
                            "ticket_discount", "vat_rate", "net", "tax", "gross", "refunded_line"],
                           ([x.pk, x.ticket_id, x.sku, x.label, x.quantity, x.unit_price, x.discount, x.discount_reason,
@@ -72,6 +78,7 @@ def export_archive(*, store: Store, year: int, directory: Path) -> Path:
                                                                                         zone)
     files = _files(store, start, end)
     files[PUBLIC_KEY] = signing.public_pem(store).encode()
+    files.update(_keys(store, start, end))
     created = chain.now_to_the_second()
     manifest = chain.canonical({
         "store": store.slug, "year": year, "created_at": chain.moment(created), "software": chain.SOFTWARE_VERSION,
@@ -90,6 +97,21 @@ def export_archive(*, store: Store, year: int, directory: Path) -> Path:
     return path
 
 
+def _keys(store: Store, start: datetime, end: datetime) -> dict[str, bytes]:
+    """Every public key the archived records were signed with, and the current one, by key id; a record
+    signed with a key that is not configured stops the export (its archive could not be checked)."""
+    keys = signing.verification_keys(store)
+    used = set(ChainRecord.objects.filter(till__store=store, created_at__gte=start, created_at__lt=end)
+               .values_list("key_id", flat=True).distinct())
+    unknown = sorted(used - set(keys))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"Records of {store.slug} are signed with unknown key {', '.join(unknown)}: add its public key to "
+            f"{signing.RETIRED_SETTING} before exporting.")
+    current = signing.key_id(signing.public_key(store))
+    return {f"{KEYS}{key}.pem": signing.pem(keys[key]).encode() for key in sorted(used | {current})}
+
+
 def _log(store: Store, data: dict, at: datetime) -> None:
     for till_id in Till.objects.filter(store=store).order_by("id").values_list("pk", flat=True):
         with transaction.atomic():
@@ -99,14 +121,33 @@ def _log(store: Store, data: dict, at: datetime) -> None:
 
 def verify_archive(path: Path, public_pem: bytes | None = None) -> list[str]:
     """What is wrong with an archive (nothing: []): the manifest's signature with the given public key
-    (or the one inside), and every file's SHA-256."""
+    (or the one inside), every file's SHA-256, and every chain record's signature with the key it names."""
     problems = []
     with zipfile.ZipFile(path) as archive:
         manifest = archive.read(MANIFEST)
         key = serialization.load_pem_public_key(public_pem or archive.read(PUBLIC_KEY))
         if not signing.is_valid(key, archive.read(SIGNATURE).decode(), manifest):
             problems.append("the manifest's signature is not valid")
+        present = set(archive.namelist())
         for name, expected in json.loads(manifest)["files"].items():
-            if hashlib.sha256(archive.read(name)).hexdigest() != expected:
+            if name not in present:
+                problems.append(f"{name} is missing")
+            elif hashlib.sha256(archive.read(name)).hexdigest() != expected:
                 problems.append(f"{name} does not match its hash")
+        problems.extend(_record_problems(archive))
+    return problems
+
+
+def _record_problems(archive: zipfile.ZipFile) -> list[str]:
+    """Each chain record's signature, checked with the key it names among the archive's public keys."""
+    keys = {name.removeprefix(KEYS).removesuffix(".pem"): serialization.load_pem_public_key(archive.read(name))
+            for name in archive.namelist() if name.startswith(KEYS)}
+    problems = []
+    for row in csv.DictReader(io.StringIO(archive.read("chain.csv").decode())):
+        key = keys.get(row["key_id"])
+        where = f"record {row['till']} #{row['sequence']}"
+        if key is None:
+            problems.append(f"{where} is signed with unknown key {row['key_id']}")
+        elif not signing.is_valid(key, row["signature"], row["hash"].encode()):
+            problems.append(f"{where}: its signature is not valid for key {row['key_id']}")
     return problems

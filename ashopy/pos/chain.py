@@ -71,7 +71,15 @@ def now_to_the_second() -> datetime:
 
 def ticket_data(ticket: Ticket, lines, payments, refunded_reference: str | None) -> dict:
     """`ticket`, `lines` and `payments` are model instances, or rows with the same attribute names
-    (the chain check reads thousands of them as plain rows)."""
+    (the chain check reads thousands of them as plain rows). `made_offline_at` is part of the data only
+    when the sale was made offline, so that the records written before it existed still verify."""
+    data = _ticket_data(ticket, lines, payments, refunded_reference)
+    if ticket.made_offline_at is not None:
+        data["made_offline_at"] = moment(ticket.made_offline_at)
+    return data
+
+
+def _ticket_data(ticket, lines, payments, refunded_reference: str | None) -> dict:
     currency = ticket.currency
     return {
         "kind": ticket.kind, "store": ticket.store_id, "till": ticket.till_id, "number": ticket.number,

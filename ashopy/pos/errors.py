@@ -38,6 +38,12 @@ class InvalidAmount(DomainError):
     message = _("Enter a positive amount in the store's currency (F CFA have no decimals).")
 
 
+class OfflineTimeRefused(DomainError):
+    code = "invalid_offline_time"
+    message = _("The time this offline sale was made at the till is not possible: it must be between the "
+                "session's opening and now (the till's clock may be wrong).")
+
+
 class ReasonRequired(DomainError):
     code = "reason_required"
     message = _("Give a reason.")

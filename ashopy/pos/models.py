@@ -174,6 +174,9 @@ class Ticket(AppendOnly):
     total = models.DecimalField(_("total incl. tax"), **AMOUNT)
     vat = models.JSONField(_("VAT per rate"), default=dict)
     created_at = models.DateTimeField(_("date and time"))
+    # A sale made while the till was offline keeps the server's time and number (`created_at`, the chain's
+    # order) and, here, the moment the cashier made it at the till, to the second.
+    made_offline_at = models.DateTimeField(_("made offline at"), null=True, blank=True)
 
     objects = StoreOwnedQuerySet.as_manager()
 

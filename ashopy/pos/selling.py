@@ -26,12 +26,14 @@ than remains, even with two tills spending it at once. Like card, it gives no ch
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from ashopy.catalog.models import Variant
 from ashopy.core.errors import DomainError, NotFound
@@ -52,6 +54,7 @@ from .errors import (
     MobilePaymentRequired,
     MobileRefundByCash,
     NotSold,
+    OfflineTimeRefused,
     PaymentMismatch,
     ReasonRequired,
     RefundRefused,
@@ -62,6 +65,9 @@ from .models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPaymen
 from .services import MAX_DISCOUNT_PERCENT, amount_of, check_selling, locked_session, require_cashier
 
 MAX_LINES = 200
+# How far a till's clock may be off the server's: an offline sale's time may be this much in the future, or
+# this much before its session was opened.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -207,14 +213,15 @@ def _replayed(user, session: TillSession, key: UUID | None) -> Ticket | None:
 
 def record_sale(*, user, session: TillSession, lines: Sequence[SaleLine], payments: Sequence[Tender],
                 customer=None, discount_percent=ZERO, discount_reason: str = "",
-                idempotency_key: UUID | None = None) -> Ticket:
+                idempotency_key: UUID | None = None, made_offline_at: datetime | None = None) -> Ticket:
     """Sell `lines` at the session's till, paid by `payments`. The same `idempotency_key` returns the
     ticket it made, however often it is sent: it is looked up only when the sale cannot be made again
-    (its key is taken, or the stock it took is gone)."""
+    (its key is taken, or the stock it took is gone). `made_offline_at`: when a sale the till kept offline
+    was made there (the ticket still takes the server's time and number when it arrives)."""
     try:
         return _record_sale(user=user, session=session, lines=lines, payments=payments, customer=customer,
                             discount_percent=discount_percent, discount_reason=discount_reason,
-                            idempotency_key=idempotency_key)
+                            idempotency_key=idempotency_key, made_offline_at=made_offline_at)
     except (DomainError, IntegrityError):
         ticket = _replayed(user, session, idempotency_key)
         if ticket is None:
@@ -222,8 +229,21 @@ def record_sale(*, user, session: TillSession, lines: Sequence[SaleLine], paymen
         return ticket
 
 
+def _offline_time(made_offline_at: datetime | None, session: TillSession) -> datetime | None:
+    """The moment an offline sale was made, to the second: a time with its offset, not in the future and not
+    before the session was opened (give or take the till's clock skew)."""
+    if made_offline_at is None:
+        return None
+    if not isinstance(made_offline_at, datetime) or timezone.is_naive(made_offline_at):
+        raise OfflineTimeRefused()
+    if not session.opened_at - CLOCK_SKEW <= made_offline_at <= timezone.now() + CLOCK_SKEW:
+        raise OfflineTimeRefused()
+    return made_offline_at.replace(microsecond=0)
+
+
 @transaction.atomic
-def _record_sale(*, user, session, lines, payments, customer, discount_percent, discount_reason, idempotency_key):
+def _record_sale(*, user, session, lines, payments, customer, discount_percent, discount_reason, idempotency_key,
+                 made_offline_at):
     if not lines:
         raise EmptySale()
     if len(lines) > MAX_LINES:
@@ -234,6 +254,7 @@ def _record_sale(*, user, session, lines, payments, customer, discount_percent, 
     till, store = session.till, session.till.store
     require_cashier(user, store)
     check_selling(session)
+    made_offline_at = _offline_time(made_offline_at, session)
     cap = MAX_DISCOUNT_PERCENT.get(staff_role(user, store), ZERO)
     ticket_percent, ticket_reason = _percent(discount_percent, discount_reason, cap)
     inventory_lines = [reservations.Line(line.variant_id, line.quantity) for line in lines]
@@ -251,7 +272,7 @@ def _record_sale(*, user, session, lines, payments, customer, discount_percent, 
                     total_discount=sum((line.discount + line.ticket_discount for line in priced), ZERO),
                     total_net=sum((line.net for line in priced), ZERO),
                     total_tax=sum((line.tax for line in priced), ZERO), total=total, vat=_vat(priced),
-                    created_at=chain.now_to_the_second())
+                    created_at=chain.now_to_the_second(), made_offline_at=made_offline_at)
     _save(ticket, priced, paid)
     mobile.use(requests, ticket)
     for number, amount in _credits(payments, store.currency).items():

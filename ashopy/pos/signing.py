@@ -5,6 +5,11 @@ seed or a PEM private key), never from the database, so whoever can write the ta
 a signature. With DEBUG on and no key configured, a demo key is derived from SECRET_KEY and the
 store's slug (stable across restarts, so the demo's chain still verifies); with DEBUG off, signing
 refuses to start without a key (ImproperlyConfigured, naming the setting).
+
+Rotation: every record names the key that signed it (`key_id`). When a store's key is replaced, the
+old key's PUBLIC half goes into `POS_RETIRED_KEYS` (JSON by store slug or "*", each a PEM public key or
+the base64 of the raw 32 bytes, or a list of them), and every record is checked with the key its id names:
+the current one or a retired one. A record naming a key found in neither is reported as such.
 """
 
 import base64
@@ -12,13 +17,14 @@ import binascii
 import hashlib
 from functools import lru_cache
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 SETTING = "POS_SIGNING_KEYS"
+RETIRED_SETTING = "POS_RETIRED_KEYS"
 
 
 def _configured(slug: str) -> str | None:
@@ -64,6 +70,54 @@ def public_key(store) -> Ed25519PublicKey:
     return private_key(store).public_key()
 
 
+@lru_cache(maxsize=64)
+def _load_public(text: str) -> Ed25519PublicKey:
+    text = text.strip()
+    try:
+        if text.startswith("-----BEGIN"):
+            key = serialization.load_pem_public_key(text.encode())
+        else:
+            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
+    except (ValueError, TypeError, binascii.Error, UnsupportedAlgorithm) as error:
+        raise ImproperlyConfigured(f"{RETIRED_SETTING}: a key is neither a PEM public key nor the base64 of a "
+                                   "raw 32-byte public key.") from error
+    if not isinstance(key, Ed25519PublicKey):
+        raise ImproperlyConfigured(f"{RETIRED_SETTING}: keys must be Ed25519 public keys.")
+    return key
+
+
+def _retired(slug: str) -> list[str]:
+    """The retired public keys configured for the store and for every store ("*")."""
+    keys = getattr(settings, RETIRED_SETTING, None) or {}
+    if not isinstance(keys, dict):
+        raise ImproperlyConfigured(f"{RETIRED_SETTING} must be a JSON object by store slug (or \"*\").")
+    texts = []
+    for entry in (keys.get(slug), keys.get("*")):
+        entries = [entry] if isinstance(entry, str) else entry or []
+        if not isinstance(entries, list) or not all(isinstance(text, str) for text in entries):
+            raise ImproperlyConfigured(f"{RETIRED_SETTING}: give a key or a list of keys per store.")
+        texts.extend(entries)
+    return texts
+
+
+def verification_keys(store) -> dict[str, Ed25519PublicKey]:
+    """{key id: public key} of every key the store's records may be signed with: its current key and
+    its retired ones."""
+    keys = {key_id(key): key for key in map(_load_public, _retired(store.slug))}
+    current = public_key(store)
+    keys[key_id(current)] = current
+    return keys
+
+
+def pem(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def raw_base64(key: Ed25519PublicKey) -> str:
+    """The public key as `POS_RETIRED_KEYS` takes it (base64 of the raw 32 bytes)."""
+    return base64.b64encode(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+
+
 def key_id(key: Ed25519PublicKey) -> str:
     """The first 16 hex digits of the SHA-256 of the raw public key: which key signed a record."""
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -93,5 +147,4 @@ def new_seed() -> str:
 
 def public_pem(store) -> str:
     """The store's public key (PEM), written into archives so an auditor can check them."""
-    return public_key(store).public_bytes(serialization.Encoding.PEM,
-                                          serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return pem(public_key(store))

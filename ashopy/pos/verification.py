@@ -1,6 +1,7 @@
 """Checking a till's chain: every record's canonical text is rebuilt from the stored rows, its hash
-recomputed from the record before, its signature verified with the store's key; a ticket that has
-no record is reported too. The first record that does not match is named.
+recomputed from the record before, its signature verified with the key the record names (`key_id`):
+the store's current key or one it retired (`POS_RETIRED_KEYS`, see signing.py); a ticket that has no
+record is reported too. The first record that does not match is named.
 
 Reads in bulk (the records, then each kind of source row with its lines and payments), so checking
 a few thousand records is a handful of queries and the hashing.
@@ -48,7 +49,8 @@ class Report:
 
 
 _TICKET = ("id", "kind", "store_id", "till_id", "number", "created_at", "cashier_id", "customer_id", "currency",
-           "discount_reason", "total_discount", "total_net", "total_tax", "total", "vat", "refunds_id")
+           "discount_reason", "total_discount", "total_net", "total_tax", "total", "vat", "refunds_id",
+           "made_offline_at")
 _LINE = ("ticket_id", "variant_id", "sku", "label", "quantity", "unit_price", "discount", "discount_reason",
          "ticket_discount", "vat_rate", "net", "tax", "gross", "refunded_line_id")
 _PAYMENT = ("ticket_id", "method", "amount", "tendered", "change_given")
@@ -106,12 +108,11 @@ def verify_till(till: Till) -> Report:
     """Check the till's whole chain; the report names the first record that fails."""
     records = list(ChainRecord.objects.filter(till=till).order_by("sequence"))
     report = Report(till=till, records=len(records))
-    key = signing.public_key(till.store)
-    key_id = signing.key_id(key)
+    keys = signing.verification_keys(till.store)
     texts = _sources(till, records)
     previous = chain.GENESIS
     for expected_sequence, record in enumerate(records, start=1):
-        reason = _check(record, expected_sequence, previous, _source_text(texts, record), key, key_id)
+        reason = _check(record, expected_sequence, previous, _source_text(texts, record), keys)
         if reason:
             report.failure = Failure(record.sequence, record.pk, reason)
             return report
@@ -125,7 +126,7 @@ def verify_till(till: Till) -> Report:
     return report
 
 
-def _check(record, sequence, previous, source, key, key_id) -> str:
+def _check(record, sequence, previous, source, keys) -> str:
     if record.sequence != sequence:
         return f"sequence {record.sequence} where {sequence} was expected (a record is missing)"
     if record.previous_hash != previous:
@@ -136,8 +137,12 @@ def _check(record, sequence, previous, source, key, key_id) -> str:
         return f"the stored {record.get_kind_display().lower()} differs from what was recorded"
     if chain.digest(previous, record.canonical) != record.hash:
         return "its hash does not match its content"
-    if record.key_id != key_id or not signing.is_valid(key, record.signature, record.hash.encode()):
-        return "its signature is not valid for the store's key"
+    key = keys.get(record.key_id)
+    if key is None:
+        return (f"it is signed with unknown key {record.key_id} (neither the store's current key nor one of "
+                f"{signing.RETIRED_SETTING})")
+    if not signing.is_valid(key, record.signature, record.hash.encode()):
+        return f"its signature is not valid for key {record.key_id}"
     return ""
 
 

@@ -1,7 +1,8 @@
 """The till's Wave and store-credit payments in Chromium against the real API (/api/v1/pos/) and the fake Wave
 server with its signed webhooks: F3 shows the request's QR code (SVG drawn by the server), the provider's
-webhook confirms it and the sale is recorded with it; a pending request cancelled from the till leaves no
-ticket; F5 takes part of the total from a credit note issued as store credit, cash pays the rest."""
+webhook confirms it and the sale is recorded with it; a pending request cancelled from the till (the Cancel
+button or Escape) is cancelled on the server and leaves no ticket; F5 takes part of the total from a credit
+note issued as store credit, cash pays the rest."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -95,6 +96,31 @@ def test_cancelling_a_pending_wave_payment_records_nothing(page, live_server, co
     assert MobilePaymentRequest.objects.get().state == "cancelled"
     assert not Ticket.objects.exists()
     expect(page.locator("[data-testid=till-line]")).to_have_count(1)  # the sale goes on, paid otherwise
+    watch.assert_clean()
+
+
+def test_escape_cancels_the_pending_wave_payment_like_the_cancel_button(page, live_server, counter, seller,  # noqa: F811
+                                                                        wave):
+    """Escape closes the dialog through its cancel event: the request is cancelled on the server too, not
+    left pending with nobody polling it."""
+    watch = Watch(page)
+    open_till(page, live_server, counter, seller)
+    scan(page, BARCODE)
+    page.keyboard.press("F3")
+    expect(page.locator("#till-mobile-qr")).to_be_visible()
+    request = MobilePaymentRequest.objects.get()
+    assert request.state == "pending"
+
+    with page.expect_response(lambda answer: answer.url.endswith(f"/mobile-payments/{request.pk}/cancel/")) as sent:
+        page.keyboard.press("Escape")
+    assert sent.value.status == 200
+
+    expect(page.locator("#till-mobile-dialog")).not_to_be_visible()
+    request.refresh_from_db()
+    assert request.state == "cancelled"
+    expect(page.locator("[data-testid=tender-wave]")).to_have_count(0)
+    assert not Ticket.objects.exists()
+    expect(page.locator("[data-testid=till-line]")).to_have_count(1)
     watch.assert_clean()
 
 

@@ -1,15 +1,20 @@
 """No lost sale: the network to the API is cut in the middle of the day (route abort), three cash sales are
 made and kept in the browser, the network comes back, and the server holds exactly three tickets, the
 stock is deducted and the till's chain is valid. Then the page is closed in the middle of the sync (the
-server recorded a sale whose answer never arrived) and opened again: still exactly three.
+server recorded a sale whose answer never arrived) and opened again: still exactly three. Each synced ticket
+keeps the server's time of arrival and the moment it was made at the till (the browser in Kolkata, UTC+05:30,
+so that the offset it sends counts).
 
 Service workers are blocked in these tests so that Playwright's routes see every request of the page."""
 
 import os
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from ashopy.inventory.models import Stock
@@ -36,7 +41,7 @@ def context(live_server, settings, monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800},
-                                      service_workers="block")
+                                      service_workers="block", timezone_id="Asia/Kolkata")
         context.set_default_timeout(15_000)
         yield context
         context.close()
@@ -56,14 +61,18 @@ def cash_sale(page):
 
 
 def sell_three_offline(page, live_server, till):
+    """The three sales; when they were made (from, to)."""
     page.goto(f"{live_server.url}/staff/till/{till.pk}/")
     expect(page.locator("#till-catalogue-note")).to_contain_text("2")
     page.route("**/api/**", lambda route: route.abort())
+    started = timezone.now().replace(microsecond=0)
     for _ in range(3):
         cash_sale(page)
+    ended = timezone.now()
     expect(page.locator("[data-testid=till-net]")).to_have_text("Hors ligne")
     expect(page.locator("[data-testid=pending-sale]")).to_have_count(3)
     assert Ticket.objects.count() == 0
+    return started, ended
 
 
 def assert_three_sales(till):
@@ -78,11 +87,18 @@ def test_three_cash_sales_offline_are_sent_once_when_the_network_returns(context
     page = context.new_page()
     watch = Watch(page)
     log_in(page, live_server, seller.email)
-    sell_three_offline(page, live_server, counter)
+    started, ended = sell_three_offline(page, live_server, counter)
+    time.sleep(2)  # the sync comes seconds later than the sales
+    synced = timezone.now().replace(microsecond=0)
     page.unroute("**/api/**")
     expect(page.locator("[data-testid=pending-sale]")).to_have_count(0, timeout=20_000)
     expect(page.locator("[data-testid=till-net]")).to_have_text("En ligne")
     assert_three_sales(counter)
+    for ticket in Ticket.objects.order_by("number"):
+        assert started <= ticket.made_offline_at <= ended, "the till's time of the sale, its offset applied"
+        assert ticket.created_at >= synced >= ticket.made_offline_at + timedelta(seconds=2), "the server's time"
+    made = list(Ticket.objects.order_by("number").values_list("made_offline_at", flat=True))
+    assert made == sorted(made)
     page.locator("#till-sync").evaluate("button => button.click()")  # sent again: nothing more
     page.wait_for_timeout(500)
     assert_three_sales(counter)

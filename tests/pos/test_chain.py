@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
-from ashopy.pos import selling, services
+from ashopy.pos import selling, services, signing
 from ashopy.pos.archive import verify_archive
 from ashopy.pos.models import ChainRecord, Ticket, TicketLine
 from ashopy.pos.selling import RefundLine
@@ -100,7 +100,7 @@ def test_the_archive_is_signed_and_its_export_is_chained(day, till, store, tmp_p
         manifest = json.loads(archive.read("manifest.json"))
         tickets = archive.read("tickets.csv").decode().splitlines()
     assert set(manifest["files"]) == {"tickets.csv", "lines.csv", "payments.csv", "closures.csv", "chain.csv",
-                                      "public_key.pem"}
+                                      "public_key.pem", f"public_keys/{signing.key_id(signing.public_key(store))}.pem"}
     assert len(tickets) == 1 + Ticket.objects.count() and TicketLine.objects.count() == 4
     assert ChainRecord.objects.filter(till=till, kind="export").count() == 1 and verify_till(till).ok
     forged = tmp_path / "forged.zip"

@@ -31,7 +31,8 @@ FIELD_OF = {"payment_mismatch": "payments", "unknown_payment_method": "payments"
             "invalid_amount": "payments", "empty_sale": "lines", "mobile_payment_required": "payments",
             "mobile_payment_mismatch": "payments", "mobile_payment_not_paid": "payments",
             "mobile_payment_used": "payments", "mobile_refund_by_cash": "method",
-            "store_credit_required": "payments", "store_credit_too_small": "payments"}
+            "store_credit_required": "payments", "store_credit_too_small": "payments",
+            "invalid_offline_time": "made_offline_at"}
 
 
 def idempotency_key(request) -> uuid.UUID:
@@ -91,7 +92,9 @@ def _reason(percent, reason: str) -> str:
 
 def _same_sale(ticket: Ticket, data, variant_ids, customer_id) -> bool:
     """Whether the ticket a key made is the sale sent again: its lines (variant, quantity, discount
-    reason), customer, ticket discount reason and what each method paid (cash: what was tendered)."""
+    reason), customer, ticket discount reason and what each method paid (cash: what was tendered). Not the
+    offline time: a sale first sent online whose answer was lost comes back from the outbox with one, and
+    the ticket keeps what its first arrival said."""
     lines = [(line.variant_id, line.quantity, line.discount_reason) for line in
              TicketLine.objects.filter(ticket=ticket).order_by("id")]
     sent = [(pk, line["quantity"], _reason(line["discount_percent"], line["discount_reason"]))
@@ -123,7 +126,8 @@ def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
     try:
         ticket = selling.record_sale(user=request.user, session=session, lines=lines, payments=tenders,
                                      customer=customer, discount_percent=data["discount_percent"],
-                                     discount_reason=data["discount_reason"], idempotency_key=key)
+                                     discount_reason=data["discount_reason"], idempotency_key=key,
+                                     made_offline_at=data["made_offline_at"])
     except StoreCreditNotFound:  # another store's (or no) credit note: 404, like every other store's object
         raise
     except MobilePaymentNotFound as error:

@@ -3,6 +3,7 @@ check) and what the till sends. Input serializers check shapes and types only; `
 decide (roles, the session's state, amounts in the currency, discounts per role, payments covering
 the total) and their DomainErrors become 4xx answers in the API's error shape."""
 
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -108,7 +109,7 @@ class TicketSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Ticket
         fields = ["id", "reference", "number", "kind", "till", "cashier", "customer", "customer_email", "currency",
-                  "total_discount", "total_net", "total_tax", "total", "created_at"]
+                  "total_discount", "total_net", "total_tax", "total", "created_at", "made_offline_at"]
         read_only_fields = fields
 
 
@@ -248,6 +249,22 @@ class TenderInputSerializer(serializers.Serializer):
                                         help_text="Store credit: the number of the credit note it is taken from.")
 
 
+class OffsetDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date and time with its UTC offset (« 2026-03-14T18:05:09+01:00 »): without one, the
+    moment is ambiguous and refused."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.tzinfo is None:
+                raise serializers.ValidationError(_("Give the time with its offset (ISO 8601, e.g. "
+                                                    "2026-03-14T18:05:09+01:00)."))
+        return super().to_internal_value(value)
+
+
 class SaleInputSerializer(serializers.Serializer):
     till = serializers.IntegerField(**ID)
     lines = SaleLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
@@ -257,6 +274,11 @@ class SaleInputSerializer(serializers.Serializer):
                                                 help_text="The ticket's discount.")
     discount_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
                                             validators=[no_null_characters])
+    made_offline_at = OffsetDateTimeField(
+        required=False, allow_null=True, default=None, input_formats=["iso-8601"],
+        help_text="A sale the till kept while offline: when it was made there (ISO 8601 with offset), between the "
+                  "session's opening and now give or take 5 minutes of clock skew. The ticket still takes the "
+                  "server's time and number.")
 
 
 class RefundLineInputSerializer(serializers.Serializer):

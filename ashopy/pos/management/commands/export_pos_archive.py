@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from ashopy.pos.archive import export_archive
@@ -8,8 +9,8 @@ from ashopy.stores.models import Store
 
 class Command(BaseCommand):
     help = ("Write each store's signed till archive of a year (zip: tickets, lines, payments, closures and chain "
-            "as CSV, the public key, a manifest of SHA-256 hashes and its Ed25519 signature); the export is "
-            "logged in every till's chain.")
+            "as CSV, the public keys its records were signed with, a manifest of SHA-256 hashes and its Ed25519 "
+            "signature); the export is logged in every till's chain.")
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
@@ -25,5 +26,8 @@ class Command(BaseCommand):
             if not stores.exists():
                 raise CommandError("No store with that slug has a till.")
         for each in stores:
-            path = export_archive(store=each, year=year, directory=Path(output))
+            try:
+                path = export_archive(store=each, year=year, directory=Path(output))
+            except ImproperlyConfigured as error:
+                raise CommandError(str(error)) from error
             self.stdout.write(f"{each.slug}: {path}")

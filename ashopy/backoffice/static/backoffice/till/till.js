@@ -72,6 +72,14 @@
 
   const uuid = () => (crypto.randomUUID ? crypto.randomUUID() : "10000000-1000-4000-8000-100000000000".replace(
     /[018]/g, (c) => (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16)));
+  // The till's local time with its offset, to the second (« 2026-03-14T18:05:09+01:00 »): when a sale kept
+  // offline was made, which the server stores beside its own time of arrival.
+  const localTime = (date = new Date()) => {
+    const pad = (value) => String(Math.trunc(Math.abs(value))).padStart(2, "0");
+    const offset = -date.getTimezoneOffset();
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:`
+      + `${pad(date.getMinutes())}:${pad(date.getSeconds())}${offset < 0 ? "-" : "+"}${pad(offset / 60)}:${pad(offset % 60)}`;
+  };
   const localNumber = () => {
     const name = `ashopy-till-${till.id}-local`;
     const next = Number(localStorage.getItem(name) || 0) + 1;
@@ -173,8 +181,11 @@
       for (const entry of await outbox.all()) {
         if (entry.state !== "pending") continue;
         let answer;
+        // An entry kept before the offline time was sent carries its time in `created_at`.
+        const body = entry.body.made_offline_at || !entry.created_at ? entry.body
+          : { ...entry.body, made_offline_at: entry.created_at };
         try {
-          answer = await api("POST", "sales/", entry.body, { "Idempotency-Key": entry.key });
+          answer = await api("POST", "sales/", body, { "Idempotency-Key": entry.key });
         } catch (error) {
           if (error instanceof Offline) { setOnline(false); return; }
           throw error;
@@ -557,6 +568,7 @@
       return;
     }
     if (answer.status !== 201) { $("#till-mobile-state").textContent = errorText(answer.data); return; }
+    if (!mobileDialog.open) { cancelMobile({ id: answer.data.id }); return; } // closed while it was being made
     showMobile(answer.data);
     mobile = { id: answer.data.id, data: answer.data };
     mobile.timer = setInterval(pollMobile, 2000);
@@ -595,24 +607,35 @@
       $("#till-mobile-state").textContent = T[`mobile_${done}`] || done;
     }
   };
-  $("#till-mobile-cancel").addEventListener("click", async () => {
+  // Cancel the request through the API (and at the provider); a payment that raced the cancel and
+  // succeeded stays with the sale.
+  const cancelMobile = async (current) => {
+    if (!current) return;
+    try {
+      const answer = await api("POST", `mobile-payments/${current.id}/cancel/`);
+      let paid = answer.ok && answer.data.state === "succeeded" ? answer.data : null;
+      if (answer.status === 409 && answer.data && answer.data.code === "mobile_payment_succeeded") {
+        // The customer paid just before the cancel: the money is taken, the sale keeps it.
+        const again = await api("GET", `mobile-payments/${current.id}/`);
+        if (again.ok && again.data.state === "succeeded") paid = again.data;
+        message(errorText(answer.data), "warning");
+      }
+      if (paid) addTender(paid.provider, toMinor(paid.amount), { mobile_payment: paid.id, locked: true });
+    } catch (error) { /* the request expires at the provider */ }
+  };
+  const cancelAndClose = async () => {
     const current = mobile;
     stopMobile();
-    if (current) {
-      try {
-        const answer = await api("POST", `mobile-payments/${current.id}/cancel/`);
-        let paid = answer.ok && answer.data.state === "succeeded" ? answer.data : null;
-        if (answer.status === 409 && answer.data && answer.data.code === "mobile_payment_succeeded") {
-          // The customer paid just before the cancel: the money is taken, the sale keeps it.
-          const again = await api("GET", `mobile-payments/${current.id}/`);
-          if (again.ok && again.data.state === "succeeded") paid = again.data;
-          message(errorText(answer.data), "warning");
-        }
-        if (paid) addTender(paid.provider, toMinor(paid.amount), { mobile_payment: paid.id, locked: true });
-      } catch (error) { /* the request expires at the provider */ }
-    }
+    await cancelMobile(current);
     mobileDialog.close();
     focusScan();
+  };
+  $("#till-mobile-cancel").addEventListener("click", cancelAndClose);
+  // Escape (the dialog's cancel event) does what the Cancel button does. The request is taken before the
+  // dialog's close handler forgets it, in case the browser closes the dialog anyway.
+  mobileDialog.addEventListener("cancel", (event) => {
+    event.preventDefault();
+    cancelAndClose();
   });
 
   // Store credit from a credit note: its number, what remains on it.
@@ -689,6 +712,7 @@
     const mobileOnly = state.tenders.some((tender) => NETWORK_METHODS.has(tender.method));
     const body = saleBody();
     const key = uuid();
+    const madeAt = localTime();
     const lines = state.lines.slice();
     state.busy = true;
     renderPayment();
@@ -714,10 +738,10 @@
       }
       if (answer) { message(errorText(answer.data)); return; }
       if (mobileOnly) { message(T.mobile_needs_network); return; }
-      // Kept here until the server answers: sent in order, once, with this key.
+      // Kept here until the server answers: sent in order, once, with this key and the time it was made.
       const local = localNumber();
-      await outbox.put({ key, till: till.id, seq: Date.now(), local, body, total: sum.total, state: "pending",
-        created_at: new Date().toISOString() });
+      await outbox.put({ key, till: till.id, seq: Date.now(), local, body: { ...body, made_offline_at: madeAt },
+        total: sum.total, state: "pending", created_at: madeAt });
       await keepStock(lines);
       resetSale();
       showDone({ local, total: sum.total, change: pay.change, pending: true });
