@@ -28,6 +28,18 @@ def _plain_static_storage(settings):
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.fixture(scope="session")
+def _test_media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_outside_the_checkout(settings, _test_media_root):
+    """Uploads and generated PDFs go to a temporary folder, never into the repository's media/
+    (a test that looks at its files sets its own MEDIA_ROOT)."""
+    settings.MEDIA_ROOT = str(_test_media_root)
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Code run outside a request (services, commands) speaks English in tests, which the assertions

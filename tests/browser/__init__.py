@@ -7,6 +7,18 @@ import pytest
 from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def screenshot_path(name: str) -> str:
+    """Where a test's screenshot goes: the README's docs/screenshots/ when UPDATE_SCREENSHOTS=1 (run the browser
+    tests with it to refresh them), else a temporary folder, so that a test run never changes the checkout."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        folder = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    else:
+        folder = Path(os.environ.get("TMPDIR", "/tmp")) / "ashopy-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / name)
+
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
 

@@ -17,7 +17,7 @@ from ashopy.demo.codes import promo_codes
 from ashopy.orders.models import Order
 from ashopy.sales.models import Invoice
 from tests import factories
-from tests.browser import page  # noqa: F401  (fixture)
+from tests.browser import page, screenshot_path  # noqa: F401  (page: a fixture)
 from tests.sales.test_invoices import complete_profile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,6 @@ LINES_OF = """selector => [...document.querySelectorAll(selector)].map(element =
     range.selectNodeContents(element);
     return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
 })"""
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "cart-promo-code.png"
 
 
 def plain(text: str) -> str:
@@ -129,8 +128,7 @@ def test_bienvenue10_from_the_cart_to_the_invoice(page, live_server, lea):  # no
     for selector in ("[data-testid=code-discount] dt", "[data-testid=code-discount] dd", ".cart-total",
                      ".cart-totals dd", "[data-testid=promo-code] strong"):
         assert set(page.evaluate(LINES_OF, selector)) == {1}, selector
-    if SCREENSHOT.parent.is_dir():
-        page.locator("main").screenshot(path=str(SCREENSHOT))
+    page.locator("main").screenshot(path=screenshot_path("cart-promo-code.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
 
     _check_out(page)

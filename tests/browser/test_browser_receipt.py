@@ -1,20 +1,18 @@
 # ruff: noqa: F811 (the till's fixtures of tests/pos/conftest.py are imported, then asked for by name)
 """A till receipt in real Chromium at 390 px (a phone, or the till's narrow window): the 80-mm
 receipt fits the window, no amount wraps, the page breaks no Content-Security-Policy rule, and its
-screenshot goes to docs/screenshots/receipt.png."""
+screenshot goes to docs/screenshots/receipt.png with UPDATE_SCREENSHOTS=1."""
 
-from pathlib import Path
 
 import pytest
 
 from ashopy.sales.models import SellerProfile
 from tests import factories
-from tests.browser import page  # noqa: F401  (fixture)
+from tests.browser import page, screenshot_path  # noqa: F401  (page: a fixture)
 from tests.pos.conftest import _signing_key, sell, session, shop, till, variant  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "receipt.png"
 LINES_OF = """selector => [...document.querySelectorAll(selector)].map(element => {
     const range = document.createRange();
     range.selectNodeContents(element);
@@ -42,5 +40,4 @@ def test_a_receipt_at_390_px(page, live_server, store, session, seller, variant)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert set(page.evaluate(LINES_OF, ".receipt .amount")) == {1}
     assert page.evaluate("window.violations") == []
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    receipt.screenshot(path=str(SCREENSHOT))
+    receipt.screenshot(path=screenshot_path("receipt.png"))

@@ -4,7 +4,6 @@ violation; screenshots at 1280 (10-inch tablet) and 390 pixels."""
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,12 +11,11 @@ from playwright.sync_api import expect
 from ashopy.pos import services, signing
 from ashopy.pos.models import CashMovement, Ticket, TillSession
 from tests import factories
-from tests.browser import page  # noqa: F401  (a fixture)
+from tests.browser import page, screenshot_path  # noqa: F401  (page: a fixture)
 from tests.browser.test_browser_csp import Watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BARCODE = "4006381333931"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +65,7 @@ def test_scan_then_split_card_and_cash_with_change(page, live_server, counter, s
     expect(page.locator("[data-testid=line-quantity]")).to_have_value("2")
     expect(page.locator("[data-testid=pay-wave]")).to_be_hidden()  # Wave is not configured for this store
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.screenshot(path=str(SCREENSHOTS / "till.png"))
+    page.screenshot(path=screenshot_path("till.png"))
 
     page.keyboard.press("F2")  # card
     card = page.locator("[data-testid=tender-card] input")
@@ -98,7 +96,7 @@ def test_scan_then_split_card_and_cash_with_change(page, live_server, counter, s
     page.set_viewport_size({"width": 390, "height": 844})
     scan(page, "lampe")
     expect(page.locator("[data-testid=till-line]")).to_have_count(1)
-    page.screenshot(path=str(SCREENSHOTS / "till-390.png"), full_page=True)
+    page.screenshot(path=screenshot_path("till-390.png"), full_page=True)
     watch.assert_clean()
 
 
