@@ -79,6 +79,8 @@ def test_refund_one_of_two_units_in_cash_with_restock(page, live_server, counter
         page.set_viewport_size({"width": width, "height": height})
         expect(page.locator("[data-testid=refund-confirm]")).to_be_visible()
         assert fits(page), width
+        if width == 390:
+            page.screenshot(path=str(SCREENSHOTS / "till-refund-390.png"), full_page=True)
     page.screenshot(path=str(SCREENSHOTS / "till-refund.png"))
 
     page.locator("[data-testid=refund-confirm]").dblclick()  # a double click is one refund

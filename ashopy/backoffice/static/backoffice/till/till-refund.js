@@ -117,6 +117,7 @@
     bottom.append(element("span", "staff-nowrap", when.format(new Date(row.created_at))),
       element("span", "text-truncate", row.customer_email || T.no_customer));
     item.append(top, bottom);
+    item.dataset.ticket = String(row.id);
     item.addEventListener("click", () => choose(row.id));
     return item;
   };
@@ -163,6 +164,12 @@
     $("#till-refund-done").hidden = true;
     $("#till-refund-ticket").hidden = !detail;
     error("");
+    results.querySelectorAll("[data-ticket]").forEach((item) => {
+      const current = Boolean(detail) && item.dataset.ticket === String(detail.ticket.id);
+      item.classList.toggle("active", current);
+      if (current) item.setAttribute("aria-current", "true");
+      else item.removeAttribute("aria-current");
+    });
     if (!detail) return;
     const { ticket } = detail;
     $("#till-refund-reference").textContent = fmt(T.ticket_title, { reference: ticket.reference });
@@ -189,7 +196,8 @@
       const input = element("input", "btn-check");
       Object.assign(input, { type: "radio", name: "refund-method", id: `refund-method-${code}`, value: code,
         checked: index === 0 });
-      const text = element("label", "btn btn-outline-primary till-touch till-refund-method", till.methodLabel(code));
+      const text = element("label", "btn btn-outline-primary till-touch till-refund-method d-inline-flex align-items-center "
+        + "justify-content-center", till.methodLabel(code));
       text.htmlFor = input.id;
       text.dataset.testid = `refund-method-${code}`;
       return [input, text];
@@ -211,8 +219,13 @@
       const row = element("tr");
       row.dataset.testid = "refund-line";
       const name = element("td", "", line.label);
-      name.append(element("div", "small text-body-secondary",
-        [line.sku, fmt(T.sold, { n: line.quantity }), fmt(T.left, { n: left })].join(" · ")));
+      const facts = element("div", "small text-body-secondary");
+      [line.sku, fmt(T.sold, { n: line.quantity }), fmt(T.left, { n: left })].forEach((fact, index) => {
+        if (index) facts.append(" · ");
+        facts.append(element("span", "staff-nowrap", fact));
+      });
+      // On a phone the amount goes under the product (the table keeps to the screen's width).
+      name.append(facts, element("div", "d-sm-none fw-semibold staff-nowrap", lineAmount(line, quantity)));
       const steps = element("td", "text-nowrap");
       const input = element("input", "form-control till-quantity d-inline-block");
       Object.assign(input, { type: "number", min: "0", max: String(left), inputMode: "numeric", value: String(quantity),
@@ -229,7 +242,7 @@
         stepButton("+", () => setQuantity(line, quantity + 1, left), { "aria-label": T.more, "data-testid": "refund-more" }),
       );
       steps.querySelectorAll("button").forEach((step) => { step.disabled = !left; });
-      row.append(name, steps, element("td", "text-end staff-amount", lineAmount(line, quantity)));
+      row.append(name, steps, element("td", "text-end staff-amount d-none d-sm-table-cell", lineAmount(line, quantity)));
       return row;
     }));
     renderAmount();
