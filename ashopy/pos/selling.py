@@ -11,7 +11,8 @@ ticket's discount is shared over its lines pro rata so that VAT per rate stays e
 A refund is a negative ticket that refers to the sale: chosen lines and quantities, their amounts
 pro rata of the sold line (the last unit refunded takes what is left, so a line refunded in parts
 adds up to the sale exactly), paid back in cash or by a method of the sale, the units put back
-on the till's shelf or not.
+on the till's shelf or not; made once per idempotency key, as a sale is, and previewed (`preview_refund`)
+by the same code.
 
 Wave and Orange Money are paid through a mobile payment request (`mobile.py`): a tender names its
 request, which must have succeeded in the same session for the same amount and have paid no other

@@ -66,6 +66,11 @@ def test_the_detail_says_what_is_refundable_and_how(sale, seller, till, django_a
     refund_ticket = Ticket.objects.get(kind="refund")
     data = api.get(f"{POS}tickets/{refund_ticket.pk}/").json()
     assert data["refundable"] == {} and data["refund_methods"] == [] and data["refunds"] == ticket.reference
+    # The till's search lists sales only (what may be refunded); refunds apart; a bad kind is a 400.
+    assert [row["id"] for row in api.get(f"{POS}tickets/", {"kind": "sale"}).json()["results"]] == [ticket.pk]
+    assert [row["id"] for row in api.get(f"{POS}tickets/", {"kind": "refund"}).json()["results"]] == [
+        refund_ticket.pk]
+    assert api.get(f"{POS}tickets/", {"kind": "gift"}).status_code == 400
 
 
 def test_the_preview_gives_what_the_refund_records_and_writes_nothing(sale, seller, till, variant, scanned):

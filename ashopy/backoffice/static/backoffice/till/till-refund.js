@@ -92,6 +92,9 @@
     $("#till-scan").focus();
   };
   button.addEventListener("click", open);
+  // The session closed (its form to open one is shown): no refund screen without a session.
+  new MutationObserver(() => { if (!$("#till-open").hidden) section.hidden = true; })
+    .observe($("#till-open"), { attributes: true, attributeFilter: ["hidden"] });
   $("#till-refund-back").addEventListener("click", close);
   window.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey || document.querySelector("dialog[open]")) return;
