@@ -10,18 +10,22 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from ashopy.inventory.models import Stock
-from ashopy.pos import selling, services, verification
+from ashopy.pos import invoicing, selling, services, verification
 from ashopy.pos.models import Ticket, TillSession
 from ashopy.pos.selling import SaleLine, Tender
+from ashopy.sales.models import Invoice
 from tests import factories
 from tests.browser import page  # noqa: F401  (a fixture)
 from tests.browser.test_browser_csp import Watch
 from tests.browser.test_browser_till import SCREENSHOTS, _signing_key, counter, log_in  # noqa: F401
+from tests.sales.test_invoices import complete_profile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+BUYER = {"name": "Moussa Fall", "line1": "Rue 10, Point E", "city": "Dakar", "country": "SN"}
 
 
 def digits(text: str) -> str:
@@ -162,4 +166,26 @@ def test_an_exchange_keeps_the_refund_in_the_drawer_for_the_new_sale(page, live_
     closed = TillSession.objects.get(pk=session.pk)
     assert Decimal(closed.expected["cash"]) == 30900 and Decimal(closed.differences["cash"]) == 0
     assert verification.verify_till(counter).ok
+    watch.assert_clean()
+
+
+def test_a_refund_of_an_invoiced_sale_shows_its_credit_note(page, live_server, counter, seller, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    complete_profile(counter.store)
+    sale = past_sale(counter, seller)
+    invoice = invoicing.invoice_ticket(user=seller, ticket=sale, buyer=BUYER)
+    watch = Watch(page)
+    log_in(page, live_server, seller.email)
+    open_refunds(page, live_server, counter)
+    page.locator("[data-testid=refund-q]").fill(str(sale.number))  # « 1 »: the number alone finds it too
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-testid=refund-reference]")).to_contain_text(sale.reference)
+    page.locator("[data-testid=refund-more]").click()
+    page.locator("[data-testid=refund-confirm]").click()
+    expect(page.locator("[data-testid=refund-done]")).to_be_visible()
+    note = Invoice.objects.get(credited_invoice=invoice)
+    link = page.locator("[data-testid=refund-credit-note]")
+    expect(link).to_be_visible()
+    expect(link).to_contain_text(note.number)
+    expect(link).to_have_attribute("href", reverse("staff_sales:invoice_detail", args=[note.pk]))
     watch.assert_clean()
