@@ -80,6 +80,11 @@ class RefundRefused(DomainError):
     message = _("These lines cannot be refunded: more than was sold, or already refunded.")
 
 
+class NotRefundable(DomainError):
+    code = "ticket_not_refundable"
+    message = _("A refund ticket cannot itself be refunded: refund the sale it refers to.")
+
+
 class IdempotencyConflict(DomainError):
     code = "idempotency_key_reused"
     message = _("This idempotency key was used for another till.")

@@ -74,10 +74,10 @@ def receipt(ticket_id: int, *, store: Store, duplicate: int | None = None) -> Re
                    duplicate=duplicate)
 
 
-def search_tickets(*, store: Store, query: str = "", day: date | None = None, customer_id: int | None = None
-                   ) -> QuerySet[Ticket]:
+def search_tickets(*, store: Store, query: str = "", day: date | None = None, customer_id: int | None = None,
+                   kind: str | None = None) -> QuerySet[Ticket]:
     """The store's tickets by number (« C1-000042 » or « 42 »), by day on the store's calendar, or by
-    customer (name or e-mail in `query`, or their id), newest first."""
+    customer (name or e-mail in `query`, or their id), newest first; sales or refunds only with `kind`."""
     tickets = Ticket.objects.for_store(store).select_related("till", "customer", "cashier")
     query = (query or "").strip()
     if query:
@@ -94,4 +94,6 @@ def search_tickets(*, store: Store, query: str = "", day: date | None = None, cu
         tickets = tickets.filter(created_at__gte=start, created_at__lt=start + timedelta(days=1))
     if customer_id is not None:
         tickets = tickets.filter(customer_id=customer_id)
+    if kind is not None:
+        tickets = tickets.filter(kind=kind)
     return tickets.order_by("-created_at", "-id")

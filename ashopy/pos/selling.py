@@ -11,7 +11,8 @@ ticket's discount is shared over its lines pro rata so that VAT per rate stays e
 A refund is a negative ticket that refers to the sale: chosen lines and quantities, their amounts
 pro rata of the sold line (the last unit refunded takes what is left, so a line refunded in parts
 adds up to the sale exactly), paid back in cash or by a method of the sale, the units put back
-on the till's shelf or not.
+on the till's shelf or not; made once per idempotency key, as a sale is, and previewed (`preview_refund`)
+by the same code.
 
 Wave and Orange Money are paid through a mobile payment request (`mobile.py`): a tender names its
 request, which must have succeeded in the same session for the same amount and have paid no other
@@ -34,6 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ashopy.catalog.models import Variant
 from ashopy.core.errors import DomainError, NotFound
@@ -53,6 +55,7 @@ from .errors import (
     InvalidAmount,
     MobilePaymentRequired,
     MobileRefundByCash,
+    NotRefundable,
     NotSold,
     OfflineTimeRefused,
     PaymentMismatch,
@@ -351,28 +354,93 @@ def _refund_lines(original: Ticket, wanted: Sequence[RefundLine], currency: str)
     return lines
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class RefundPreview:
+    """What a refund would give back, computed as `record_refund` computes it (nothing written)."""
+
+    total: Decimal  # negative, as the refund ticket's
+    lines: list[TicketLine]
+
+
+# Methods a sale may have used that are given back in cash (cash itself; no refund through the
+# mobile-money providers' APIs; store credit is not a refund method).
+REFUNDED_IN_CASH = (PaymentMethod.CASH, *MOBILE_METHODS, PaymentMethod.STORE_CREDIT)
+
+
+def refund_methods(sale_methods) -> list[str]:
+    """How a sale paid with `sale_methods` may be refunded: cash, or card when it paid by card. Mobile money
+    goes back in cash (no refund through the providers' APIs) and store credit is not a refund method."""
+    return [PaymentMethod.CASH] + [method for method in PaymentMethod.values
+                                   if method in sale_methods and method not in REFUNDED_IN_CASH]
+
+
+def _check_method(method: str, sale_methods) -> None:
+    if method in MOBILE_METHODS:
+        raise MobileRefundByCash()
+    if method not in refund_methods(sale_methods):
+        raise UnknownMethod()
+
+
+def preview_refund(*, user, store, ticket: Ticket, lines: Sequence[RefundLine]) -> RefundPreview:
+    """The amounts a refund of `lines` of the sale `ticket` would give back now (the till shows them before
+    the cashier confirms): the same lines as `record_refund` makes, without lock or write."""
+    require_cashier(user, store)
+    if ticket.store_id != store.pk:
+        raise NotFound()
+    if ticket.kind != Ticket.Kind.SALE:
+        raise NotRefundable()
+    refunded = _refund_lines(ticket, lines, store.currency)
+    return RefundPreview(total=sum((line.gross for line in refunded), ZERO), lines=refunded)
+
+
 def record_refund(*, user, session: TillSession, ticket: Ticket, lines: Sequence[RefundLine], method: str,
-                  restock: bool = True, reason: str = "") -> Ticket:
+                  restock: bool = True, reason: str = "", idempotency_key: UUID | None = None) -> Ticket:
     """Refund chosen lines of a past sale at the session's till: a negative ticket referring to it,
     paid back in cash or by a method the sale was paid with, the units put back on the till's shelf
-    when `restock`. The sale's row is locked, so two tills never refund the same units twice."""
+    when `restock`. The sale's row is locked, so two tills never refund the same units twice.
+
+    The same `idempotency_key` (a double click, a retried request) returns the refund it made, looked up
+    only when the refund cannot be made again (its key is taken, or the units are refunded already), as
+    for a sale; the key sent with another refund is a conflict."""
+    try:
+        return _record_refund(user=user, session=session, ticket=ticket, lines=lines, method=method,
+                              restock=restock, reason=reason, idempotency_key=idempotency_key)
+    except (DomainError, IntegrityError):
+        refund = _replayed(user, session, idempotency_key)
+        if refund is None:
+            raise
+        if not _same_refund(refund, ticket, lines, method, reason):
+            raise IdempotencyConflict(_("This idempotency key was used for another refund.")) from None
+        return refund
+
+
+def _same_refund(refund: Ticket, ticket: Ticket, lines: Sequence[RefundLine], method: str, reason: str) -> bool:
+    """Whether the refund a key made is the one sent again: same sale, lines, quantities, method and reason."""
+    if refund.kind != Ticket.Kind.REFUND or refund.refunds_id != ticket.pk:
+        return False
+    asked: dict[int, int] = defaultdict(int)
+    for item in lines:
+        asked[item.line_id] += item.quantity
+    made = dict(TicketLine.objects.filter(ticket=refund).values_list("refunded_line_id", "quantity"))
+    methods = set(TicketPayment.objects.filter(ticket=refund).values_list("method", flat=True))
+    return ({line: -quantity for line, quantity in made.items()} == asked and methods == {method}
+            and refund.discount_reason == (reason or "").strip()[:200])
+
+
+@transaction.atomic
+def _record_refund(*, user, session, ticket, lines, method, restock, reason, idempotency_key):
     session = locked_session(session.pk)
     till, store = session.till, session.till.store
     require_cashier(user, store)
     check_selling(session)
     try:
         original = (Ticket.objects.select_for_update(of=("self",)).select_related("till")
-                    .get(pk=ticket.pk, store=store, kind=Ticket.Kind.SALE))
+                    .get(pk=ticket.pk, store=store))
     except Ticket.DoesNotExist as error:
         raise NotFound() from error
-    used = set(original.payments.values_list("method", flat=True))
-    if method in MOBILE_METHODS:
-        raise MobileRefundByCash()
-    if method == PaymentMethod.STORE_CREDIT:
-        raise UnknownMethod()
-    if method != PaymentMethod.CASH and method not in used:
-        raise UnknownMethod()
+    if original.kind != Ticket.Kind.SALE:
+        raise NotRefundable()
+    _check_method(method, set(original.payments.values_list("method", flat=True)))
     refunded = _refund_lines(original, lines, store.currency)
     total = sum((line.gross for line in refunded), ZERO)
     number = _next_number(till)
@@ -383,7 +451,7 @@ def record_refund(*, user, session: TillSession, ticket: Ticket, lines: Sequence
                               reference=reference, user=user, note=reason[:255])
     ticket = Ticket(store=store, till=till, session=session, number=number, kind=Ticket.Kind.REFUND,
                     refunds=original, customer_id=original.customer_id, cashier=user, currency=store.currency,
-                    discount_reason=(reason or "").strip()[:200],
+                    idempotency_key=idempotency_key, discount_reason=(reason or "").strip()[:200],
                     total_discount=sum((line.discount + line.ticket_discount for line in refunded), ZERO),
                     total_net=sum((line.net for line in refunded), ZERO),
                     total_tax=sum((line.tax for line in refunded), ZERO), total=total, vat=_vat(refunded),

@@ -146,14 +146,15 @@ def test_a_day_at_the_till_through_the_api(store, till, seller, customer, varian
     mouse_line = receipt["lines"][1]["id"]
     refunded = api.post(f"{POS}tickets/{ticket['id']}/refund/",
                         {"till": till.pk, "lines": [{"line": mouse_line, "quantity": 1}], "method": "cash",
-                         "restock": True, "reason": "Ne fonctionne pas"}, format="json")
+                         "restock": True, "reason": "Ne fonctionne pas"}, format="json",
+                        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
     assert refunded.status_code == 201, refunded.content
     refund = refunded.json()
     assert refund["ticket"]["kind"] == "refund" and refund["refunds"] == "C1-000001"
     assert Decimal(refund["ticket"]["total"]) == -12000 and on_hand(scanned, till) == 10
     is_error(api.post(f"{POS}tickets/{ticket['id']}/refund/",
                       {"till": till.pk, "lines": [{"line": mouse_line, "quantity": 1}], "method": "cash"},
-                      format="json"), 400, "refund_refused")
+                      format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())), 400, "refund_refused")
 
     found = api.get(f"{POS}tickets/", {"q": "C1-000001"}).json()
     assert [row["reference"] for row in found["results"]] == ["C1-000001"]
@@ -292,7 +293,8 @@ def test_another_stores_tills_sessions_and_tickets_are_not_found(store, other_st
     is_error(api.get(f"{POS}tickets/{ticket['id']}/"), 404)
     is_error(api.post(f"{POS}tickets/{ticket['id']}/duplicate/"), 404)
     is_error(api.post(f"{POS}tickets/{ticket['id']}/refund/",
-                      {"till": till.pk, "lines": [{"line": 1, "quantity": 1}], "method": "cash"}, format="json"), 404)
+                      {"till": till.pk, "lines": [{"line": 1, "quantity": 1}], "method": "cash"}, format="json",
+                      HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())), 404)
     assert api.get(f"{POS}tickets/").json()["count"] == 0
     is_error(api.get(f"{POS}chain/verify/", {"till": till.pk}), 404)
     assert api.get(f"{POS}closures/", {"till": till.pk}).json()["count"] == 0

@@ -300,6 +300,8 @@ class TicketFilterSerializer(serializers.Serializer):
                               help_text="A ticket number (« C1-000042 » or « 42 ») or a customer's name or e-mail.")
     date = serializers.DateField(required=False, help_text="A day on the store's calendar.")
     customer = serializers.IntegerField(required=False, **ID)
+    kind = serializers.ChoiceField(Ticket.Kind.choices, required=False,
+                                   help_text="Sales only (the till's refund search) or refunds only.")
 
 
 class TillFilterSerializer(serializers.Serializer):

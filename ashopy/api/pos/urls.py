@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import mobile, views
+from . import mobile, refunds, views
 
 urlpatterns = [
     path("tills/", views.TillListView.as_view(), name="pos-tills"),
@@ -12,9 +12,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/report/", views.SessionReportView.as_view(), name="pos-session-report"),
     path("sales/", views.SaleView.as_view(), name="pos-sales"),
     path("tickets/", views.TicketListView.as_view(), name="pos-tickets"),
-    path("tickets/<int:ticket_id>/", views.TicketDetailView.as_view(), name="pos-ticket"),
+    path("tickets/<int:ticket_id>/", refunds.TicketDetailView.as_view(), name="pos-ticket"),
     path("tickets/<int:ticket_id>/duplicate/", views.DuplicateView.as_view(), name="pos-ticket-duplicate"),
-    path("tickets/<int:ticket_id>/refund/", views.RefundView.as_view(), name="pos-ticket-refund"),
+    path("tickets/<int:ticket_id>/refund/", refunds.RefundView.as_view(), name="pos-ticket-refund"),
+    path("tickets/<int:ticket_id>/refund/preview/", refunds.RefundPreviewView.as_view(),
+         name="pos-ticket-refund-preview"),
     path("closures/", views.ClosureListView.as_view(), name="pos-closures"),
     path("sessions/<int:session_id>/mobile-payments/", mobile.CreateMobilePaymentView.as_view(),
          name="pos-mobile-payments"),

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ashopy.core.errors import DomainError
-from ashopy.pos import selectors, selling, services, verification
+from ashopy.pos import selectors, services, verification
 from ashopy.pos.models import Closure, Ticket, Till, TillSession
 from ashopy.stores.rules import SALES_ROLES
 from ashopy.stores.selectors import staff_role
@@ -34,7 +34,6 @@ from .serializers import (
     ClosureSerializer,
     OpenSessionInputSerializer,
     ReceiptSerializer,
-    RefundInputSerializer,
     SaleInputSerializer,
     SaleSerializer,
     SessionReportSerializer,
@@ -190,17 +189,10 @@ class TicketListView(PosView):
     def get(self, request):
         filters = self.valid(TicketFilterSerializer, request.query_params)
         tickets = selectors.search_tickets(store=request.store, query=filters.get("q", ""), day=filters.get("date"),
-                                           customer_id=filters.get("customer"))
+                                           customer_id=filters.get("customer"), kind=filters.get("kind"))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(tickets, request, view=self)
         return paginator.get_paginated_response(TicketSummarySerializer(page, many=True).data)
-
-
-class TicketDetailView(PosView):
-    @extend_schema(summary="A ticket's receipt data", tags=["pos"], parameters=[TICKET_ID],
-                   responses={200: ReceiptSerializer, **READ_ERRORS})
-    def get(self, request, ticket_id):
-        return self.receipt(ticket_id)
 
 
 class DuplicateView(PosView):
@@ -212,22 +204,6 @@ class DuplicateView(PosView):
             raise NotFound()
         duplicate = services.print_duplicate(user=request.user, ticket=ticket)
         return self.receipt(ticket.pk, duplicate=duplicate.number, status_code=status.HTTP_201_CREATED)
-
-
-class RefundView(PosView):
-    @extend_schema(summary="Refund chosen lines of a sale at a till: a negative ticket", tags=["pos"],
-                   parameters=[TICKET_ID], request=RefundInputSerializer,
-                   responses={201: ReceiptSerializer, **WRITE_ERRORS})
-    def post(self, request, ticket_id):
-        ticket = Ticket.objects.for_store(request.store).filter(pk=ticket_id).first() if ticket_id <= ID_MAX else None
-        if ticket is None:
-            raise NotFound()
-        data = self.valid(RefundInputSerializer, request.data)
-        session = sales.open_session_of(request.store, data["till"])
-        lines = [selling.RefundLine(line["line"], line["quantity"]) for line in data["lines"]]
-        refund = selling.record_refund(user=request.user, session=session, ticket=ticket, lines=lines,
-                                       method=data["method"], restock=data["restock"], reason=data["reason"])
-        return self.receipt(refund.pk, status_code=status.HTTP_201_CREATED)
 
 
 # --- closures and the chain ---------------------------------------------------------------------

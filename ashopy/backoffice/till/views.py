@@ -30,6 +30,7 @@ from ashopy.stores.decorators import store_staff_required
 from ashopy.stores.rules import SALES_ROLES
 
 from .catalogue import exponent, till_catalogue
+from .refund import refund_config
 
 ID_MAX = 2**63 - 1
 WORKER = Path(__file__).resolve().parent / "worker.js"
@@ -135,6 +136,7 @@ def till_page(request, till_id):
             "tills": reverse("staff_till:till_list"),
         },
     }
+    config["refund"] = refund_config(store)  # read by till-refund.js (refunds and exchanges)
     return render(request, "backoffice/till/till_page.html", {"till": till, "session": session, "config": config})
 
 

@@ -148,6 +148,7 @@
     root.classList.toggle("till-offline", !online);
     $$("[data-network-only]").forEach((button) => { button.disabled = !online; });
     $("#till-network-note").hidden = online;
+    root.dispatchEvent(new CustomEvent("till:network", { detail: { online } })); // for till-refund.js
   };
 
   const renderPending = async () => {
@@ -362,7 +363,8 @@
       row.dataset.testid = `tender-${tender.method}`;
       const label = document.createElement("span");
       label.className = "input-group-text till-tender-label";
-      label.textContent = methodLabel(tender.method) + (tender.credit_note ? ` ${tender.credit_note}` : "");
+      label.textContent = methodLabel(tender.method) + (tender.credit_note ? ` ${tender.credit_note}` : "")
+        + (tender.note ? ` · ${tender.note}` : "");
       const input = document.createElement("input");
       input.className = "form-control text-end";
       input.inputMode = "decimal";
@@ -880,10 +882,32 @@
   $$("dialog").forEach((dialog) => dialog.addEventListener("close", () => { stopMobile(); focusScan(); }));
   $$("[data-close-dialog]").forEach((element) => element.addEventListener("click", () => element.closest("dialog").close()));
 
+  // --- the hook for till-refund.js (refunds and exchanges; loaded after this script) ----------------
+  // What it may use of this page, and nothing else: the API, money formatting, messages, and the start
+  // of an exchange's sale (a locked cash tender already in the drawer, labelled with the refund).
+  window.ashopyTill = Object.freeze({
+    root, config, lang, api, Offline, errorText, format, toMinor, toText, uuid, fmt, message, methodLabel,
+    session: () => state.session,
+    online: () => state.online,
+    restocked: (items) => keepStock(items.map((item) => ({
+      variant: state.catalogue.find((variant) => variant.id === item.variant) || { id: item.variant, stock: 0 },
+      quantity: -item.quantity,
+    }))),
+    startExchange: (amount, note) => {
+      state.tenders = state.tenders.filter((tender) => tender.locked);
+      $("#till-done").hidden = true;
+      $("#till-sell").hidden = false;
+      addTender("cash", amount, { locked: true, note });
+      focusScan();
+    },
+  });
+
   // --- start -----------------------------------------------------------------------------------
   ["wave", "orange_money"].filter((method) => !config.mobile_money.includes(method)).forEach(hideMethod);
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(config.urls.worker).catch(() => {});
-  window.addEventListener("online", () => syncNow());
+  // The browser has a network again: say so (a sync or any call that fails says offline again); with no
+  // sale waiting, nothing else would (the network-only buttons stayed disabled).
+  window.addEventListener("online", () => { setOnline(true); syncNow(); });
   window.addEventListener("offline", () => setOnline(false));
   setOnline(navigator.onLine !== false);
   showSession();
