@@ -19,9 +19,12 @@ from ashopy.pos.models import Ticket, TillSession
 from ashopy.pos.selling import SaleLine, Tender
 from ashopy.sales.models import Invoice
 from tests import factories
-from tests.browser import page  # noqa: F401  (a fixture)
+from tests.browser import (
+    page,  # noqa: F401  (a fixture)
+    screenshot_path,
+)
 from tests.browser.test_browser_csp import Watch
-from tests.browser.test_browser_till import SCREENSHOTS, _signing_key, counter, log_in  # noqa: F401
+from tests.browser.test_browser_till import _signing_key, counter, log_in  # noqa: F401
 from tests.sales.test_invoices import complete_profile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,8 +87,8 @@ def test_refund_one_of_two_units_in_cash_with_restock(page, live_server, counter
         expect(page.locator("[data-testid=refund-confirm]")).to_be_visible()
         assert fits(page), width
         if width == 390:
-            page.screenshot(path=str(SCREENSHOTS / "till-refund-390.png"), full_page=True)
-    page.screenshot(path=str(SCREENSHOTS / "till-refund.png"))
+            page.screenshot(path=screenshot_path("till-refund-390.png"), full_page=True)
+    page.screenshot(path=screenshot_path("till-refund.png"))
 
     page.locator("[data-testid=refund-confirm]").dblclick()  # a double click is one refund
     expect(page.locator("[data-testid=refund-done]")).to_be_visible()
