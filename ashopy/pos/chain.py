@@ -71,9 +71,11 @@ def now_to_the_second() -> datetime:
 
 def ticket_data(ticket: Ticket, lines, payments, refunded_reference: str | None) -> dict:
     """`ticket`, `lines` and `payments` are model instances, or rows with the same attribute names
-    (the chain check reads thousands of them as plain rows)."""
+    (the chain check reads thousands of them as plain rows). A promo code and a line's share of its
+    discount are written only when there is one, so that the records made before codes came to the
+    till still verify."""
     currency = ticket.currency
-    return {
+    data = {
         "kind": ticket.kind, "store": ticket.store_id, "till": ticket.till_id, "number": ticket.number,
         "created_at": moment(ticket.created_at), "cashier": ticket.cashier_id, "customer": ticket.customer_id,
         "currency": currency, "refunds": refunded_reference, "discount_reason": ticket.discount_reason,
@@ -81,17 +83,26 @@ def ticket_data(ticket: Ticket, lines, payments, refunded_reference: str | None)
         "total_tax": minor(ticket.total_tax, currency), "total": minor(ticket.total, currency),
         "vat": {rate(key): {part: minor(value, currency) for part, value in amounts.items()}
                 for key, amounts in ticket.vat.items()},
-        "lines": [{"variant": line.variant_id, "sku": line.sku, "label": line.label, "quantity": line.quantity,
-                   "unit_price": minor(line.unit_price, currency), "discount": minor(line.discount, currency),
-                   "discount_reason": line.discount_reason,
-                   "ticket_discount": minor(line.ticket_discount, currency), "vat_rate": rate(line.vat_rate),
-                   "net": minor(line.net, currency), "tax": minor(line.tax, currency),
-                   "gross": minor(line.gross, currency), "refunded_line": line.refunded_line_id}
-                  for line in lines],
+        "lines": [_line_data(line, currency) for line in lines],
         "payments": [{"method": payment.method, "amount": minor(payment.amount, currency),
                       "tendered": minor(payment.tendered, currency), "change": minor(payment.change_given, currency)}
                      for payment in payments],
     }
+    if ticket.promo_code:
+        data["promo_code"] = ticket.promo_code
+    return data
+
+
+def _line_data(line, currency: str) -> dict:
+    data = {"variant": line.variant_id, "sku": line.sku, "label": line.label, "quantity": line.quantity,
+            "unit_price": minor(line.unit_price, currency), "discount": minor(line.discount, currency),
+            "discount_reason": line.discount_reason,
+            "ticket_discount": minor(line.ticket_discount, currency), "vat_rate": rate(line.vat_rate),
+            "net": minor(line.net, currency), "tax": minor(line.tax, currency),
+            "gross": minor(line.gross, currency), "refunded_line": line.refunded_line_id}
+    if line.code_discount:
+        data["code_discount"] = minor(line.code_discount, currency)
+    return data
 
 
 def session_data(session: TillSession, currency: str) -> dict:
