@@ -125,6 +125,9 @@ def test_the_preview_reads_a_bounded_number_of_rows(store, shop, session, seller
                 for n in range(12)]
     body = {"lines": [{"variant": v.pk, "quantity": 1} for v in variants], "customer": customer.pk,
             "code": "CABLES", "discount_percent": "5", "discount_reason": "Fidèle"}
+    api = client_for(seller)
+    # The caller, the store, the role, the session; the customer; taxes, segment discounts, promotions; the
+    # variants; the code, its uses, its products and categories: none per line (12 here).
     with django_assert_max_num_queries(14):
-        answer = client_for(seller).post(price_url(session), body, format="json")
+        answer = api.post(price_url(session), body, format="json")
     assert answer.status_code == 200 and answer.json()["code"]["discount"] == "1200.00"

@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from ashopy.orders.models import Order
@@ -187,3 +188,15 @@ def test_the_preview_gives_the_recorded_sale_s_amounts_and_writes_nothing(
                 for line in TicketLine.objects.filter(ticket=ticket).order_by("id")]
     assert recorded == [(line.unit_price, line.discount, line.code_discount, line.ticket_discount, line.gross)
                         for line in preview.lines]
+
+
+def test_the_staff_usage_page_counts_and_links_the_till_s_uses(client, store, session, seller, manager, variant):
+    code = promo_code(store, "CAISSE10", value="10")
+    ticket = sale(session, seller, [SaleLine(variant.pk, 1)], code="CAISSE10")
+    client.force_login(manager)
+    response = client.get(reverse("staff_promotions:code_usage", args=[code.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    numbers = response.context["usage"]
+    assert (numbers.confirmed, numbers.at_till, numbers.discount_confirmed) == (1, 1, Decimal(590))
+    page = response.content.decode()
+    assert reverse("staff_pos:ticket_detail", args=[ticket.pk]) in page
