@@ -260,7 +260,10 @@
   const totals = () => {
     const server = fresh();
     if (server && server.lines.length === state.lines.length) {
-      const priced = state.lines.map((line, index) => ({ line, gross: toMinor(server.lines[index].gross) }));
+      // The customer's unit price (segment, partner) is shown where catalogue prices include tax, as the server's are then.
+      const priced = state.lines.map((line, index) => ({
+        line, gross: toMinor(server.lines[index].gross), unit: state.includesTax ? toMinor(server.lines[index].unit_price) : null,
+      }));
       const code = server.code && server.code.applied ? toMinor(server.code.discount) : 0;
       return { priced, total: toMinor(server.total), tax: toMinor(server.total_tax), discounts: toMinor(server.total_discount), code, server: true };
     }
@@ -396,7 +399,7 @@
         button("%", "btn btn-outline-secondary till-step", () => askDiscount(index), { "aria-label": T.line_discount, "data-testid": "line-discount" }),
         button("×", "btn btn-outline-danger till-step ms-1", () => { state.lines.splice(index, 1); render(); }, { "aria-label": T.remove }),
       );
-      tr.append(name, quantity, cell(format(line.variant.grossMinor), "text-end staff-amount"), cell(format(row.gross), "text-end staff-amount fw-semibold"), actions);
+      tr.append(name, quantity, cell(format(row.unit ?? line.variant.grossMinor), "text-end staff-amount"), cell(format(row.gross), "text-end staff-amount fw-semibold"), actions);
       return tr;
     }));
     $("#till-empty").hidden = state.lines.length > 0;
