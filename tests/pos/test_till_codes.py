@@ -200,3 +200,7 @@ def test_the_staff_usage_page_counts_and_links_the_till_s_uses(client, store, se
     assert (numbers.confirmed, numbers.at_till, numbers.discount_confirmed) == (1, 1, Decimal(590))
     page = response.content.decode()
     assert reverse("staff_pos:ticket_detail", args=[ticket.pk]) in page
+    receipt = client.get(reverse("staff_pos:receipt", args=[ticket.pk])).content.decode()
+    assert 'data-testid="promo-code"' in receipt and "CAISSE10" in receipt
+    detail = client.get(reverse("staff_pos:ticket_detail", args=[ticket.pk])).content.decode()
+    assert 'data-testid="promo-code">CAISSE10<' in detail
