@@ -29,7 +29,7 @@ from ashopy.inventory import services as inventory
 from ashopy.pricing.purchase import PurchasePolicy, label
 from ashopy.pricing.resolver import tax_split
 from ashopy.promotions import codes
-from ashopy.promotions.errors import CodeRefused, NoCodeToApply
+from ashopy.promotions.errors import CodeRefused
 from ashopy.promotions.models import PromoCode
 from ashopy.stores.selectors import staff_role
 
@@ -167,8 +167,6 @@ def price_sale(*, user, store, lines: Sequence[SaleLine], customer=None, discoun
         try:
             pricing.offer = _offer(store, pricing.code, customer, sum((line.gross for line in priced), ZERO),
                                    [line.variant for line in priced])
-        except NoCodeToApply:
-            pricing.code = ""
         except CodeRefused as error:
             pricing.code_problem = error
     shares = code_shares(pricing.offer, [(line.variant, line.quantity, line.gross) for line in priced], currency)
