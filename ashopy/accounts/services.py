@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -348,3 +348,44 @@ def add_customer_note(*, actor: User, store: Store, customer: User, text: str) -
         message = _("A note holds at most %(count)d characters.") % {"count": NOTE_LENGTH}
         raise DomainError(message, fields={"text": [message]})
     return CustomerNote.objects.create(store=store, customer=customer, author=actor, text=text)
+
+
+class EmailTaken(DomainError):
+    """An account already has this e-mail address: `customer` is it when it is a customer of the store (the
+    till then picks it), else None (someone else's account is not shown)."""
+
+    code = "email_taken"
+    message = _("An account with this e-mail address already exists.")
+    status = 409
+
+    def __init__(self, *, customer: User | None = None):
+        super().__init__(fields={"email": [str(self.message)]})
+        self.customer = customer
+
+
+#: Who creates a customer account for someone at the counter: the roles that sell.
+QUICK_CREATE_ROLES = frozenset({Role.VENDEUR, Role.GESTIONNAIRE, Role.ADMIN})
+
+
+@transaction.atomic
+def quick_create_customer(*, actor: User, store: Store, email: str, first_name: str = "", last_name: str = "",
+                          phone: str = "") -> User:
+    """A customer account made by `store`'s staff for someone in front of them (at the till): a customer of
+    `store` (registered on it), with no usable password — they choose one through "forgot password" if they
+    want to sign in. An address already taken raises EmailTaken, naming the account when it is the store's
+    customer. Field errors raise ValidationError keyed by field."""
+    require_role(user=actor, store=store, roles=QUICK_CREATE_ROLES)
+    email = User.objects.normalize_email(email or "").strip().lower()
+    existing = User.objects.filter(email__iexact=email).first() if email else None
+    if existing is not None:
+        raise EmailTaken(customer=existing if is_customer_of(store=store, user=existing) else None)
+    user = User(email=email, first_name=(first_name or "").strip(), last_name=(last_name or "").strip(),
+                phone=phone or "", registered_store=store, role=Role.CLIENT)
+    user.full_clean(exclude=["password"])
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same address made at the same moment elsewhere
+        raise EmailTaken() from None
+    return user

@@ -10,7 +10,7 @@ the order, and the order's recomputation from its stored lines gives the same to
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -155,24 +155,26 @@ def _allocate(total: Decimal, weights: list[Decimal], currency: str) -> list[Dec
     return shares
 
 
-def _code_shares(lines: list[PricedLine], offer: Offer | None, currency: str) -> list[Decimal]:
-    """Each line's part of the code's discount: a line-level code takes from its products' lines, an
-    order-level one from what is left of every line (a percentage of it, or an amount capped at it)."""
+def code_shares(offer: Offer | None, items: Sequence[tuple[object, int, Decimal]], currency: str) -> list[Decimal]:
+    """Each item's part of the code's discount; `items` are (variant, quantity, amount on the store's tax
+    basis after the discounts that come before the code). A line-level code takes from its products'
+    lines, an order-level one from what is left of every line (a percentage of it, or an amount capped at
+    it). The web cart and the till both price a code here."""
     if offer is None:
-        return [ZERO] * len(lines)
+        return [ZERO] * len(items)
     code = offer.code
-    amounts = [line.price.amount for line in lines]
+    amounts = [amount for _variant, _quantity, amount in items]
     if code.kind in ITEM_KINDS:
         percent = code.kind == PromoCode.Kind.ITEMS_PERCENT
-        return [min(round_money(percent_of(amount, code.value) if percent else code.value * line.quantity,
-                                currency), amount) if offer.covers(line.variant) else ZERO
-                for line, amount in zip(lines, amounts, strict=True)]
+        return [min(round_money(percent_of(amount, code.value) if percent else code.value * quantity,
+                                currency), amount) if offer.covers(variant) else ZERO
+                for variant, quantity, amount in items]
     goods = sum(amounts, ZERO)
     if code.kind == PromoCode.Kind.ORDER_PERCENT:
         return _allocate(min(round_money(percent_of(goods, code.value), currency), goods), amounts, currency)
     if code.kind == PromoCode.Kind.ORDER_AMOUNT:
         return _allocate(min(round_money(code.value, currency), goods), amounts, currency)
-    return [ZERO] * len(lines)
+    return [ZERO] * len(items)
 
 
 def _less(price: LinePrice, amount: Decimal, currency: str) -> LinePrice:
@@ -203,8 +205,9 @@ def compute(*, policy: PricingPolicy, lines: list[PricedLine], shipping: Shippin
     """
     store = policy.store
     currency = store.currency
+    shares = code_shares(offer, [(line.variant, line.quantity, line.price.amount) for line in lines], currency)
     lines = [replace(line, code_discount=share, after_code=_less(line.price, share, currency) if share else None)
-             for line, share in zip(lines, _code_shares(lines, offer, currency), strict=True)]
+             for line, share in zip(lines, shares, strict=True)]
     discount_lines = _catalogue_lines(lines)
     code_discount = sum((line.code_discount for line in lines), ZERO)
     if code_discount:

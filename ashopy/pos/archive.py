@@ -45,16 +45,18 @@ def _files(store: Store, start: datetime, end: datetime) -> dict[str, bytes]:
     closures = Closure.objects.filter(till__store=store, period_start__gte=start.date(), period_start__lt=end.date())
     return {
         "tickets.csv": _csv(["id", "till", "number", "kind", "refunds", "created_at", "cashier", "customer", "currency",
-                             "total_net", "total_tax", "total", "total_discount", "vat", "made_offline_at"],
+                             "total_net", "total_tax", "total", "total_discount", "vat", "promo_code",
+                             "made_offline_at"],
                             ([t.pk, t.till.code, t.number, t.kind, t.refunds_id or "", chain.moment(t.created_at),
                               t.cashier_id, t.customer_id or "", t.currency, t.total_net, t.total_tax, t.total,
-                              t.total_discount, json.dumps(t.vat, sort_keys=True),
+                              t.total_discount, json.dumps(t.vat, sort_keys=True), t.promo_code,
                               chain.moment(t.made_offline_at) or ""]
                              for t in tickets.order_by("id"))),
         "lines.csv": _csv(["id", "ticket", "sku", "label", "quantity", "unit_price", "discount", "discount_reason",
-                           "ticket_discount", "vat_rate", "net", "tax", "gross", "refunded_line"],
+                           "ticket_discount", "vat_rate", "net", "tax", "gross", "refunded_line", "code_discount"],
                           ([x.pk, x.ticket_id, x.sku, x.label, x.quantity, x.unit_price, x.discount, x.discount_reason,
-                            x.ticket_discount, x.vat_rate, x.net, x.tax, x.gross, x.refunded_line_id or ""]
+                            x.ticket_discount, x.vat_rate, x.net, x.tax, x.gross, x.refunded_line_id or "",
+                            x.code_discount]
                            for x in lines)),
         "payments.csv": _csv(["id", "ticket", "method", "amount", "tendered", "change_given"],
                              ([p.pk, p.ticket_id, p.method, p.amount, p.tendered, p.change_given] for p in payments)),

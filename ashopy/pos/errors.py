@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from ashopy.core.errors import DomainError, NotFound
+from ashopy.promotions.errors import CodeRefused
 
 
 class TillRefused(DomainError):
@@ -143,3 +144,18 @@ class StoreCreditRequired(DomainError):
 class MobilePaymentNotFound(NotFound):
     code = "mobile_payment_not_found"
     message = _("No such mobile payment request at this store.")
+
+
+class FreeShippingAtTill(CodeRefused):
+    code = "code_free_shipping_at_till"
+    message = _("The code “{code}” gives free shipping: there is no shipping at the counter.")
+
+
+class CodeNeedsCustomer(CodeRefused):
+    code = "code_needs_customer"
+    message = _("The code “{code}” is limited per customer: choose the customer first.")
+
+
+class CodeNotForSale(CodeRefused):
+    code = "code_not_for_sale"
+    message = _("The code “{code}” does not apply to any item of this sale.")

@@ -168,6 +168,8 @@ class Ticket(AppendOnly):
     idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3)
     discount_reason = models.CharField(_("ticket discount reason"), max_length=200, blank=True)
+    promo_code = models.CharField(_("promo code"), max_length=40, blank=True, default="", db_default="",
+                                  help_text=_("The code the sale used; its use is counted in promotions."))
     total_discount = models.DecimalField(_("discounts"), **AMOUNT, default=ZERO)
     total_net = models.DecimalField(_("total excl. tax"), **AMOUNT)
     total_tax = models.DecimalField(_("VAT"), **AMOUNT)
@@ -217,6 +219,8 @@ class TicketLine(AppendOnly):
     discount = models.DecimalField(_("line discount"), **AMOUNT, default=ZERO)
     discount_reason = models.CharField(_("discount reason"), max_length=200, blank=True)
     ticket_discount = models.DecimalField(_("share of the ticket discount"), **AMOUNT, default=ZERO)
+    code_discount = models.DecimalField(_("share of the promo code's discount"), **AMOUNT, default=ZERO,
+                                        db_default=ZERO)
     vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=2)
     net = models.DecimalField(_("excl. tax"), **AMOUNT)
     tax = models.DecimalField(_("VAT"), **AMOUNT)

@@ -69,8 +69,9 @@ def receipt_context(ticket_id: int, *, store: Store, duplicate: int | None = Non
     """What the receipt template needs; `duplicate` is the number of a reprint already logged."""
     data = selectors.receipt(ticket_id, store=store, duplicate=duplicate)
     ticket = data.ticket
-    payments = list(ticket.payments.all())
-    return {"receipt": data, "ticket": ticket, "lines": list(ticket.lines.all()), "payments": payments,
+    payments, lines = list(ticket.payments.all()), list(ticket.lines.all())
+    return {"receipt": data, "ticket": ticket, "lines": lines, "payments": payments,
+            "code_discount": sum((line.code_discount for line in lines), ZERO),
             "change": sum((payment.change_given for payment in payments), ZERO),
             "vat": vat_rows(ticket.vat),
             "seller": seller_of(store), "store": store, "currency": ticket.currency}

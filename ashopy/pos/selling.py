@@ -1,12 +1,14 @@
 """Selling and refunding at the till.
 
-A sale is priced by the same `PurchasePolicy` as the web shop (segment and partner prices of the
-customer, promotions), takes its units from the till's warehouse with the inventory's `deduct`
-in the sale's transaction (the conditional update never oversells: a till and a web checkout
-racing for the last unit, exactly one wins), gets the till's next gap-free number (a counter on the
-till's locked row, written with the chain's head) and is chained.
-Discounts are percentages with a reason, capped per role (`services.MAX_DISCOUNT_PERCENT`); the
-ticket's discount is shared over its lines pro rata so that VAT per rate stays exact.
+A sale is priced by `pricing.price_sale` (the till's preview asks the same function): the same
+`PurchasePolicy` as the web shop (segment and partner prices of the customer, promotions), the line and
+ticket discounts, and a promo code priced as the web cart prices it. The code's use is counted in the
+sale's transaction, under the code's row lock taken before the stock rows, confirmed at once (a till
+sale is paid); a refund does not give it back, as a web credit note does not. The sale takes its
+units from the till's warehouse with the inventory's `deduct` in the sale's transaction (the
+conditional update never oversells: a till and a web checkout racing for the last unit, exactly one
+wins), gets the till's next gap-free number (a counter on the till's locked row, written with the
+chain's head) and is chained.
 
 A refund is a negative ticket that refers to the sale: chosen lines and quantities, their amounts
 pro rata of the sold line (the last unit refunded takes what is left, so a line refunded in parts
@@ -28,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -37,49 +39,34 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ashopy.catalog.models import Variant
 from ashopy.core.errors import DomainError, NotFound
-from ashopy.core.money import HUNDRED, ZERO, round_money
+from ashopy.core.money import ZERO, round_money
 from ashopy.inventory import reservations
 from ashopy.inventory import services as inventory
-from ashopy.pricing.purchase import PurchasePolicy, label
-from ashopy.pricing.resolver import tax_split
+from ashopy.promotions import codes
 from ashopy.sales import store_credit
-from ashopy.stores.selectors import staff_role
 
 from . import chain, invoicing, mobile
 from .errors import (
-    DiscountTooHigh,
-    EmptySale,
     IdempotencyConflict,
-    InvalidAmount,
     MobilePaymentRequired,
     MobileRefundByCash,
     NotRefundable,
-    NotSold,
     OfflineTimeRefused,
     PaymentMismatch,
-    ReasonRequired,
     RefundRefused,
     StoreCreditRequired,
     UnknownMethod,
 )
 from .models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPayment, TillSession, ticket_reference
-from .services import MAX_DISCOUNT_PERCENT, amount_of, check_selling, locked_session, require_cashier
+from .pricing import MAX_LINES, SaleLine, price_sale, vat_per_rate
+from .services import amount_of, check_selling, locked_session, require_cashier
 
-MAX_LINES = 200
 # How far a till's clock may be off the server's: an offline sale's time may be this much in the future, or
 # this much before its session was opened.
 CLOCK_SKEW = timedelta(minutes=5)
 
-
-@dataclass(frozen=True)
-class SaleLine:
-    variant_id: int
-    quantity: int
-    discount_percent: Decimal = ZERO
-    discount_reason: str = ""
-
+__all__ = ["MAX_LINES", "RefundLine", "SaleLine", "Tender", "record_refund", "record_sale", "refundable"]
 
 @dataclass(frozen=True)
 class Tender:
@@ -93,66 +80,6 @@ class Tender:
 class RefundLine:
     line_id: int
     quantity: int
-
-
-def _percent(value, reason: str, cap: Decimal) -> tuple[Decimal, str]:
-    try:
-        percent = Decimal(str(value or 0))
-    except (InvalidOperation, ValueError) as error:
-        raise InvalidAmount() from error
-    if not percent.is_finite() or not ZERO <= percent <= HUNDRED:
-        raise InvalidAmount()
-    if percent and not (reason or "").strip():
-        raise ReasonRequired()
-    if percent > cap:
-        raise DiscountTooHigh(maximum=cap)
-    return percent, (reason or "").strip()[:200] if percent else ""
-
-
-def _variants(store, lines: Sequence[SaleLine]) -> dict[int, Variant]:
-    ids = {line.variant_id for line in lines}
-    if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
-        raise NotFound()
-    variants = {v.pk: v for v in Variant.objects.filter(store=store, pk__in=ids).select_related("product")}
-    if len(variants) != len(ids):
-        raise NotFound()
-    return variants
-
-
-def _priced_lines(policy: PurchasePolicy, store, lines, cap, ticket_percent) -> list[TicketLine]:
-    """The ticket's lines with their discounts, the ticket's discount shared pro rata, taxed per line."""
-    currency, variants, priced = store.currency, _variants(store, lines), []
-    for line in lines:
-        variant = variants[line.variant_id]
-        if not policy.sellable(variant):
-            raise NotSold(product=label(variant))
-        percent, reason = _percent(line.discount_percent, line.discount_reason, cap)
-        unit = policy.price(variant)
-        amount = round_money(unit.price * line.quantity, currency)
-        discount = round_money(amount * percent / HUNDRED, currency)
-        priced.append(TicketLine(variant=variant, label=label(variant), sku=variant.sku, quantity=line.quantity,
-                                 unit_price=unit.price, discount=discount, discount_reason=reason,
-                                 vat_rate=unit.tax_rate, gross=amount - discount))
-    subtotal = sum((line.gross for line in priced), ZERO)
-    ticket_discount = round_money(subtotal * ticket_percent / HUNDRED, currency)
-    left = ticket_discount
-    for index, line in enumerate(priced):
-        share = left if index == len(priced) - 1 else min(
-            round_money(ticket_discount * line.gross / subtotal, currency) if subtotal else ZERO, left)
-        line.ticket_discount, left = share, left - share
-        line.net, line.tax, line.gross = tax_split(line.gross - share, rate=line.vat_rate,
-                                                   includes_tax=store.prices_include_tax, currency=currency)
-    return priced
-
-
-def _vat(lines) -> dict[str, dict[str, str]]:
-    per_rate: dict[str, dict[str, Decimal]] = defaultdict(lambda: {"net": ZERO, "tax": ZERO, "gross": ZERO})
-    for line in lines:
-        amounts = per_rate[chain.rate(line.vat_rate)]
-        amounts["net"] += line.net
-        amounts["tax"] += line.tax
-        amounts["gross"] += line.gross
-    return {key: {part: str(value) for part, value in amounts.items()} for key, amounts in sorted(per_rate.items())}
 
 
 def _payments(tenders: Sequence[Tender], total: Decimal, currency: str) -> list[TicketPayment]:
@@ -215,15 +142,16 @@ def _replayed(user, session: TillSession, key: UUID | None) -> Ticket | None:
 
 
 def record_sale(*, user, session: TillSession, lines: Sequence[SaleLine], payments: Sequence[Tender],
-                customer=None, discount_percent=ZERO, discount_reason: str = "",
+                customer=None, discount_percent=ZERO, discount_reason: str = "", code: str | None = None,
                 idempotency_key: UUID | None = None, made_offline_at: datetime | None = None) -> Ticket:
-    """Sell `lines` at the session's till, paid by `payments`. The same `idempotency_key` returns the
-    ticket it made, however often it is sent: it is looked up only when the sale cannot be made again
-    (its key is taken, or the stock it took is gone). `made_offline_at`: when a sale the till kept offline
+    """Sell `lines` at the session's till, paid by `payments`, with the promo `code` if one is given (its
+    use is counted with the ticket). The same `idempotency_key` returns the ticket it made, however often
+    it is sent: it is looked up only when the sale cannot be made again (its key is taken, the stock it
+    took is gone, or the code's last use is its own). `made_offline_at`: when a sale the till kept offline
     was made there (the ticket still takes the server's time and number when it arrives)."""
     try:
         return _record_sale(user=user, session=session, lines=lines, payments=payments, customer=customer,
-                            discount_percent=discount_percent, discount_reason=discount_reason,
+                            discount_percent=discount_percent, discount_reason=discount_reason, code=code,
                             idempotency_key=idempotency_key, made_offline_at=made_offline_at)
     except (DomainError, IntegrityError):
         ticket = _replayed(user, session, idempotency_key)
@@ -245,38 +173,37 @@ def _offline_time(made_offline_at: datetime | None, session: TillSession) -> dat
 
 
 @transaction.atomic
-def _record_sale(*, user, session, lines, payments, customer, discount_percent, discount_reason, idempotency_key,
-                 made_offline_at):
-    if not lines:
-        raise EmptySale()
-    if len(lines) > MAX_LINES:
-        raise InvalidAmount()
-    for line in lines:
-        inventory.check_quantity(line.quantity)
+def _record_sale(*, user, session, lines, payments, customer, discount_percent, discount_reason, code,
+                 idempotency_key, made_offline_at):
     session = locked_session(session.pk)
     till, store = session.till, session.till.store
     require_cashier(user, store)
     check_selling(session)
     made_offline_at = _offline_time(made_offline_at, session)
-    cap = MAX_DISCOUNT_PERCENT.get(staff_role(user, store), ZERO)
-    ticket_percent, ticket_reason = _percent(discount_percent, discount_reason, cap)
-    inventory_lines = [reservations.Line(line.variant_id, line.quantity) for line in lines]
-    priced = _priced_lines(PurchasePolicy(store, customer), store, lines, cap, ticket_percent)
-    total = sum((line.gross for line in priced), ZERO)
+    customer = customer if customer is not None and customer.is_authenticated else None
+    pricing = price_sale(user=user, store=store, lines=lines, customer=customer, discount_percent=discount_percent,
+                         discount_reason=discount_reason, code=code)
+    if pricing.code_problem is not None:
+        raise pricing.code_problem
+    priced, total = pricing.lines, pricing.total
     paid = _payments(payments, total, store.currency)
     requests = mobile.take(session=session, requests=_mobile_requests(payments, store.currency))
+    if pricing.offer is not None:  # the code's row before the stock rows, as the web checkout takes them
+        codes.lock(pricing.offer.code)
     number = _next_number(till)
-    reservations.deduct(store=store, lines=inventory_lines, warehouse=till.warehouse, user=user,
-                        reference=ticket_reference(till.code, number))
-    ticket = Ticket(store=store, till=till, session=session, number=number, kind=Ticket.Kind.SALE,
-                    customer=customer if customer is not None and customer.is_authenticated else None,
+    reservations.deduct(store=store, lines=[reservations.Line(line.variant_id, line.quantity) for line in lines],
+                        warehouse=till.warehouse, user=user, reference=ticket_reference(till.code, number))
+    ticket = Ticket(store=store, till=till, session=session, number=number, kind=Ticket.Kind.SALE, customer=customer,
                     cashier=user, idempotency_key=idempotency_key, currency=store.currency,
-                    discount_reason=ticket_reason,
-                    total_discount=sum((line.discount + line.ticket_discount for line in priced), ZERO),
-                    total_net=sum((line.net for line in priced), ZERO),
-                    total_tax=sum((line.tax for line in priced), ZERO), total=total, vat=_vat(priced),
-                    created_at=chain.now_to_the_second(), made_offline_at=made_offline_at)
+                    discount_reason=pricing.discount_reason,
+                    promo_code=pricing.offer.code.code if pricing.offer is not None else "",
+                    total_discount=pricing.total_discount, total_net=pricing.total_net, total_tax=pricing.total_tax,
+                    total=total, vat=pricing.vat, created_at=chain.now_to_the_second(),
+                    made_offline_at=made_offline_at)
     _save(ticket, priced, paid)
+    if pricing.offer is not None:
+        codes.redeem(code=pricing.offer.code, ticket_id=ticket.pk, customer=customer,
+                     email=customer.email if customer is not None else "", discount=pricing.code_discount)
     mobile.use(requests, ticket)
     for number, amount in _credits(payments, store.currency).items():
         store_credit.spend(store=store, number=number, amount=amount, reference=ticket.reference)
@@ -327,7 +254,8 @@ def _refund_lines(original: Ticket, wanted: Sequence[RefundLine], currency: str)
     sold = {line.pk: line for line in TicketLine.objects.filter(ticket=original).select_related("variant").annotate(
         back=Coalesce(Sum("refunds__quantity"), 0), back_gross=Coalesce(Sum("refunds__gross"), ZERO),
         back_tax=Coalesce(Sum("refunds__tax"), ZERO), back_discount=Coalesce(Sum("refunds__discount"), ZERO),
-        back_ticket_discount=Coalesce(Sum("refunds__ticket_discount"), ZERO))}
+        back_ticket_discount=Coalesce(Sum("refunds__ticket_discount"), ZERO),
+        back_code_discount=Coalesce(Sum("refunds__code_discount"), ZERO))}
     asked: dict[int, int] = defaultdict(int)
     for item in wanted:
         if isinstance(item.quantity, bool) or not isinstance(item.quantity, int) or item.quantity <= 0:
@@ -348,6 +276,7 @@ def _refund_lines(original: Ticket, wanted: Sequence[RefundLine], currency: str)
             variant=line.variant, refunded_line=line, label=line.label, sku=line.sku, quantity=-quantity,
             unit_price=line.unit_price, discount=back(line.discount, line.back_discount),
             discount_reason=line.discount_reason, ticket_discount=back(line.ticket_discount, line.back_ticket_discount),
+            code_discount=back(line.code_discount, line.back_code_discount),
             vat_rate=line.vat_rate, net=gross - tax, tax=tax, gross=gross))
     if not lines:
         raise RefundRefused()
@@ -452,9 +381,10 @@ def _record_refund(*, user, session, ticket, lines, method, restock, reason, ide
     ticket = Ticket(store=store, till=till, session=session, number=number, kind=Ticket.Kind.REFUND,
                     refunds=original, customer_id=original.customer_id, cashier=user, currency=store.currency,
                     idempotency_key=idempotency_key, discount_reason=(reason or "").strip()[:200],
-                    total_discount=sum((line.discount + line.ticket_discount for line in refunded), ZERO),
+                    total_discount=sum((line.discount + line.code_discount + line.ticket_discount
+                                        for line in refunded), ZERO),
                     total_net=sum((line.net for line in refunded), ZERO),
-                    total_tax=sum((line.tax for line in refunded), ZERO), total=total, vat=_vat(refunded),
+                    total_tax=sum((line.tax for line in refunded), ZERO), total=total, vat=vat_per_rate(refunded),
                     created_at=chain.now_to_the_second())
     ticket = _save(ticket, refunded, [TicketPayment(method=method, amount=total)], original.reference)
     invoicing.credit_for_refund(user=user, refund=ticket, lines=refunded)  # when the sale was invoiced

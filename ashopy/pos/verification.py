@@ -49,10 +49,10 @@ class Report:
 
 
 _TICKET = ("id", "kind", "store_id", "till_id", "number", "created_at", "cashier_id", "customer_id", "currency",
-           "discount_reason", "total_discount", "total_net", "total_tax", "total", "vat", "refunds_id",
-           "made_offline_at")
+           "discount_reason", "promo_code", "total_discount", "total_net", "total_tax", "total", "vat",
+           "refunds_id", "made_offline_at")
 _LINE = ("ticket_id", "variant_id", "sku", "label", "quantity", "unit_price", "discount", "discount_reason",
-         "ticket_discount", "vat_rate", "net", "tax", "gross", "refunded_line_id")
+         "ticket_discount", "code_discount", "vat_rate", "net", "tax", "gross", "refunded_line_id")
 _PAYMENT = ("ticket_id", "method", "amount", "tendered", "change_given")
 
 

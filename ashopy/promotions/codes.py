@@ -4,7 +4,8 @@ A code is checked when it is applied to a cart, each time the cart is priced, an
 "Procéder au paiement" (checkout), where its use is *held* in the order's transaction with the
 code's row locked (`hold`): the uses are counted after the lock, so two checkouts never both
 take the last one. The use is *confirmed* when the order is paid and *released* when it is not
-(the orders app calls `confirm` / `release` from its events; both are idempotent).
+(the orders app calls `confirm` / `release` from its events; both are idempotent). A till sale is
+paid when it is recorded: its use is counted with the same lock and limits, confirmed at once (`redeem`).
 
 "First order only" asks whether the customer has a paid order: the orders app, above this one,
 answers through `register_paid_orders` (as it tells the cart about its holds).
@@ -160,10 +161,31 @@ def hold(*, code: PromoCode, order_id: int, customer, email: str, discount: Deci
     when a limit is reached, and the limits are read from the locked row (staff may have changed
     them). An unlimited code is neither locked nor counted.
     """
+    _count_use(code=code, customer=customer, email=email, discount=discount, order_id=order_id,
+               state=Redemption.State.HELD)
+
+
+def lock(code: PromoCode) -> None:
+    """Lock a limited code's row now, before the caller locks other rows (stock): `redeem` then counts under
+    it. The till takes the code before the stock, as the checkout does, so that the two never deadlock."""
+    if code.max_uses is not None or code.max_uses_per_customer is not None:
+        list(PromoCode.objects.select_for_update().filter(pk=code.pk).values_list("pk"))
+
+
+def redeem(*, code: PromoCode, ticket_id: int, customer, email: str, discount: Decimal) -> None:
+    """Count one use of `code` by a till ticket, confirmed at once (the sale is paid), in the ticket's
+    transaction, under the code's row lock and with the limits `hold` applies. A refund does not give it back."""
+    _count_use(code=code, customer=customer, email=email, discount=discount, ticket_id=ticket_id,
+               state=Redemption.State.CONFIRMED)
+
+
+def _count_use(*, code: PromoCode, customer, email: str, discount: Decimal, state: str, order_id: int | None = None,
+               ticket_id: int | None = None) -> None:
     customer = customer if _is_customer(customer) else None
-    values = [code.store_id, code.pk, order_id, customer.pk if customer is not None else None, email,
-              Redemption.State.HELD, connection.ops.adapt_decimalfield_value(max(discount, ZERO), 14, 2),
-              connection.ops.adapt_datetimefield_value(timezone.now())]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = [code.store_id, code.pk, order_id, ticket_id, customer.pk if customer is not None else None, email,
+              state, connection.ops.adapt_decimalfield_value(max(discount, ZERO), 14, 2), now,
+              now if state == Redemption.State.CONFIRMED else None]
     if code.max_uses is None and code.max_uses_per_customer is None:
         _insert(values, "")
         return
@@ -177,7 +199,7 @@ def hold(*, code: PromoCode, order_id: int, customer, email: str, discount: Deci
     condition = (f" WHERE (CAST(%s AS INTEGER) IS NULL OR (SELECT COUNT(*) FROM {table} WHERE {live}) < %s)"  # noqa: S608
                  f" AND (CAST(%s AS INTEGER) IS NULL OR (SELECT COUNT(*) FROM {table} WHERE {live}"
                  f" AND (customer_id = %s OR UPPER(email) = UPPER(%s))) < %s)")
-    params = [max_uses, code.pk, max_uses, max_per_customer, code.pk, values[3], email, max_per_customer]
+    params = [max_uses, code.pk, max_uses, max_per_customer, code.pk, values[4], email, max_per_customer]
     if not _insert(values, condition, params):
         _check_uses(code, max_uses, max_per_customer, *uses(code, customer=customer, email=email))
         raise CodeLimitReached(code=code.code)
@@ -185,10 +207,10 @@ def hold(*, code: PromoCode, order_id: int, customer, email: str, discount: Deci
 
 def _insert(values: list, condition: str, params: tuple | list = ()) -> bool:
     """INSERT … SELECT the redemption's `values` `condition` holds: True when the row was written."""
-    columns = "store_id, code_id, order_id, customer_id, email, state, discount, created_at"
+    columns = "store_id, code_id, order_id, ticket_id, customer_id, email, state, discount, created_at, confirmed_at"
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {Redemption._meta.db_table} ({columns}) "
-                       f"SELECT %s, %s, %s, %s, %s, %s, %s, %s{condition}", [*values, *params])
+                       f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s{condition}", [*values, *params])
         return cursor.rowcount == 1
 
 

@@ -133,7 +133,9 @@ class PromoCode(models.Model):
 
 
 class Redemption(models.Model):
-    """One use of a code by one order: held at the order, confirmed at payment, released otherwise."""
+    """One use of a code by one order (held at the order, confirmed at payment, released otherwise) or by one
+    till ticket (confirmed at once: a till sale is paid). The till sits above this app: a use names its ticket
+    by id, as it names its order."""
 
     class State(models.TextChoices):
         HELD = "held", _("Held")
@@ -143,7 +145,8 @@ class Redemption(models.Model):
     store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="+")
     code = models.ForeignKey(PromoCode, verbose_name=_("code"), on_delete=models.PROTECT,
                              related_name="redemptions")
-    order_id = models.PositiveIntegerField(_("order ID"))
+    order_id = models.PositiveIntegerField(_("order ID"), null=True, blank=True)
+    ticket_id = models.PositiveBigIntegerField(_("till ticket ID"), null=True, blank=True)
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.SET_NULL,
                                  null=True, blank=True, related_name="+")
     email = models.EmailField(_("e-mail"))
@@ -160,9 +163,13 @@ class Redemption(models.Model):
         verbose_name_plural = _("code uses")
         constraints = [
             models.UniqueConstraint(fields=["code", "order_id"], name="one_use_per_code_and_order"),
+            models.UniqueConstraint(fields=["code", "ticket_id"], name="one_use_per_code_and_ticket"),
+            models.CheckConstraint(condition=Q(order_id__isnull=False, ticket_id__isnull=True)
+                                   | Q(order_id__isnull=True, ticket_id__isnull=False),
+                                   name="redemption_by_order_or_ticket"),
             models.CheckConstraint(condition=Q(discount__gte=0), name="redemption_discount_not_negative"),
         ]
         indexes = [models.Index(fields=["code", "state"]), models.Index(fields=["order_id"])]
 
     def __str__(self):
-        return f"{self.code_id}:{self.order_id} ({self.state})"
+        return f"{self.code_id}:{self.order_id or f'T{self.ticket_id}'} ({self.state})"

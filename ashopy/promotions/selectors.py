@@ -163,6 +163,7 @@ class Usage:
     discount_confirmed: Decimal
     revenue_held: Decimal
     revenue_confirmed: Decimal
+    at_till: int = 0  # of the confirmed uses, those of till tickets (their revenue is the till's, not counted)
 
     @property
     def uses(self) -> int:
@@ -176,14 +177,16 @@ def code_redemptions(code: PromoCode) -> QuerySet[Redemption]:
 
 
 def usage(*, code: PromoCode, orders: QuerySet) -> Usage:
-    """Uses, discount given and orders' revenue (their totals) per state, in two queries.
+    """Uses, discount given and orders' revenue (their totals) per state, in two queries. Till tickets'
+    uses are counted with the confirmed ones (a till sale is paid), and apart in `at_till`.
 
     `orders` is the store's orders queryset (the caller's): revenue sums the `total` of the orders whose
     redemption is held or confirmed.
     """
     money = DecimalField(max_digits=14, decimal_places=2)
     by_state = {row["state"]: row for row in code.redemptions.order_by().values("state").annotate(
-        n=Count("pk"), discount_given=Coalesce(Sum("discount"), Value(ZERO), output_field=money))}
+        n=Count("pk"), at_till=Count("pk", filter=Q(ticket_id__isnull=False)),
+        discount_given=Coalesce(Sum("discount"), Value(ZERO), output_field=money))}
     revenue = orders.filter(store=code.store).aggregate(**{
         state: Coalesce(Sum("total", filter=Q(pk__in=Redemption.objects.filter(code=code, state=state)
                                                  .values("order_id"))), Value(ZERO), output_field=money)
@@ -194,7 +197,8 @@ def usage(*, code: PromoCode, orders: QuerySet) -> Usage:
 
     return Usage(held=of("held", "n"), confirmed=of("confirmed", "n"), released=of("released", "n"),
                  discount_held=of("held", "discount_given"), discount_confirmed=of("confirmed", "discount_given"),
-                 revenue_held=revenue["held"], revenue_confirmed=revenue["confirmed"])
+                 revenue_held=revenue["held"], revenue_confirmed=revenue["confirmed"],
+                 at_till=sum(row["at_till"] for row in by_state.values()))
 
 
 def categories_for(store: Store) -> QuerySet[Category]:

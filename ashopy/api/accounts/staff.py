@@ -1,4 +1,5 @@
 """`/api/v1/staff/customers/`: the customers of the request's store, for its staff.
+A POST creates one for someone at the counter (`accounts.services.quick_create_customer`).
 
 The same selectors and services as the back office and the admin: a store's staff list and read the
 customers who registered on it or ordered in it (anyone else's id is a 404), searched and filtered by
@@ -12,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -27,6 +28,7 @@ from ashopy.stores.models import STAFF_ROLES
 from ashopy.stores.selectors import staff_role
 
 from ..errors import error_responses
+from ..fields import no_null_characters
 
 
 class StoreStaff(BasePermission):
@@ -83,6 +85,31 @@ class StaffCustomerSerializer(serializers.ModelSerializer):
         return self.context["request"].store.currency
 
 
+class QuickCustomerInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="",
+                                       validators=[no_null_characters])
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="",
+                                      validators=[no_null_characters])
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="",
+                                  validators=[no_null_characters], help_text="In the store's country format, "
+                                                                             "or international (+221…).")
+
+
+class QuickCustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name"]
+        read_only_fields = fields
+
+
+class EmailTakenSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    customer = QuickCustomerSerializer(allow_null=True, help_text="The existing customer of this store, if so.")
+
+
 FILTER_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Words each found in the name, e-mail, phone or a company "
                                                         "(saved addresses, billing addresses of orders here)."),
@@ -115,6 +142,16 @@ def store_customers(request, *, filtered: bool):
                                    "back office's search and filters."),
     retrieve=extend_schema(summary="One customer of the store", tags=["staff customers"],
                            responses={200: StaffCustomerSerializer, **CUSTOMER_ERRORS}),
+    create=extend_schema(
+        summary="Create a customer of the store (at the till)", tags=["staff customers"],
+        request=QuickCustomerInputSerializer,
+        responses={201: StaffCustomerSerializer, **error_responses(400, 401, 403),
+                   409: OpenApiResponse(EmailTakenSerializer, description=(
+                       "The e-mail address has an account already (email_taken): `customer` is that account "
+                       "when it is a customer of this store, so that the till can pick it; else null."))},
+        description="Salespeople, managers and administrators make an account for someone at the counter: a "
+                    "customer of this store, without a usable password (they choose one through « forgot "
+                    "password » to sign in)."),
     partial_update=extend_schema(
         summary="Change a customer of the store", tags=["staff customers"],
         responses={200: StaffCustomerSerializer, **error_responses(400, 401, 403, 404)},
@@ -136,6 +173,20 @@ class StaffCustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mix
 
     def get_object(self):
         return _customer(self.request, self.kwargs["pk"])
+
+    def create(self, request):
+        serializer = QuickCustomerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            customer = services.quick_create_customer(actor=request.user, store=request.store,
+                                                      **serializer.validated_data)
+        except services.EmailTaken as error:
+            found = error.customer
+            return Response({"code": error.code, "detail": str(error), "fields": error.fields,
+                             "customer": QuickCustomerSerializer(found).data if found else None},
+                            status=error.status)
+        return Response(StaffCustomerSerializer(_customer(request, customer.pk), context={"request": request}).data,
+                        status=201)
 
     def perform_update(self, serializer):
         serializer.instance = services.update_account(actor=self.request.user, store=self.request.store,
@@ -199,7 +250,7 @@ class CustomerNotesView(generics.ListCreateAPIView):
 
 
 urlpatterns = [
-    path("", StaffCustomerViewSet.as_view({"get": "list"}), name="staff-customer-list"),
+    path("", StaffCustomerViewSet.as_view({"get": "list", "post": "create"}), name="staff-customer-list"),
     path("<int:pk>/", StaffCustomerViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
          name="staff-customer-detail"),
     path("<int:pk>/notes/", CustomerNotesView.as_view(), name="staff-customer-notes"),

@@ -1,5 +1,6 @@
 """A sale through the API: the `Idempotency-Key` header, the till's session, lines given by variant id
-or by a scanned code (barcode or SKU), the customer — then `selling.record_sale`, which decides.
+or by a scanned code (barcode or SKU), the customer, the promo code — then `selling.record_sale`, which
+decides. The till's preview (`price`) sends the same basket to the sale's own pricing and records nothing.
 
 The service answers a key it already used with the ticket that key made. The API adds what a
 client needs on top: 201 for a ticket made now and 200 for one made before, and 409 when the key
@@ -18,9 +19,11 @@ from ashopy.accounts.selectors import customers_of
 from ashopy.catalog.models import Variant
 from ashopy.core.errors import DomainError
 from ashopy.core.errors import NotFound as DomainNotFound
-from ashopy.pos import selling
+from ashopy.pos import pricing, selling
 from ashopy.pos.errors import IdempotencyConflict, MobilePaymentNotFound, SessionClosed
 from ashopy.pos.models import ChainRecord, PaymentMethod, Ticket, TicketLine, TicketPayment, Till, TillSession
+from ashopy.promotions import codes
+from ashopy.promotions.errors import CodeRefused
 from ashopy.sales.errors import StoreCreditNotFound
 
 HEADER = "Idempotency-Key"
@@ -92,9 +95,9 @@ def _reason(percent, reason: str) -> str:
 
 def _same_sale(ticket: Ticket, data, variant_ids, customer_id) -> bool:
     """Whether the ticket a key made is the sale sent again: its lines (variant, quantity, discount
-    reason), customer, ticket discount reason and what each method paid (cash: what was tendered). Not the
-    offline time: a sale first sent online whose answer was lost comes back from the outbox with one, and
-    the ticket keeps what its first arrival said."""
+    reason), customer, ticket discount reason, promo code and what each method paid (cash: what was
+    tendered). Not the offline time: a sale first sent online whose answer was lost comes back from the
+    outbox with one, and the ticket keeps what its first arrival said."""
     lines = [(line.variant_id, line.quantity, line.discount_reason) for line in
              TicketLine.objects.filter(ticket=ticket).order_by("id")]
     sent = [(pk, line["quantity"], _reason(line["discount_percent"], line["discount_reason"]))
@@ -106,7 +109,56 @@ def _same_sale(ticket: Ticket, data, variant_ids, customer_id) -> bool:
     for payment in data["payments"]:
         tendered[payment["method"]] += payment["amount"]
     return (lines == sent and paid == dict(tendered) and ticket.customer_id == customer_id
-            and ticket.discount_reason == _reason(data["discount_percent"], data["discount_reason"]))
+            and ticket.discount_reason == _reason(data["discount_percent"], data["discount_reason"])
+            and ticket.promo_code == codes.normalized(data["code"]))
+
+
+def _customer(store, data):
+    if data.get("customer") is None:
+        return None
+    customer = customers_of(store=store).select_related("partner").filter(pk=data["customer"]).first()
+    if customer is None:
+        raise ValidationError({"customer": [_("No such customer in this store.")]})
+    return customer
+
+
+def _refused(error: DomainError) -> DomainError:
+    """The service's refusal named after what the till sent (the stock ledger's own refusal says
+    "quantity", the sale's check says nothing): the same refusal names the same field whichever check spoke."""
+    if isinstance(error, CodeRefused):
+        error.fields = {"code": [str(error)]}
+    elif error.code in FIELD_OF:
+        error.fields = {FIELD_OF[error.code]: [str(error)]}
+    return error
+
+
+def price(*, request, session: TillSession, data) -> pricing.Pricing:
+    """The basket priced by the sale's own pricing (`pricing.preview`), writing nothing."""
+    store = request.store
+    variant_ids = _variant_ids(store, data["lines"])
+    lines = [selling.SaleLine(pk, line["quantity"], line["discount_percent"], line["discount_reason"])
+             for pk, line in zip(variant_ids, data["lines"], strict=True)]
+    try:
+        return pricing.preview(user=request.user, session=session, lines=lines, customer=_customer(store, data),
+                               discount_percent=data["discount_percent"], discount_reason=data["discount_reason"],
+                               code=data["code"])
+    except DomainNotFound as error:  # a variant that is not the store's: bad input, not a missing address
+        raise ValidationError({"lines": [_("No such product in this store.")]}) from error
+    except DomainError as error:
+        raise _refused(error) from None
+
+
+def priced_answer(priced: pricing.Pricing) -> dict:
+    """What `PricingSerializer` shows of a priced basket."""
+    code = None
+    if priced.code:
+        problem = priced.code_problem
+        code = {"code": priced.offer.code.code if priced.offer else priced.code, "applied": problem is None,
+                "discount": priced.code_discount, "error": str(problem) if problem else "",
+                "error_code": problem.code if problem else ""}
+    return {"lines": priced.lines, "total_discount": priced.total_discount, "discount_reason": priced.discount_reason,
+            "total_net": priced.total_net, "total_tax": priced.total_tax, "total": priced.total, "vat": priced.vat,
+            "code": code}
 
 
 def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
@@ -114,11 +166,7 @@ def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
     store = request.store
     session = latest_session_of(store, data["till"])
     variant_ids = _variant_ids(store, data["lines"])
-    customer = None
-    if data.get("customer") is not None:
-        customer = customers_of(store=store).select_related("partner").filter(pk=data["customer"]).first()
-        if customer is None:
-            raise ValidationError({"customer": [_("No such customer in this store.")]})
+    customer = _customer(store, data)
     lines = [selling.SaleLine(pk, line["quantity"], line["discount_percent"], line["discount_reason"])
              for pk, line in zip(variant_ids, data["lines"], strict=True)]
     tenders = [selling.Tender(payment["method"], payment["amount"], payment.get("mobile_payment"),
@@ -126,8 +174,8 @@ def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
     try:
         ticket = selling.record_sale(user=request.user, session=session, lines=lines, payments=tenders,
                                      customer=customer, discount_percent=data["discount_percent"],
-                                     discount_reason=data["discount_reason"], idempotency_key=key,
-                                     made_offline_at=data["made_offline_at"])
+                                     discount_reason=data["discount_reason"], code=data["code"],
+                                     idempotency_key=key, made_offline_at=data["made_offline_at"])
     except StoreCreditNotFound:  # another store's (or no) credit note: 404, like every other store's object
         raise
     except MobilePaymentNotFound as error:
@@ -135,11 +183,7 @@ def sell(*, request, key: uuid.UUID, data) -> tuple[Ticket, bool]:
     except DomainNotFound as error:  # a variant that is not the store's: bad input, not a missing address
         raise ValidationError({"lines": [_("No such product in this store.")]}) from error
     except DomainError as error:
-        # Named after what the till sent (the stock ledger's own refusal says "quantity", the
-        # sale's check says nothing): the same refusal names the same field whichever check spoke.
-        if error.code in FIELD_OF:
-            error.fields = {FIELD_OF[error.code]: [str(error)]}
-        raise
+        raise _refused(error) from None
     # A ticket written now was built on the session the service locked; one read back by its key was not.
     made = Ticket.session.is_cached(ticket)
     if not made and not _same_sale(ticket, data, variant_ids, customer.pk if customer else None):

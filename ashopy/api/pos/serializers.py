@@ -88,7 +88,7 @@ class TicketLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = TicketLine
         fields = ["id", "variant", "sku", "label", "quantity", "unit_price", "discount", "discount_reason",
-                  "ticket_discount", "vat_rate", "net", "tax", "gross", "refunded_line"]
+                  "code_discount", "ticket_discount", "vat_rate", "net", "tax", "gross", "refunded_line"]
         read_only_fields = fields
 
 
@@ -109,7 +109,8 @@ class TicketSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Ticket
         fields = ["id", "reference", "number", "kind", "till", "cashier", "customer", "customer_email", "currency",
-                  "total_discount", "total_net", "total_tax", "total", "created_at", "made_offline_at"]
+                  "promo_code", "total_discount", "total_net", "total_tax", "total", "created_at",
+                  "made_offline_at"]
         read_only_fields = fields
 
 
@@ -146,6 +147,43 @@ class SaleSerializer(serializers.Serializer):
     change = serializers.DecimalField(**AMOUNT, help_text="Cash given back.")
     signature_start = serializers.CharField(help_text="The first 4 characters of the record's signature.")
     software_version = serializers.CharField()
+
+
+class PricedLineSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(source="variant_id")
+    sku = serializers.CharField()
+    label = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = amount(help_text="After the customer's segment or partner price and catalogue promotions.")
+    discount = amount(help_text="The line's own discount.")
+    discount_reason = serializers.CharField()
+    code_discount = amount(help_text="The line's share of the promo code's discount.")
+    ticket_discount = amount(help_text="The line's share of the ticket's discount.")
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    net = amount()
+    tax = amount()
+    gross = amount()
+
+
+class PricedCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The code, as the store writes it.")
+    applied = serializers.BooleanField()
+    discount = amount(help_text="What the code takes off the goods (0 when refused).")
+    error = serializers.CharField(allow_blank=True, help_text="Why the code is refused (empty when applied).")
+    error_code = serializers.CharField(allow_blank=True, help_text="The refusal's stable code (code_unknown, …).")
+
+
+class PricingSerializer(serializers.Serializer):
+    """The server's price of a basket: what the sale would record now, and what its tenders must cover."""
+
+    lines = PricedLineSerializer(many=True)
+    total_discount = amount(help_text="Line, code and ticket discounts.")
+    discount_reason = serializers.CharField()
+    total_net = amount()
+    total_tax = amount()
+    total = amount(help_text="What is to be paid.")
+    vat = serializers.DictField(child=PosVatAmountsSerializer(), help_text="Per VAT rate.")
+    code = PricedCodeSerializer(allow_null=True, help_text="The promo code sent, applied or refused; null if none.")
 
 
 class CountAndTotalSerializer(serializers.Serializer):
@@ -265,15 +303,23 @@ class OffsetDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
-class SaleInputSerializer(serializers.Serializer):
-    till = serializers.IntegerField(**ID)
+class BasketInputSerializer(serializers.Serializer):
+    """What prices a sale: its lines, customer, discounts and promo code."""
+
     lines = SaleLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
-    payments = TenderInputSerializer(many=True, allow_empty=False, max_length=10)
     customer = serializers.IntegerField(required=False, allow_null=True, **ID)
     discount_percent = serializers.DecimalField(**PERCENT, required=False, default=0,
                                                 help_text="The ticket's discount.")
     discount_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
                                             validators=[no_null_characters])
+    code = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="", max_length=40,
+                                 validators=[no_null_characters],
+                                 help_text="A promo code of the store, in any case (empty: none).")
+
+
+class SaleInputSerializer(BasketInputSerializer):
+    till = serializers.IntegerField(**ID)
+    payments = TenderInputSerializer(many=True, allow_empty=False, max_length=10)
     made_offline_at = OffsetDateTimeField(
         required=False, allow_null=True, default=None, input_formats=["iso-8601"],
         help_text="A sale the till kept while offline: when it was made there (ISO 8601 with offset), between the "

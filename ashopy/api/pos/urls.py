@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/cash-movements/", views.CashMovementView.as_view(), name="pos-cash-movements"),
     path("sessions/<int:session_id>/close/", views.CloseSessionView.as_view(), name="pos-close-session"),
     path("sessions/<int:session_id>/report/", views.SessionReportView.as_view(), name="pos-session-report"),
+    path("sessions/<int:session_id>/price/", views.PriceView.as_view(), name="pos-price"),
     path("sales/", views.SaleView.as_view(), name="pos-sales"),
     path("tickets/", views.TicketListView.as_view(), name="pos-tickets"),
     path("tickets/<int:ticket_id>/", refunds.TicketDetailView.as_view(), name="pos-ticket"),

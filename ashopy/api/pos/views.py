@@ -27,12 +27,14 @@ from ..errors import ErrorSerializer, error_responses
 from ..pagination import PageNumberPagination
 from . import sales
 from .serializers import (
+    BasketInputSerializer,
     CashMovementInputSerializer,
     CashMovementSerializer,
     ChainCheckSerializer,
     CloseInputSerializer,
     ClosureSerializer,
     OpenSessionInputSerializer,
+    PricingSerializer,
     ReceiptSerializer,
     SaleInputSerializer,
     SaleSerializer,
@@ -178,6 +180,22 @@ class SaleView(PosView):
         ticket, made = sales.sell(request=request, key=key, data=data)
         return Response(SaleSerializer(sales.answer(ticket)).data,
                         status=status.HTTP_201_CREATED if made else status.HTTP_200_OK)
+
+
+class PriceView(PosView):
+    @extend_schema(summary="Price a basket as the sale would: lines, discounts, promo code, VAT, total; writes nothing",
+                   tags=["pos"], parameters=[SESSION_ID], request=BasketInputSerializer,
+                   responses={200: PricingSerializer, **WRITE_ERRORS},
+                   description="The till asks it whenever the basket, the customer, a discount or the code changes: "
+                               "`total` is what the tenders of the sale must cover. A refused code is answered in "
+                               "`code` (applied false, with the reason) and prices nothing; a refused line or "
+                               "discount is a 4xx, as the sale would answer it.")
+    def post(self, request, session_id):
+        session = self.session(session_id)
+        session.till.store = request.store  # read among the store's sessions: no query for it
+        data = self.valid(BasketInputSerializer, request.data)
+        priced = sales.price(request=request, session=session, data=data)
+        return Response(PricingSerializer(sales.priced_answer(priced)).data)
 
 
 class TicketListView(PosView):

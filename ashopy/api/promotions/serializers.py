@@ -132,7 +132,7 @@ class UseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Redemption
-        fields = ["order_id", "order_number", "order_total", "email", "state", "discount", "created_at",
+        fields = ["order_id", "ticket_id", "order_number", "order_total", "email", "state", "discount", "created_at",
                   "confirmed_at", "released_at"]
         read_only_fields = fields
 
@@ -159,4 +159,5 @@ class UsageSerializer(serializers.Serializer):
                                             help_text="Total of the orders holding a use.")
     revenue_confirmed = serializers.DecimalField(max_digits=14, decimal_places=2,
                                                  help_text="Total of the paid orders that used the code.")
+    at_till = serializers.IntegerField(help_text="Of the confirmed uses, those of till tickets.")
     uses = UseSerializer(many=True, help_text="The latest 100 uses, newest first.")

@@ -153,8 +153,9 @@ class PromoCodeDetailView(PromoCodeView):
 class PromoCodeUsageView(PromoCodeView):
     @extend_schema(summary="A code's uses, revenue and discount given", tags=["promotions"], parameters=[CODE_ID],
                    responses={200: UsageSerializer, **READ_ERRORS},
-                   description="Held: the order is placed, not paid yet; confirmed: paid. Revenue is the total "
-                               "of those orders, tax and shipping included.")
+                   description="Held: the order is placed, not paid yet; confirmed: paid (a till ticket's use is "
+                               "confirmed at once, and counted in `at_till` too). Revenue is the total of those "
+                               "orders, tax and shipping included.")
     def get(self, request, code_id):
         code = self.code(code_id)
         orders = Order.objects.filter(store=request.store)
@@ -163,7 +164,7 @@ class PromoCodeUsageView(PromoCodeView):
         by_id = orders.in_bulk([use.order_id for use in uses])
         data = {"code": code.code, **{name: getattr(usage, name) for name in (
             "held", "confirmed", "released", "discount_held", "discount_confirmed", "revenue_held",
-            "revenue_confirmed")}, "uses": uses}
+            "revenue_confirmed", "at_till")}, "uses": uses}
         return Response(UsageSerializer(data, context={"orders": by_id}).data)
 
 

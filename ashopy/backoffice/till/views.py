@@ -81,6 +81,11 @@ TEXT = {
     "send_pending_first": _("Send the sales waiting to be sent before closing the session."),
     "session_info": _("Session opened by {cashier} on {date}"),
     "no_session": _("No open session"),
+    "code_shown": _("Code {code}"),
+    "code_needs_network": _("A promo code needs the network: remove it to keep this sale on the device, or wait "
+                            "for the connection."),
+    "customer_existing": _("An account already has this e-mail address: {name}, a customer of the store, is "
+                           "chosen."),
 }
 
 

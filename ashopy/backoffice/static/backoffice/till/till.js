@@ -132,6 +132,8 @@
     ticketPercent: 0,
     ticketReason: "",
     customer: null, // {id, label}
+    code: "", // the promo code typed and applied (its fate is in the server's pricing)
+    priced: null, // the server's pricing of the basket: {key, data}; used while it is the basket's
     tenders: [], // {id, method, amount (minor), mobile_payment?, credit_note?, locked?}
     online: true,
     busy: false,
@@ -252,8 +254,34 @@
     await store("catalogue", "readwrite", (s) => s.put(cached));
   };
 
-  // --- totals (as ashopy.pos.selling computes them; the server's answer is the truth) -------------
+  // --- totals: the server's pricing of this very basket (POST sessions/<id>/price/, the sale's own
+  // computation: customer's segment or partner prices, discounts, promo code) when the till has it; else
+  // (offline, or until it answers) computed here as ashopy.pos.pricing does, with catalogue prices. --------
+  const pricingBody = () => ({
+    lines: state.lines.map((line) => ({
+      variant: line.variant.id, quantity: line.quantity,
+      discount_percent: String(line.percent || 0), discount_reason: line.percent ? line.reason : "",
+    })),
+    customer: state.customer ? state.customer.id : null,
+    discount_percent: String(state.ticketPercent || 0),
+    discount_reason: state.ticketPercent ? state.ticketReason : "",
+    code: state.code,
+  });
+  const fresh = () => (state.priced && state.priced.key === JSON.stringify(pricingBody()) ? state.priced.data : null);
+  const codeApplied = () => { const data = fresh(); return Boolean(data && data.code && data.code.applied); };
   const totals = () => {
+    const server = fresh();
+    if (server && server.lines.length === state.lines.length) {
+      // The customer's unit price (segment, partner) is shown where catalogue prices include tax, as the server's are then.
+      const priced = state.lines.map((line, index) => ({
+        line, gross: toMinor(server.lines[index].gross), unit: state.includesTax ? toMinor(server.lines[index].unit_price) : null,
+      }));
+      const code = server.code && server.code.applied ? toMinor(server.code.discount) : 0;
+      return { priced, total: toMinor(server.total), tax: toMinor(server.total_tax), discounts: toMinor(server.total_discount), code, server: true };
+    }
+    return localTotals();
+  };
+  const localTotals = () => {
     const priced = state.lines.map((line) => {
       const amount = line.variant.priceMinor * line.quantity;
       const discount = half((amount * line.percent) / 100);
@@ -277,7 +305,46 @@
       tax += lineTax;
       discounts += row.discount + share;
     });
-    return { priced, total, tax, discounts, subtotal };
+    return { priced, total, tax, discounts, subtotal, code: 0, server: false };
+  };
+
+  // Asked whenever the basket, the customer, a discount or the code changes (debounced), while online.
+  let pricingTimer = null;
+  let pricingAsked = "";
+  const askPricing = () => {
+    const key = JSON.stringify(pricingBody());
+    if (key === pricingAsked) return;
+    clearTimeout(pricingTimer);
+    if (!state.lines.length || !state.session || !state.online) { pricingAsked = ""; return; }
+    pricingAsked = key;
+    pricingTimer = setTimeout(() => fetchPricing(key), 250);
+  };
+  const fetchPricing = async (key) => {
+    let answer;
+    try {
+      answer = await api("POST", `sessions/${state.session.id}/price/`, JSON.parse(key));
+    } catch (error) {
+      if (key === pricingAsked) pricingAsked = ""; // asked again once the server answers
+      if (error instanceof Offline) { setOnline(false); render(); }
+      return;
+    }
+    if (key !== pricingAsked) return; // the basket changed meanwhile: its own answer follows
+    if (answer.status >= 500) { pricingAsked = ""; return; }
+    if (answer.status === 200) {
+      state.priced = { key, data: answer.data };
+      if (!$("#till-message").classList.contains("alert-warning")) message("");
+    } else {
+      state.priced = null;
+      message(errorText(answer.data));
+    }
+    render();
+  };
+  // Before recording, the pricing of the basket as it is now (the to-pay figure the tenders are checked against).
+  const pricingNow = async () => {
+    askPricing();
+    clearTimeout(pricingTimer);
+    const key = pricingAsked;
+    if (state.online && state.lines.length && !fresh()) await fetchPricing(key);
   };
   const payment = (total) => {
     const cash = state.tenders.filter((t) => t.method === "cash").reduce((sum, t) => sum + (t.amount || 0), 0);
@@ -344,7 +411,7 @@
         button("%", "btn btn-outline-secondary till-step", () => askDiscount(index), { "aria-label": T.line_discount, "data-testid": "line-discount" }),
         button("×", "btn btn-outline-danger till-step ms-1", () => { state.lines.splice(index, 1); render(); }, { "aria-label": T.remove }),
       );
-      tr.append(name, quantity, cell(format(line.variant.grossMinor), "text-end staff-amount"), cell(format(row.gross), "text-end staff-amount fw-semibold"), actions);
+      tr.append(name, quantity, cell(format(row.unit ?? line.variant.grossMinor), "text-end staff-amount"), cell(format(row.gross), "text-end staff-amount fw-semibold"), actions);
       return tr;
     }));
     $("#till-empty").hidden = state.lines.length > 0;
@@ -352,6 +419,7 @@
     $("#till-tax").textContent = format(sum.tax);
     $("#till-discounts").textContent = format(sum.discounts);
     $("#till-ticket-discount").textContent = state.ticketPercent ? fmt(T.ticket_discount_shown, { percent: state.ticketPercent, reason: state.ticketReason }) : "";
+    renderCode(sum);
     $("#till-customer").textContent = state.customer ? state.customer.label : T.no_customer;
     $("#till-customer-clear").hidden = !state.customer;
 
@@ -379,6 +447,19 @@
       return row;
     }));
     renderPayment(sum, pay);
+    askPricing();
+  };
+  const renderCode = (sum) => {
+    const server = fresh();
+    const code = server && server.code;
+    $("#till-code-row").hidden = !(code && code.applied);
+    if (code && code.applied) {
+      $("#till-code-label").textContent = fmt(T.code_shown, { code: code.code });
+      $("#till-code-discount").textContent = `−${format(sum.code)}`;
+    }
+    if (code && !code.applied) $("#till-code-error").textContent = code.error;
+    else if (code || !state.code) $("#till-code-error").textContent = "";
+    $("#till-code-remove").hidden = !state.code;
   };
   const renderPayment = (sum = totals(), pay = payment(sum.total)) => {
     $("#till-due").textContent = format(pay.due);
@@ -487,8 +568,7 @@
         const answer = await api("GET", `${config.urls.customers}?q=${encodeURIComponent(q)}`);
         const rows = Array.isArray(answer.data) ? answer.data : (answer.data && answer.data.results) || [];
         list.replaceChildren(...rows.slice(0, 8).map((row) => {
-          const name = [row.first_name, row.last_name].filter(Boolean).join(" ");
-          const label = name ? `${name} · ${row.email}` : row.email;
+          const label = customerLabel(row);
           return button(label, "list-group-item list-group-item-action", () => {
             state.customer = { id: row.id, label };
             list.replaceChildren();
@@ -503,6 +583,58 @@
     }, 250);
   });
   $("#till-customer-clear").addEventListener("click", () => { state.customer = null; render(); });
+
+  // A new customer made here (POST /api/v1/staff/customers/), then chosen; an e-mail address that is
+  // already one of the store's customers chooses that customer.
+  const customerDialog = $("#till-customer-dialog");
+  const customerLabel = (row) => {
+    const name = [row.first_name, row.last_name].filter(Boolean).join(" ");
+    return name ? `${name} · ${row.email}` : row.email;
+  };
+  $("#till-customer-new").addEventListener("click", () => {
+    $("#till-customer-form").reset();
+    $("#till-customer-error").textContent = "";
+    customerDialog.showModal();
+    $("#till-customer-email").focus();
+  });
+  $("#till-customer-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const error = $("#till-customer-error");
+    const body = {
+      email: $("#till-customer-email").value.trim(), first_name: $("#till-customer-first-name").value.trim(),
+      last_name: $("#till-customer-last-name").value.trim(), phone: $("#till-customer-phone").value.trim(),
+    };
+    let answer;
+    try {
+      answer = await api("POST", config.urls.customers, body);
+    } catch (failure) {
+      error.textContent = T.needs_network;
+      return;
+    }
+    const found = answer.status === 201 ? answer.data : answer.status === 409 && answer.data && answer.data.customer;
+    if (!found) { error.textContent = errorText(answer.data); return; }
+    state.customer = { id: found.id, label: customerLabel(found) };
+    customerDialog.close();
+    message(answer.status === 409 ? fmt(T.customer_existing, { name: state.customer.label }) : "", "info");
+    render();
+  });
+
+  // --- promo code: checked and priced by the server (it needs the network) -----------------------
+  $("#till-code-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const code = $("#till-code").value.trim().toUpperCase();
+    $("#till-code").value = code;
+    if (!state.online) { $("#till-code-error").textContent = T.code_needs_network; return; }
+    state.code = code;
+    $("#till-code-error").textContent = "";
+    render();
+    focusScan();
+  });
+  $("#till-code-remove").addEventListener("click", () => {
+    state.code = "";
+    $("#till-code").value = "";
+    render();
+  });
 
   // --- tenders ---------------------------------------------------------------------------------
   const removeTender = async (tender) => {
@@ -670,21 +802,18 @@
 
   // --- recording the sale ------------------------------------------------------------------------
   const saleBody = () => {
+    const { customer, code, ...basket } = pricingBody();
     const body = {
       till: till.id,
-      lines: state.lines.map((line) => ({
-        variant: line.variant.id, quantity: line.quantity,
-        discount_percent: String(line.percent || 0), discount_reason: line.percent ? line.reason : "",
-      })),
+      ...basket,
       payments: state.tenders.map((tender) => ({
         method: tender.method, amount: toText(tender.amount),
         ...(tender.mobile_payment ? { mobile_payment: tender.mobile_payment } : {}),
         ...(tender.credit_note ? { credit_note: tender.credit_note } : {}),
       })),
-      discount_percent: String(state.ticketPercent || 0),
-      discount_reason: state.ticketPercent ? state.ticketReason : "",
     };
-    if (state.customer) body.customer = state.customer.id;
+    if (customer) body.customer = customer;
+    if (code && codeApplied()) body.code = code; // a refused code stays on the screen, not on the sale
     return body;
   };
   const showDone = ({ reference, local, total, change, ticketId, pending }) => {
@@ -708,9 +837,11 @@
     receipt.hidden = false;
   };
   const validate = async () => {
+    if (state.busy || !state.lines.length || !state.session) return;
+    await pricingNow();
     const sum = totals();
     const pay = payment(sum.total);
-    if (!pay.ok || state.busy || !state.lines.length || !state.session) return;
+    if (!pay.ok || state.busy) { renderPayment(sum, pay); return; }
     const mobileOnly = state.tenders.some((tender) => NETWORK_METHODS.has(tender.method));
     const body = saleBody();
     const key = uuid();
@@ -722,7 +853,7 @@
     try {
       const waiting = (await outbox.all()).some((entry) => entry.state === "pending");
       let answer = null;
-      if (!waiting) {
+      if (!waiting || body.code) { // a sale with a code is checked by the server now: never kept for later
         try {
           answer = await api("POST", "sales/", body, { "Idempotency-Key": key });
           setOnline(true);
@@ -740,6 +871,7 @@
       }
       if (answer) { message(errorText(answer.data)); return; }
       if (mobileOnly) { message(T.mobile_needs_network); return; }
+      if (state.code) { message(T.code_needs_network); return; } // a code is checked and counted by the server
       // Kept here until the server answers: sent in order, once, with this key and the time it was made.
       const local = localNumber();
       await outbox.put({ key, till: till.id, seq: Date.now(), local, body: { ...body, made_offline_at: madeAt },
@@ -761,6 +893,10 @@
     state.ticketPercent = 0;
     state.ticketReason = "";
     state.customer = null;
+    state.code = "";
+    state.priced = null;
+    $("#till-code").value = "";
+    $("#till-code-error").textContent = "";
     render();
   };
   $("#till-new-sale").addEventListener("click", () => {
