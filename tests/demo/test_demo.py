@@ -2,6 +2,7 @@
 
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 from decimal import Decimal
@@ -34,6 +35,7 @@ from ashopy.demo.structure import DEMO_PASSWORD
 from ashopy.inventory.models import Reason, Stock, StockMovement, VariantCost, Warehouse
 from ashopy.inventory.selectors import stock_list
 from ashopy.orders.models import Order
+from ashopy.pos import triggers
 from ashopy.pricing.models import SegmentDiscount, TaxRate
 from ashopy.pricing.resolver import PricingPolicy
 from ashopy.promotions.models import Promotion
@@ -235,6 +237,10 @@ def test_make_demo_console_is_the_summary_not_the_tasks_and_mails(tmp_path):
                CACHE_DIR=str(tmp_path / "cache"))
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, capture_output=True)
+    # Rebuilding a table to add a column (SQLite's way) drops its triggers: the till's stay append-only.
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as database:
+        found = {name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {f"{table}_no_{operation}" for table in triggers.TABLES for operation in ("update", "delete")} <= found
     run = subprocess.run([*manage, "load_demo", "--products", "1"], env=env, check=True, capture_output=True,
                          text=True)
     console = run.stdout + run.stderr
