@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the till API fixtures of test_pos_api.py are imported, then asked for by name)
 """Promo codes and the pricing preview through the till's API: POST /api/v1/pos/sessions/<id>/price/ answers
 the amounts the sale then records (segment price, discounts, code) in a bounded number of queries and
 writes nothing; a sale with a code keeps it; bad codes are 4xx naming the `code` field, nothing recorded."""
@@ -6,25 +7,14 @@ import uuid
 
 import pytest
 
-from ashopy.pos import services, signing
+from ashopy.pos import services
 from ashopy.pos.models import Ticket
 from ashopy.promotions.models import PromoCode, Redemption
 from tests import factories
-from tests.api.test_pos_api import POS, SALES, client_for, is_error
+from tests.api.test_pos_api import POS, SALES, _signing_key_and_hosts, client_for, is_error, shop  # noqa: F401
 from tests.promotions.codes_helpers import promo_code
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _signing_key_and_hosts(settings):
-    settings.POS_SIGNING_KEYS = {"*": signing.new_seed()}
-    settings.ALLOWED_HOSTS = ["testserver", "b.test"]
-
-
-@pytest.fixture
-def shop(store):
-    return factories.warehouse(store, "shop", kind="shop", priority=2)
 
 
 @pytest.fixture

@@ -14,23 +14,17 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from ashopy.payments.models import PaymentEvent
-from ashopy.pos import services, signing
+from ashopy.pos import services
 from ashopy.pos.tender_models import MobilePaymentRequest
 from ashopy.sales import services as sales
 from ashopy.sales.credit_models import StoreCredit
 from tests import factories
-from tests.api.test_pos_api import POS, SALES, client_for, is_error
+from tests.api.test_pos_api import POS, SALES, _signing_key_and_hosts, client_for, is_error  # noqa: F401
 from tests.fakes.orange_money_api import fake_orange_money
 from tests.fakes.wave_api import fake_wave
 from tests.sales.test_invoices import complete_profile
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _signing_key_and_hosts(settings):
-    settings.POS_SIGNING_KEYS = {"*": signing.new_seed()}
-    settings.ALLOWED_HOSTS = ["testserver", "b.test"]
 
 
 @pytest.fixture
