@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the till's fixtures of tests/pos/conftest.py are imported, then asked for by name)
 """The till page (/staff/till/): the store's selling roles open it, others are refused; another store's
 till is a 404; the catalogue JSON gives what the till sells offline (price tax included for an anonymous
 customer, VAT rate, stock in the till's warehouse) in a fixed number of queries."""
@@ -7,27 +8,13 @@ import json
 import pytest
 from django.urls import reverse
 
-from ashopy.pos import services, signing
+from ashopy.pos import services
 from ashopy.pricing.purchase import PurchasePolicy
 from tests import factories
+from tests.pos.conftest import _signing_key, shop, till  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 BARCODE = "4006381333931"
-
-
-@pytest.fixture(autouse=True)
-def _signing_key(settings):
-    settings.POS_SIGNING_KEYS = {"*": signing.new_seed()}
-
-
-@pytest.fixture
-def shop(store):
-    return factories.warehouse(store, "shop", kind="shop", priority=2)
-
-
-@pytest.fixture
-def till(store, shop, manager):
-    return services.save_till(user=manager, store=store, code="c1", name="Caisse 1", warehouse=shop)
 
 
 @pytest.fixture

@@ -5,19 +5,17 @@ that calls one service: a refusal (DomainError) comes back as a message on the o
 invalid input re-renders the page with the form's errors (400). Dates are the store's.
 """
 
-from functools import wraps
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django_fsm import can_proceed
 
+from ashopy.backoffice.clock import in_store_timezone
 from ashopy.backoffice.text import notice_invalid_filters
 from ashopy.checkout import services as checkout
 from ashopy.core.errors import DomainError
@@ -45,17 +43,6 @@ PAGE_SIZE = 25
 TRACKED = (Order.State.SHIPPED, Order.State.DELIVERED)
 
 
-def _in_store_timezone(view):
-    """Date filters and times shown follow the store's clock, not the server's."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        with timezone.override(ZoneInfo(request.store.timezone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def _notice_invalid(request, form) -> None:
     """Bad filters are dropped and said so, rather than failing the page."""
     notice_invalid_filters(request, form)
@@ -63,7 +50,7 @@ def _notice_invalid(request, form) -> None:
 
 @require_safe
 @store_staff_required(SALES_ROLES)
-@_in_store_timezone
+@in_store_timezone
 def order_list(request):
     """The store's orders, newest first, filtered; one page costs the same queries whatever its rows."""
     form = OrderFilterForm(request.store, request.GET or None)
@@ -78,7 +65,7 @@ def order_list(request):
 
 @require_safe
 @store_staff_required(SALES_ROLES)
-@_in_store_timezone
+@in_store_timezone
 def preorder_list(request):
     """Pre-ordered units waiting for stock, in the order receipts will serve them; filterable by product."""
     form = PreorderFilterForm(selectors.preordered_products(store=request.store), request.GET or None)
@@ -129,7 +116,7 @@ def _detail(request, order: Order, *, bound=None, status=200):
 
 @require_safe
 @store_staff_required(SALES_ROLES)
-@_in_store_timezone
+@in_store_timezone
 def order_detail(request, number):
     """Lines, totals, addresses, payment attempts, the history, and the actions allowed now."""
     return _detail(request, _order(request, number))
@@ -140,7 +127,7 @@ PRINTED = {"order": gettext_lazy("Order"), "packing": gettext_lazy("Packing slip
 
 @require_safe
 @store_staff_required(SALES_ROLES)
-@_in_store_timezone
+@in_store_timezone
 def order_print(request, number, kind):
     """An A4 sheet to print: the order with its prices, or the packing slip (what to put in the parcel)."""
     order = _order(request, number)
@@ -205,7 +192,7 @@ ACTIONS = {
 
 @store_staff_required(SALES_ROLES)
 @require_POST
-@_in_store_timezone
+@in_store_timezone
 def order_action(request, number, action):
     """Run one action on the order, then show its page again (a redirect, so a reload does not repeat it)."""
     if action not in ACTIONS:

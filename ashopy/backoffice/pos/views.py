@@ -10,9 +10,7 @@ archive are for gestionnaires and admins (the store's books). Another store's ob
 import logging
 import tempfile
 from decimal import Decimal
-from functools import wraps
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -25,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from ashopy.backoffice.clock import in_store_timezone
 from ashopy.backoffice.text import notice_invalid_filters
 from ashopy.core import errors
 from ashopy.core.errors import DomainError
@@ -37,17 +36,6 @@ from .forms import ArchiveForm, BuyerForm, ClosureFilterForm, SessionFilterForm,
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 25
-
-
-def in_store_timezone(view):
-    """Dates shown and typed follow the store's clock."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        with timezone.override(ZoneInfo(request.store.timezone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _ticket(request, pk) -> Ticket:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ashopy.backoffice.clock import in_store_timezone
 from ashopy.core.errors import DomainError
 from ashopy.inventory.models import Warehouse
 from ashopy.payments.errors import NotRefundable
@@ -19,7 +20,7 @@ from ashopy.sales.models import Invoice
 from ashopy.stores.decorators import store_staff_required
 
 from .forms import CreditNoteForm
-from .views import in_store_timezone, invoice_of, refused
+from .views import invoice_of, refused
 
 
 def _form(request, invoice: Invoice, data=None) -> CreditNoteForm:

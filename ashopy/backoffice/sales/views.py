@@ -8,18 +8,16 @@ changes nothing. Another store's invoice is a 404, like an unknown id. Dates are
 """
 
 import smtplib
-from functools import wraps
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from ashopy.backoffice.clock import in_store_timezone
 from ashopy.backoffice.text import notice_invalid_filters
 from ashopy.core import errors
 from ashopy.core.errors import DomainError
@@ -36,17 +34,6 @@ from .forms import InvoiceFilterForm, PaymentForm, SendForm
 PAGE_SIZE = 25
 VIEW_ROLES = rules.STAFF_ACTIONS["view"]
 ACTIONS = ("issue", "record_payment", "send", "credit", "settings")
-
-
-def in_store_timezone(view):
-    """Date filters and dates shown follow the store's clock, not the server's."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        with timezone.override(ZoneInfo(request.store.timezone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def refused(error: DomainError) -> None:
